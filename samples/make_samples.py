@@ -1,0 +1,1038 @@
+#!/usr/bin/env python3
+"""Write the synthetic sfbtriage sample bundles (samples/*.zip) next to this script.
+
+Standard library only, no arguments, deterministic: every random value comes from a
+random.Random seeded with a fixed integer, zip members carry a fixed timestamp and are
+written in sorted order, so two runs produce byte-identical zips.
+
+The SIP content is shaped after the real excerpts in shared/corpus/excerpts/
+(uccapilog_401_tlsdsk_certprov_leoncon.txt, sip_lync2013_onprem_401_challenges_trueconf_rawsip.txt,
+uccapilog_403_ms-diagnostics_4268_supportarticles.txt,
+uccapi_ms-diagnostics_4005_and_LS_UserReplicator_30061_supportarticles.txt).
+All names, addresses, GUIDs and NTLM blobs are invented; no credentials are present.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import random
+import struct
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ZIP_TIME = (2026, 11, 3, 9, 0, 0)
+CRLF = "\r\n"
+
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+REALM = "SIP Communications Service"
+METHODS = "INVITE, MESSAGE, INFO, SUBSCRIBE, OPTIONS, BYE, CANCEL, NOTIFY, ACK, REFER, BENOTIFY"
+
+UA_SFB2016 = "UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for Business)"
+UA_LYNC2013 = "UCCAPI/15.0.4569.1503 OC/15.0.4569.1503 (Microsoft Lync)"
+UA_LYNC2010 = "UCCAPI/4.0.7577.0 OC/4.0.7577.4103 (Microsoft Lync 2010)"
+
+
+def http_date(dt: datetime) -> str:
+    """RFC 1123 date, independent of the process locale."""
+    return f"{DAYS[dt.weekday()]}, {dt.day:02d} {MONTHS[dt.month - 1]} {dt.year} {dt:%H:%M:%S} GMT"
+
+
+# --------------------------------------------------------------------------------------------
+# Profile of one simulated client machine / user
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Profile:
+    user: str                 # sip URI without scheme, e.g. kim.akers@contoso.com
+    client: str               # "sfb2016" | "lync2013" | "lync2010"
+    ua: str
+    server_hdr: str           # "RTC/7.0" ...
+    online: bool              # SfB Online (Edge / RemoteUser) vs on-premises
+    targetname: str           # registrar FQDN used in WWW-Authenticate targetname
+    diag_source: str          # ms-diagnostics source=
+    sts_uri: str
+    remote_ip: str
+    remote_port: int
+    local_ip: str
+    public_ip: str | None     # NAT address seen by the server (received=), None on-prem
+    tz: timedelta             # local time zone offset from UTC
+    skew: timedelta           # local clock minus true local time (+ = local clock fast)
+    pid: str
+    start: datetime           # local timestamp of the first log line
+    seed: int
+    pool_hint: str = ""       # on-prem pool FQDN found via DNS SRV
+    computer: str = "WS-0001"
+    display: str = ""
+    subnet: str = ""
+
+    @property
+    def domain(self) -> str:
+        return self.user.split("@", 1)[1]
+
+    @property
+    def local_part(self) -> str:
+        return self.user.split("@", 1)[0]
+
+
+# --------------------------------------------------------------------------------------------
+# NTLM-looking blobs (structurally plausible, contents random, never derived from a secret)
+# --------------------------------------------------------------------------------------------
+
+
+def _av(av_id: int, value: bytes) -> bytes:
+    return struct.pack("<HH", av_id, len(value)) + value
+
+
+def ntlm_type2(rng: random.Random, nb_domain: str, dns_domain: str, host: str) -> str:
+    info = (
+        _av(2, nb_domain.encode("utf-16-le"))
+        + _av(1, host.split(".")[0].upper().encode("utf-16-le"))
+        + _av(4, dns_domain.encode("utf-16-le"))
+        + _av(3, host.encode("utf-16-le"))
+        + _av(7, rng.randbytes(8))
+        + _av(0, b"")
+    )
+    head = (
+        b"NTLMSSP\x00"
+        + struct.pack("<I", 2)
+        + struct.pack("<HHI", 0, 0, 56)          # target name (empty)
+        + struct.pack("<I", 0xE29882F3)          # negotiate flags
+        + rng.randbytes(8)                       # server challenge
+        + b"\x00" * 8
+        + struct.pack("<HHI", len(info), len(info), 56)
+        + bytes([6, 1, 0xB1, 0x1D, 0, 0, 0, 0x0F])  # version 6.1.7601, NTLM rev 15
+    )
+    return base64.b64encode(head + info).decode("ascii")
+
+
+def ntlm_type3(rng: random.Random, nb_domain: str, user: str, workstation: str) -> str:
+    lm = b"\x00" * 24
+    nt = rng.randbytes(16) + b"\x01\x01\x00\x00\x00\x00\x00\x00" + rng.randbytes(8 + 8 + 4) + rng.randbytes(150)
+    dom = nb_domain.encode("utf-16-le")
+    usr = user.encode("utf-16-le")
+    wks = workstation.encode("utf-16-le")
+    skey = rng.randbytes(16)
+    off = 88
+    fields = []
+    payload = b""
+    for part in (lm, nt, dom, usr, wks, skey):
+        fields.append((len(part), off + len(payload)))
+        payload += part
+    order = [0, 1, 2, 3, 4, 5]
+    head = b"NTLMSSP\x00" + struct.pack("<I", 3)
+    for i in order:
+        ln, o = fields[i]
+        head += struct.pack("<HHI", ln, ln, o)
+    head += struct.pack("<I", 0xE2888215)
+    head += bytes([10, 0, 0x61, 0x4A, 0, 0, 0, 0x0F])  # version 10.0.19041
+    head += rng.randbytes(16)                          # MIC
+    assert len(head) == off
+    return base64.b64encode(head + payload).decode("ascii")
+
+
+# --------------------------------------------------------------------------------------------
+# SIP message model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sip:
+    start: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: str = ""
+
+    def h(self, name: str, value: str) -> "Sip":
+        self.headers.append((name, value))
+        return self
+
+    def render(self) -> tuple[str, list[str], list[str]]:
+        body_lines = self.body.split("\r\n") if self.body else []
+        hdr = [f"{n}: {v}" for n, v in self.headers]
+        return self.start, hdr, body_lines
+
+    def wire_len(self) -> int:
+        text = self.start + CRLF + "".join(f"{n}: {v}{CRLF}" for n, v in self.headers) + CRLF + self.body
+        return len(text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# Log writer
+# --------------------------------------------------------------------------------------------
+
+
+class Log:
+    LEVELS = {"INFO": "INFO  ", "TRACE": "TRACE ", "WARN": "WARN  ", "ERROR": "ERROR "}
+
+    def __init__(self, p: Profile, rng: random.Random):
+        self.p = p
+        self.rng = rng
+        self.t = p.start
+        self.lines: list[str] = []
+        # thread ids: UI thread, SIP transport thread, DNS/HTTP worker, timer thread
+        self.tid_ui = hexu(rng, 4)
+        self.tid_sip = hexu(rng, 4)
+        self.tid_net = hexu(rng, 4)
+        self.tid_timer = hexu(rng, 4)
+
+    # -- clock ------------------------------------------------------------------------------
+    def adv(self, lo_ms: int = 0, hi_ms: int | None = None) -> None:
+        hi = lo_ms if hi_ms is None else hi_ms
+        self.t += timedelta(milliseconds=self.rng.randint(lo_ms, hi))
+
+    def stamp(self) -> str:
+        t = self.t
+        return f"{t:%m/%d/%Y}|{t:%H:%M:%S}.{t.microsecond // 1000:03d}"
+
+    def server_date(self, at: datetime) -> str:
+        true_utc = at - self.p.skew - self.p.tz
+        return http_date(true_utc.replace(microsecond=0))
+
+    # -- lines ------------------------------------------------------------------------------
+    def ln(self, level: str, text: str, tid: str | None = None, adv: tuple[int, int] = (0, 4)) -> None:
+        self.adv(*adv)
+        tid = tid or self.tid_ui
+        self.lines.append(f"{self.stamp()} {self.p.pid}:{tid} {self.LEVELS[level]}:: {text}")
+
+    def trace(self, text: str, tid: str | None = None, adv: tuple[int, int] = (0, 4)) -> None:
+        self.ln("TRACE", text, tid, adv)
+
+    def info(self, text: str, tid: str | None = None, adv: tuple[int, int] = (0, 4)) -> None:
+        self.ln("INFO", text, tid, adv)
+
+    def warn(self, text: str, tid: str | None = None, adv: tuple[int, int] = (0, 4)) -> None:
+        self.ln("WARN", text, tid, adv)
+
+    def error(self, text: str, tid: str | None = None, adv: tuple[int, int] = (0, 4)) -> None:
+        self.ln("ERROR", text, tid, adv)
+
+    def _frame(self, verb: str, dir_word: str, msg: Sip, remote: str, local: str) -> None:
+        n = msg.wire_len()
+        start, hdr, body = msg.render()
+        pre = f"{self.p.pid}:{self.tid_sip} INFO  :: "
+        self.lines.append(f"{self.stamp()} {pre}{verb} - {remote} ({dir_word} Local Address: {local}) {n} bytes:")
+        self.lines.append(f"{self.stamp()} {pre}{start}")
+        self.lines.extend(hdr)
+        self.lines.append("")
+        self.lines.extend(body)
+        self.lines.append(f"{self.stamp()} {pre}End of {verb} - {remote} ({dir_word} Local Address: {local}) {n} bytes")
+
+    def send(self, msg: Sip, remote: str, local: str) -> None:
+        self.adv(1, 6)
+        self._frame("Sending Packet", "From", msg, remote, local)
+
+    def recv(self, msg: Sip, remote: str, local: str, sent_at: datetime | None = None,
+             delay: tuple[int, int] = (70, 240), date: bool = True) -> None:
+        """Receive a server message; inserts the Date: header (GMT) right after the status line
+        area (position 0 or after ms-user-logon-data) computed from the simulated clock."""
+        base = self.t if sent_at is None else sent_at
+        d = self.rng.randint(*delay)
+        server_moment = base + timedelta(milliseconds=d // 2)
+        self.t = max(self.t, base + timedelta(milliseconds=d))
+        if date:
+            pos = 1 if msg.headers and msg.headers[0][0] == "ms-user-logon-data" else 0
+            msg.headers.insert(pos, ("Date", self.server_date(server_moment)))
+        self._frame("Data Received", "To", msg, remote, local)
+
+
+def hexl(rng: random.Random, n: int) -> str:
+    return "".join(rng.choice("0123456789abcdef") for _ in range(n))
+
+
+def hexu(rng: random.Random, n: int) -> str:
+    return hexl(rng, n).upper()
+
+
+def uuid(rng: random.Random) -> str:
+    h = hexl(rng, 32)
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:]}"
+
+
+# --------------------------------------------------------------------------------------------
+# One client session (endpoint) and its sign-in attempts
+# --------------------------------------------------------------------------------------------
+
+
+class Session:
+    def __init__(self, p: Profile, log: Log):
+        self.p = p
+        self.log = log
+        r = log.rng
+        self.rng = r
+        self.epid = hexl(r, 10)
+        self.instance = uuid(r)
+        self.ms_opaque = hexl(r, 10)
+        self.local_port = 50000 + r.randint(100, 9000)
+        self.nat_port = self.local_port if not p.online else 1024 + r.randint(2000, 60000)
+        self.cid = hexu(r, 6)
+        # state of the current registration dialog
+        self.call_id = ""
+        self.tag = ""
+        self.srv_tag = ""
+        self.cseq = 0
+        self.branch_base = ""
+        self.branch_n = 0
+        self.opaque = ""
+        self.snum = 0
+        self.cnum = 0
+        self.gruu = ""
+
+    # -- addressing -------------------------------------------------------------------------
+    @property
+    def remote(self) -> str:
+        return f"{self.p.remote_ip}:{self.p.remote_port}"
+
+    @property
+    def local(self) -> str:
+        return f"{self.p.local_ip}:{self.local_port}"
+
+    def via_req(self) -> str:
+        self.branch_n += 1
+        return f"SIP/2.0/TLS {self.local};branch=z9hG4bK{self.branch_base}-{self.branch_n}"
+
+    def via_resp(self, req_via: str) -> str:
+        v = req_via
+        if self.p.public_ip:
+            v += f";received={self.p.public_ip}"
+        return v + f";ms-received-port={self.nat_port};ms-received-cid={self.cid}"
+
+    def from_hdr(self) -> str:
+        return f"<sip:{self.p.user}>;tag={self.tag};epid={self.epid}"
+
+    def contact(self) -> str:
+        return (f"<sip:{self.local};transport=tls;ms-opaque={self.ms_opaque}>;methods=\"{METHODS}\";"
+                f"proxy=replace;+sip.instance=\"<urn:uuid:{self.instance}>\"")
+
+    def new_dialog(self) -> None:
+        r = self.rng
+        self.call_id = hexl(r, 32)
+        self.tag = hexl(r, 10)
+        self.srv_tag = hexu(r, 32)
+        self.cseq = 0
+        self.branch_base = hexu(r, 32)
+        self.branch_n = 0
+        self.opaque = hexu(r, 8)
+        self.snum = 0
+        self.cnum = 0
+
+    def new_connection(self) -> None:
+        r = self.rng
+        self.local_port = 50000 + r.randint(100, 9000)
+        self.nat_port = self.local_port if not self.p.online else 1024 + r.randint(2000, 60000)
+        self.cid = hexu(r, 6)
+
+    # -- noise ------------------------------------------------------------------------------
+    def startup(self, first_run: bool = True) -> None:
+        p, L = self.p, self.log
+        prod = {"sfb2016": "Skype for Business 2016", "lync2013": "Microsoft Lync 2013",
+                "lync2010": "Microsoft Lync 2010"}[p.client]
+        build = p.ua.split(" ")[1].split("/")[1]
+        L.info(f"CUccPlatform::Initialize - {prod} build {build} starting, logging level=Full")
+        L.trace("CUccPlatform::Initialize - hr=0x00000000", adv=(1, 9))
+        L.trace(f"COSInfo::Log - Windows 10.0.19045 x64, locale=1033, machine={p.computer}", adv=(0, 3))
+        L.trace("CTraceConfig::Load - EnableTracing=1, TracingLevel=2", adv=(0, 2))
+        L.info("CertificateStore: loaded 3 certificates", tid=L.tid_net, adv=(3, 20))
+        L.trace("CertificateStore: root store opened, 57 trusted roots", tid=L.tid_net, adv=(0, 3))
+        L.trace("CProxySettings::Detect - WinHTTP: Direct access (no proxy server).", tid=L.tid_net, adv=(1, 9))
+        L.trace("CProxySettings::Detect - WinINet autodetect=0, autoconfig url=(null)", tid=L.tid_net, adv=(0, 2))
+        L.trace(f"CUccCredentialManager::LoadCredential - found cached credential for sip:{p.user} (password not logged)",
+                adv=(2, 12))
+        L.trace("CUccSignInConfig::Load - ConfigurationMode=0 (automatic), ServerAddressInternal=(empty), "
+                "ServerAddressExternal=(empty)", adv=(0, 3))
+        L.info(f"CUccServerEndpoint::Enable - Sign-in requested for sip:{p.user}", adv=(5, 30))
+        L.trace("CUccServerEndpoint::Register - state change UNREGISTERED -> DISCOVERING", adv=(0, 2))
+        if first_run:
+            L.trace("CUccNetworkMonitor::OnAdaptersChanged - 1 connected adapter, metric=25", tid=L.tid_net, adv=(1, 6))
+
+    def dns_lookup(self, name: str, qtype: str, answer: str | None, hr_fail: str = "0x8007232B") -> None:
+        L = self.log
+        L.trace(f"CDnsResolver::Query - Resolving {name} ({qtype})", tid=L.tid_net, adv=(1, 5))
+        if answer is None:
+            L.trace(f"CDnsResolver::OnQueryComplete - {name}: DNS_ERROR_RCODE_NAME_ERROR hr={hr_fail}",
+                    tid=L.tid_net, adv=(8, 60))
+        else:
+            L.trace(f"CDnsResolver::OnQueryComplete - {name} -> {answer} hr=0x00000000", tid=L.tid_net, adv=(6, 45))
+
+    def discovery(self) -> None:
+        p, L = self.p, self.log
+        d = p.domain
+        if p.client in ("sfb2016", "lync2013") and p.online:
+            L.info(f"CUccAutoDiscovery::Start - domain={d}, mode=automatic", tid=L.tid_net, adv=(1, 4))
+            self.dns_lookup(f"lyncdiscoverinternal.{d}", "A", None)
+            self.dns_lookup(f"lyncdiscover.{d}", "A", "CNAME webdir.online.lync.com -> 52.112.196.40")
+            L.trace(f"CHttpRequest::Send - GET https://lyncdiscover.{d}/?sipuri={p.user}", tid=L.tid_net, adv=(1, 5))
+            L.trace("CHttpRequest::OnComplete - status=200, 1382 bytes, hr=0x00000000", tid=L.tid_net, adv=(90, 260))
+            L.trace("CUccAutoDiscovery::ParseResponse - redirect to "
+                    "https://webdir0b.online.lync.com/Autodiscover/AutodiscoverService.svc/root", tid=L.tid_net)
+            L.trace("CHttpRequest::Send - GET https://webdir0b.online.lync.com/Autodiscover/AutodiscoverService.svc/root/user",
+                    tid=L.tid_net, adv=(1, 4))
+            L.trace("CHttpRequest::OnComplete - status=200, 2211 bytes, hr=0x00000000", tid=L.tid_net, adv=(80, 240))
+            L.info(f"CUccAutoDiscovery::OnComplete - SipServerInternalAccess={p.targetname}:443, "
+                   f"SipServerExternalAccess={p.targetname}:443", tid=L.tid_net)
+            self.dns_lookup(f"_sipinternaltls._tcp.{d}", "SRV", None)
+            self.dns_lookup(p.targetname, "A", p.remote_ip)
+        elif p.client == "lync2013":
+            L.info(f"CUccAutoDiscovery::Start - domain={d}, mode=automatic", tid=L.tid_net, adv=(1, 4))
+            self.dns_lookup(f"lyncdiscoverinternal.{d}", "A", "10.40.2.31")
+            L.trace(f"CHttpRequest::Send - GET https://lyncdiscoverinternal.{d}/?sipuri={p.user}", tid=L.tid_net)
+            L.trace("CHttpRequest::OnComplete - status=200, 1205 bytes, hr=0x00000000", tid=L.tid_net, adv=(20, 90))
+            L.info(f"CUccAutoDiscovery::OnComplete - SipServerInternalAccess={p.pool_hint}:5061", tid=L.tid_net)
+            self.dns_lookup(f"_sipinternaltls._tcp.{d}", "SRV", f"0 0 5061 {p.pool_hint}")
+            self.dns_lookup(p.pool_hint, "A", p.remote_ip)
+        else:  # Lync 2010: DNS SRV only
+            L.info(f"CUccServerDiscovery::Start - domain={d}", tid=L.tid_net, adv=(1, 4))
+            self.dns_lookup(f"_sipinternaltls._tcp.{d}", "SRV", f"0 0 5061 {p.pool_hint}")
+            self.dns_lookup(p.pool_hint, "A", p.remote_ip)
+        L.trace("CUccServerEndpoint::Register - state change DISCOVERING -> CONNECTING", adv=(0, 3))
+
+    def connect(self) -> None:
+        p, L = self.p, self.log
+        L.trace(f"CSIPAsyncSocket::Connect - connecting to {self.remote} (TLS)", tid=L.tid_sip, adv=(1, 6))
+        L.trace(f"CSIPAsyncSocket::OnConnect - TCP connected, local {self.local}", tid=L.tid_sip, adv=(15, 70))
+        L.trace("CSIPAsyncSocket::NegotiateTls - TLS 1.2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+                tid=L.tid_sip, adv=(20, 80))
+        L.trace(f"CSIPAsyncSocket::VerifyServerCertificate - subject CN={p.targetname}, chain OK, hr=0x00000000",
+                tid=L.tid_sip, adv=(1, 8))
+        L.trace("CUccServerEndpoint::Register - state change CONNECTING -> REGISTERING", adv=(0, 3))
+
+    def keepalive(self, n: int = 1) -> None:
+        L = self.log
+        for _ in range(n):
+            L.trace(f"CSIPKeepAlive::OnTimer - sending CRLF keep-alive to {self.remote}", tid=L.tid_timer,
+                    adv=(25000, 32000))
+            L.trace(f"CSIPAsyncSocket::OnSendComplete - 4 bytes, hr=0x00000000", tid=L.tid_sip, adv=(0, 2))
+
+    # -- REGISTER messages ------------------------------------------------------------------
+    def register(self, auth: str | None) -> tuple[Sip, str]:
+        p = self.p
+        self.cseq += 1
+        via = self.via_req()
+        m = Sip(f"REGISTER sip:{p.domain} SIP/2.0")
+        m.h("Via", via).h("Max-Forwards", "70").h("From", self.from_hdr()).h("To", f"<sip:{p.user}>")
+        m.h("Call-ID", self.call_id).h("CSeq", f"{self.cseq} REGISTER").h("Contact", self.contact())
+        m.h("User-Agent", p.ua)
+        if auth:
+            m.h("Authorization", auth)
+        m.h("Supported", "gruu-10, adhoclist, msrtc-event-categories")
+        m.h("Supported", "ms-forking")
+        if p.client != "lync2010":
+            m.h("Supported", "ms-cluster-failover")
+            m.h("Supported", "ms-userservices-state-notification")
+        m.h("ms-keep-alive", "UAC;hop-hop=yes")
+        m.h("Event", "registration")
+        m.h("ms-subnet", p.subnet)
+        if p.client != "lync2010":
+            m.h("ms-endpoint-location-data", "NetworkScope;ms-media-location-type=Intranet")
+        m.h("Content-Length", "0")
+        return m, via
+
+    def resp_base(self, status: str, via: str, method: str = "REGISTER", cseq: int | None = None,
+                  to_uri: str | None = None, from_hdr: str | None = None) -> Sip:
+        m = Sip(f"SIP/2.0 {status}")
+        if self.p.online:
+            m.h("ms-user-logon-data", "RemoteUser")
+        return m
+
+    def resp_tail(self, m: Sip, via: str, method: str = "REGISTER", to_uri: str | None = None,
+                  from_hdr: str | None = None, cseq: int | None = None) -> Sip:
+        to_uri = to_uri or f"<sip:{self.p.user}>"
+        m.h("From", from_hdr or self.from_hdr())
+        m.h("To", f"{to_uri};tag={self.srv_tag}")
+        m.h("Call-ID", self.call_id)
+        m.h("CSeq", f"{self.cseq if cseq is None else cseq} {method}")
+        m.h("Via", self.via_resp(via))
+        return m
+
+    def www_auth_initial(self, m: Sip) -> None:
+        p = self.p
+        m.h("WWW-Authenticate", f'NTLM realm="{REALM}", targetname="{p.targetname}", version=4')
+        if not p.online:
+            m.h("WWW-Authenticate", f'Kerberos realm="{REALM}", targetname="sip/{p.targetname}", version=4')
+        m.h("WWW-Authenticate",
+            f'TLS-DSK realm="{REALM}", targetname="{p.targetname}", version=4, sts-uri="{p.sts_uri}"')
+
+    def auth_info(self) -> str:
+        self.snum += 1
+        return (f'NTLM rspauth="0100000000000000{hexl(self.rng, 16).upper()}", srand="{hexu(self.rng, 8)}", '
+                f'snum="{self.snum}", opaque="{self.opaque}", qop="auth", targetname="{self.p.targetname}", '
+                f'realm="{REALM}"')
+
+    def client_auth(self) -> str:
+        self.cnum += 1
+        return (f'NTLM qop="auth", realm="{REALM}", opaque="{self.opaque}", crand="{hexl(self.rng, 8)}", '
+                f'cnum="{self.cnum}", targetname="{self.p.targetname}", response="0100000000000000{hexl(self.rng, 16)}"')
+
+    def finish(self, m: Sip, extra: list[tuple[str, str]] | None = None) -> Sip:
+        for n, v in extra or []:
+            m.h(n, v)
+        m.h("Server", self.p.server_hdr)
+        m.h("Content-Length", str(len(m.body.encode("utf-8"))))
+        return m
+
+    # -- one sign-in attempt ----------------------------------------------------------------
+    def attempt(self, outcome: str) -> None:
+        """outcome: ok | 503 | skew | badcreds | notsip | clientver"""
+        p, L, r = self.p, self.log, self.rng
+        self.new_dialog()
+        nb_dom = p.domain.split(".")[0].upper()[:15]
+        L.info(f"CUccServerEndpoint::Register - sending REGISTER, Call-ID={self.call_id}", adv=(1, 6))
+
+        # 1) REGISTER without credentials
+        req, via = self.register(None)
+        L.send(req, self.remote, self.local)
+        sent = L.t
+        if outcome == "503":
+            m = self.resp_base("503 Service Unavailable", via)
+            self.resp_tail(m, via)
+            self.finish(m, [("Retry-After", "3")])
+            L.recv(m, self.remote, self.local, sent, delay=(900, 1400))
+            L.warn(f"CUccServerEndpoint::OnRegisterComplete - REGISTER failed, status=503 Service Unavailable, "
+                   f"Retry-After=3, Call-ID={self.call_id}", adv=(1, 4))
+            L.trace("CUccServerEndpoint::Register - state change REGISTERING -> RETRY_PENDING", adv=(0, 2))
+            return
+        m = self.resp_base("401 Unauthorized", via)
+        self.www_auth_initial(m)
+        self.resp_tail(m, via)
+        self.finish(m)
+        L.recv(m, self.remote, self.local, sent)
+        L.trace("CUccAuthManager::OnChallenge - schemes offered: " + ("NTLM, TLS-DSK" if p.online else
+                "NTLM, Kerberos, TLS-DSK") + ", selected NTLM", adv=(1, 5))
+
+        # 2) REGISTER with empty NTLM negotiate
+        auth = f'NTLM qop="auth", realm="{REALM}", targetname="{p.targetname}", gssapi-data="", version=4'
+        req, via = self.register(auth)
+        L.send(req, self.remote, self.local)
+        sent = L.t
+        m = self.resp_base("401 Unauthorized", via)
+        gss = ntlm_type2(r, nb_dom, p.domain if not p.online else "infra.lync.com", p.targetname)
+        m.h("WWW-Authenticate", f'NTLM opaque="{self.opaque}", gssapi-data="{gss}", targetname="{p.targetname}", '
+                                f'realm="{REALM}", version=4')
+        self.resp_tail(m, via)
+        self.finish(m)
+        L.recv(m, self.remote, self.local, sent)
+        L.trace("CUccAuthManager::OnChallenge - NTLM challenge received, building response (SSPI InitializeSecurityContext)",
+                adv=(1, 4))
+        L.trace("CSspiContext::Initialize - package=NTLM, hr=0x00090312 (SEC_I_CONTINUE_NEEDED)", adv=(1, 9))
+
+        # 3) REGISTER with NTLM authenticate message
+        gss3 = ntlm_type3(r, nb_dom, p.local_part, p.computer)
+        auth = (f'NTLM qop="auth", realm="{REALM}", opaque="{self.opaque}", targetname="{p.targetname}", '
+                f'gssapi-data="{gss3}", version=4')
+        req, via = self.register(auth)
+        L.send(req, self.remote, self.local)
+        sent = L.t
+
+        if outcome == "ok":
+            m = self.resp_base("200 OK", via)
+            m.h("Authentication-Info", self.auth_info())
+            self.resp_tail(m, via)
+            self.gruu = f"sip:{p.user};opaque=user:epid:{base64.b64encode(r.randbytes(16)).decode()[:22]};gruu"
+            m.h("Contact", f"<sip:{self.local};transport=tls;ms-opaque={self.ms_opaque};ms-received-cid={self.cid};grid>;"
+                           f"expires=7200;+sip.instance=\"<urn:uuid:{self.instance}>\";gruu=\"{self.gruu}\"")
+            m.h("Expires", "7200")
+            m.h("presence-state", 'register-action="added"')
+            m.h("Allow-Events", "vnd-microsoft-provisioning,vnd-microsoft-roaming-contacts,vnd-microsoft-roaming-ACL,"
+                                "presence,presence.wpending,vnd-microsoft-roaming-self,vnd-microsoft-provisioning-v2")
+            m.h("Supported", "adhoclist")
+            self.finish(m, [("Supported", "msrtc-event-categories"), ("Supported", "ms-keepalive-deregister"),
+                            ("Supported", "ms-userservices-state-notification"),
+                            ("ms-keep-alive", "UAS; tcp=no; hop-hop=yes; end-end=no; timeout=300")])
+            # Server header must stay before Content-Length: finish() appended it already
+            L.recv(m, self.remote, self.local, sent)
+            L.info(f"CUccServerEndpoint::OnRegisterComplete - registered, expires=7200, Call-ID={self.call_id}, "
+                   "hr=0x00000000", adv=(1, 5))
+            L.trace("CUccServerEndpoint::Register - state change REGISTERING -> REGISTERED", adv=(0, 2))
+            L.trace(f"CUccServerEndpoint::Register - GRUU {self.gruu}", adv=(0, 2))
+            return
+
+        if outcome in ("skew", "badcreds"):
+            m = self.resp_base("401 Unauthorized", via)
+            self.www_auth_initial(m)
+            self.resp_tail(m, via)
+            if outcome == "skew":
+                diag = f'1013;reason="Significant time skew detected during authentication";source="{p.diag_source}"'
+            else:
+                diag = f'1000;reason="Final handshake failed";source="{p.diag_source}"'
+            self.finish(m, [("ms-diagnostics", diag)])
+            L.recv(m, self.remote, self.local, sent)
+            if outcome == "skew":
+                L.trace("CSspiContext::Complete - server rejected authentication, ms-diagnostics=1013", adv=(1, 4))
+                L.error("CUccServerEndpoint::OnRegisterComplete - hr=0x80090324", adv=(0, 3))
+                L.error("CUccServerEndpoint::OnSignInFailed - Sign-in failed: hr=0x80090324 (SEC_E_TIME_SKEW)",
+                        adv=(0, 2))
+            else:
+                L.trace("CSspiContext::Complete - server rejected authentication, ms-diagnostics=1000", adv=(1, 4))
+                L.error("CUccServerEndpoint::OnRegisterComplete - REGISTER rejected after final handshake, hr=0x8009030C",
+                        adv=(0, 3))
+                L.error("CUccServerEndpoint::OnSignInFailed - Sign-in failed: hr=0x8009030C (SEC_E_LOGON_DENIED)",
+                        adv=(0, 2))
+                L.trace(f"CUccCredentialManager::OnAuthFailure - marking cached credential for sip:{p.user} as invalid",
+                        adv=(0, 3))
+            L.trace("CUccServerEndpoint::Register - state change REGISTERING -> SIGN_IN_FAILED", adv=(0, 2))
+            return
+
+        if outcome == "notsip":
+            m = self.resp_base("404 Not Found", via)
+            m.h("Authentication-Info", self.auth_info())
+            self.resp_tail(m, via)
+            self.finish(m, [("ms-diagnostics", f'4005;reason="Destination URI either not enabled for SIP or does '
+                                               f'not exist";source="{p.diag_source}"')])
+            L.recv(m, self.remote, self.local, sent)
+            L.error(f"CUccServerEndpoint::OnRegisterComplete - REGISTER failed, status=404 Not Found, "
+                    f"Call-ID={self.call_id}", adv=(1, 4))
+            L.error(f"CUccServerEndpoint::OnSignInFailed - Sign-in failed for sip:{p.user}, status=404", adv=(0, 2))
+            L.trace("CUccServerEndpoint::Register - state change REGISTERING -> SIGN_IN_FAILED", adv=(0, 2))
+            return
+
+        if outcome == "clientver":
+            m = self.resp_base("403 Forbidden", via)
+            m.h("Authentication-Info", self.auth_info())
+            self.resp_tail(m, via)
+            self.finish(m, [("ms-diagnostics", f'17002;reason="Invalid protocol client version";'
+                                               f'source="{p.diag_source}"')])
+            L.recv(m, self.remote, self.local, sent)
+            L.error(f"CUccServerEndpoint::OnRegisterComplete - REGISTER failed, status=403 Forbidden, "
+                    f"Call-ID={self.call_id}", adv=(1, 4))
+            L.error(f"CUccServerEndpoint::OnSignInFailed - Sign-in failed for sip:{p.user}, status=403", adv=(0, 2))
+            L.trace("CUccServerEndpoint::Register - state change REGISTERING -> SIGN_IN_FAILED", adv=(0, 2))
+            return
+        raise ValueError(outcome)
+
+    # -- post-registration traffic (healthy) ------------------------------------------------
+    def in_dialog_request(self, method: str, target: str, headers: list[tuple[str, str]], body: str,
+                          new_call: bool = True) -> tuple[Sip, str, str, str]:
+        p, r = self.p, self.rng
+        if new_call:
+            self.call_id = hexl(r, 32)
+            self.tag = hexl(r, 10)
+            self.srv_tag = hexu(r, 32)
+            self.cseq = 0
+        self.cseq += 1
+        via = self.via_req()
+        m = Sip(f"{method} {target} SIP/2.0")
+        m.h("Via", via).h("Max-Forwards", "70").h("From", self.from_hdr())
+        to_uri = f"<{target.split(';')[0]}>"
+        m.h("To", to_uri).h("Call-ID", self.call_id).h("CSeq", f"{self.cseq} {method}")
+        m.h("Contact", f"<{self.gruu}>")
+        m.h("User-Agent", p.ua)
+        for n, v in headers:
+            m.h(n, v)
+        m.h("Proxy-Authorization", self.client_auth())
+        m.body = body
+        m.h("Content-Length", str(len(body.encode("utf-8"))))
+        return m, via, to_uri, method
+
+    def simple_exchange(self, method: str, target: str, headers: list[tuple[str, str]], body: str,
+                        status: str = "200 OK", resp_headers: list[tuple[str, str]] | None = None,
+                        resp_body: str = "", resp_ctype: str | None = None) -> None:
+        L = self.log
+        m, via, to_uri, meth = self.in_dialog_request(method, target, headers, body)
+        L.send(m, self.remote, self.local)
+        sent = L.t
+        resp = self.resp_base(status, via)
+        resp.h("Authentication-Info", self.auth_info())
+        self.resp_tail(resp, via, meth, to_uri=to_uri)
+        for n, v in resp_headers or []:
+            resp.h(n, v)
+        if resp_ctype:
+            resp.h("Content-Type", resp_ctype)
+        resp.body = resp_body
+        self.finish(resp)
+        L.recv(resp, self.remote, self.local, sent, delay=(40, 180))
+
+    def post_registration(self, contacts: list[tuple[str, str]], missing_contact: str | None,
+                          minimal: bool = False) -> None:
+        p, L, r = self.p, self.log, self.rng
+        d = p.domain
+        L.info("CUccProvisioningManager::Subscribe - requesting in-band provisioning", adv=(5, 20))
+        prov_req = ('<provisioningGroupList xmlns="http://schemas.microsoft.com/2006/09/sip/provisiongrouplist">'
+                    '<provisioningGroup name="ServerConfiguration"/><provisioningGroup name="meetingPolicy"/>'
+                    '<provisioningGroup name="ucPolicy"/><provisioningGroup name="userSetting"/>'
+                    '<provisioningGroup name="privacyPublicationGrammar"/></provisioningGroupList>')
+        prov_resp = ('<provisionGroupList xmlns="http://schemas.microsoft.com/2006/09/sip/provisiongrouplist-notification">'
+                     '\r\n<provisionGroup name="ServerConfiguration">'
+                     f'<propertyEntryList><property name="focusFactoryUri">sip:{p.user};gruu;opaque=app:conf:focusfactory</property>'
+                     f'<property name="absInternalServerUrl">https://webpool.{d}/abs/handler</property>'
+                     '<property name="EnableContextualMessages">False</property></propertyEntryList></provisionGroup>'
+                     '\r\n<provisionGroup name="userSetting"><propertyEntryList>'
+                     '<property name="EnablePresenceStatePersistence">True</property></propertyEntryList></provisionGroup>'
+                     '\r\n</provisionGroupList>')
+        self.simple_exchange("SUBSCRIBE", f"sip:{p.user}", [
+            ("Event", "vnd-microsoft-provisioning-v2"),
+            ("Accept", "application/vnd-microsoft-roaming-provisioning-v2+xml"),
+            ("Supported", "com.microsoft.autoextend"), ("Supported", "ms-benotify"), ("Supported", "ms-piggyback-first-notify"),
+            ("Expires", "0"),
+            ("Content-Type", "application/vnd-microsoft-roaming-provisioning-v2+xml")],
+            prov_req, resp_headers=[("Expires", "0"), ("Event", "vnd-microsoft-provisioning-v2")],
+            resp_body=prov_resp, resp_ctype="application/vnd-microsoft-roaming-provisioning-v2+xml")
+        L.trace("CUccProvisioningManager::OnProvisioningData - 3 groups applied, hr=0x00000000", adv=(2, 10))
+        L.trace("CUccPolicyManager::Apply - EnablePresenceStatePersistence=True", adv=(0, 3))
+
+        # roaming contacts
+        grp = f'<group id="1" name="~" externalURI=""/>'
+        cl = "".join(f'<contact uri="{u}" name="{n}" groups="1" subscribed="true" externalURI=""/>' for u, n in contacts)
+        body = (f'<contactList deltaNum="{r.randint(40, 400)}" >{grp}{cl}</contactList>')
+        L.info("CUccContactManager::Subscribe - roaming contacts", adv=(3, 15))
+        self.simple_exchange("SUBSCRIBE", f"sip:{p.user}", [
+            ("Event", "vnd-microsoft-roaming-contacts"), ("Accept", "application/vnd-microsoft-roaming-contacts+xml"),
+            ("Supported", "com.microsoft.autoextend"), ("Supported", "ms-benotify"),
+            ("Supported", "ms-piggyback-first-notify")], "",
+            resp_headers=[("Expires", "28800"), ("Event", "vnd-microsoft-roaming-contacts"),
+                          ("subscription-state", "active;expires=28800")],
+            resp_body=body, resp_ctype="application/vnd-microsoft-roaming-contacts+xml")
+        L.trace(f"CUccContactManager::OnContactList - {len(contacts)} contacts in 1 group", adv=(2, 12))
+
+        if minimal:  # older, shorter session in the .bak: provisioning + contacts + publish only
+            self.publish_presence()
+            L.info("CUccServerEndpoint::OnSignInComplete - signed in, UI state=Available", adv=(3, 20))
+            return
+
+        # roaming self
+        L.info("CUccSelfManager::Subscribe - roaming self categories", adv=(2, 10))
+        self.simple_exchange("SUBSCRIBE", f"sip:{p.user}", [
+            ("Event", "vnd-microsoft-roaming-self"), ("Accept", "application/vnd-microsoft-roaming-self+xml"),
+            ("Supported", "com.microsoft.autoextend"), ("Supported", "ms-benotify"),
+            ("Content-Type", "application/vnd-microsoft-roaming-self+xml")],
+            '<roamingList xmlns="http://schemas.microsoft.com/2006/09/sip/roaming-self"><roaming type="categories"/>'
+            '<roaming type="containers"/><roaming type="subscribers"/></roamingList>',
+            resp_headers=[("Expires", "28800"), ("Event", "vnd-microsoft-roaming-self"),
+                          ("subscription-state", "active;expires=28800")],
+            resp_body=f'<roamingData xmlns="http://schemas.microsoft.com/2006/09/sip/roaming-self"><categories uri="sip:{p.user}">'
+                      '<category name="note" instance="0" publishTime="2026-10-28T16:02:11.000" container="400" version="3" '
+                      'expireType="static"/></categories></roamingData>',
+            resp_ctype="application/vnd-microsoft-roaming-self+xml")
+
+        self.publish_presence()
+        self.batch_and_notify(contacts)
+        self.missing_contact(missing_contact)
+        L.info("CUccServerEndpoint::OnSignInComplete - signed in, UI state=Available", adv=(3, 20))
+        L.trace("CUccCalendarManager::Start - EWS discovery deferred 30s", adv=(1, 6))
+
+    def publish_presence(self) -> None:
+        p, L = self.p, self.log
+        L.info("CUccPresenceManager::PublishSelf - availability=3500 (Available)", adv=(2, 10))
+        pub = (f'<publish xmlns="http://schemas.microsoft.com/2006/09/sip/rich-presence"><publications uri="sip:{p.user}">'
+               '<publication categoryName="state" instance="952049141" container="2" version="0" expireType="endpoint">'
+               '<state xmlns="http://schemas.microsoft.com/2006/09/sip/state" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+               'manual="false" xsi:type="machineState"><availability>3500</availability><endpointLocation/></state></publication>'
+               '</publications></publish>')
+        self.simple_exchange("SERVICE", f"sip:{p.user}", [("Content-Type", "application/msrtc-category-publish+xml")], pub)
+        L.trace("CUccPresenceManager::OnPublishComplete - hr=0x00000000", adv=(1, 6))
+
+    def batch_and_notify(self, contacts: list[tuple[str, str]]) -> None:
+        p, L, r = self.p, self.log, self.rng
+
+        # batch presence subscription for contacts
+        L.info(f"CUccPresenceManager::SubscribeBatch - {len(contacts)} contacts", adv=(3, 12))
+        rl = "".join(f'<resource uri="{u}"/>' for u, _ in contacts)
+        batch = ('<batchSub xmlns="http://schemas.microsoft.com/2006/01/sip/batch-subscribe" '
+                 f'uri="sip:{p.user}" name=""><action name="subscribe" id="{r.randint(10**7, 10**8)}">'
+                 '<adhocList>' + rl + '</adhocList><categoryList xmlns="http://schemas.microsoft.com/2006/09/sip/categorylist">'
+                 '<category name="calendarData"/><category name="contactCard"/><category name="note"/>'
+                 '<category name="state"/></categoryList></action></batchSub>')
+        self.simple_exchange("SUBSCRIBE", f"sip:{p.user}", [
+            ("Event", "presence"), ("Accept", "application/msrtc-event-categories+xml, "
+                                              "application/xpidf+xml, text/xml+msrtc.pidf, application/pidf+xml, "
+                                              "application/rlmi+xml, multipart/related"),
+            ("Supported", "com.microsoft.autoextend"), ("Supported", "ms-benotify"), ("Supported", "ms-piggyback-first-notify"),
+            ("Require", "adhoclist, categoryList"), ("Content-Type", "application/msrtc-adrl-categorylist+xml")],
+            batch, resp_headers=[("Expires", "3600"), ("Event", "presence"),
+                                 ("subscription-state", "active;expires=3600")])
+
+        # server NOTIFY with a contact's presence, client answers 200 OK
+        L.t += timedelta(milliseconds=r.randint(150, 600))
+        uri0, _ = contacts[0]
+        n = Sip(f"NOTIFY sip:{self.local};transport=tls;ms-opaque={self.ms_opaque};ms-received-cid={self.cid};grid SIP/2.0")
+        nvia = f"SIP/2.0/TLS {p.remote_ip}:{p.remote_port};branch=z9hG4bK{hexu(r, 8)}.{hexu(r, 8)};branched=FALSE"
+        ntag = self.srv_tag
+        n.h("Authentication-Info", self.auth_info())
+        n.h("Via", nvia).h("Max-Forwards", "69")
+        n.h("From", f"<sip:{p.user}>;tag={ntag}").h("To", f"<sip:{p.user}>;tag={self.tag};epid={self.epid}")
+        n.h("Call-ID", self.call_id).h("CSeq", "1 NOTIFY").h("Content-Type", "application/msrtc-event-categories+xml")
+        n.h("Event", "presence").h("subscription-state", "active;expires=3600")
+        n.body = (f'<categories xmlns="http://schemas.microsoft.com/2006/09/sip/categories" uri="{uri0}">'
+                  f'<category name="state" instance="1" publishTime="{L.t - p.tz - p.skew - timedelta(minutes=43):%Y-%m-%dT%H:%M:%S}.403" container="2" version="7">'
+                  '<state xmlns="http://schemas.microsoft.com/2006/09/sip/state" xsi:type="aggregateState" '
+                  'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><availability>3500</availability></state>'
+                  '</category></categories>')
+        n.h("Server", p.server_hdr).h("Content-Length", str(len(n.body.encode())))
+        L.recv(n, self.remote, self.local, L.t, delay=(0, 2), date=False)
+        L.trace(f"CUccPresenceManager::OnNotify - {uri0} availability=3500", adv=(1, 5))
+        ok = Sip("SIP/2.0 200 OK")
+        ok.h("Via", nvia).h("From", f"<sip:{p.user}>;tag={ntag}").h("To", f"<sip:{p.user}>;tag={self.tag};epid={self.epid}")
+        ok.h("Call-ID", self.call_id).h("CSeq", "1 NOTIFY").h("User-Agent", p.ua).h("Content-Length", "0")
+        L.send(ok, self.remote, self.local)
+
+    def missing_contact(self, missing_contact: str | None) -> None:
+        p, L = self.p, self.log
+        # noise: SUBSCRIBE to an unrelated, no longer existing contact -> 404 (not about this user's sign-in)
+        if missing_contact:
+            L.info(f"CUccPresenceManager::Subscribe - single subscription for {missing_contact}", adv=(200, 900))
+            self.simple_exchange("SUBSCRIBE", missing_contact, [
+                ("Event", "presence"), ("Accept", "application/msrtc-event-categories+xml"),
+                ("Supported", "ms-benotify"), ("Expires", "3600")], "",
+                status="404 Not Found",
+                resp_headers=[("ms-diagnostics", '4005;reason="Destination URI either not enabled for SIP or does not '
+                                                 f'exist";source="{p.diag_source}"')])
+            L.warn(f"CUccPresenceManager::OnSubscribeFailed - {missing_contact}: status=404, contact shown as "
+                   "presence unknown", adv=(1, 5))
+
+
+# --------------------------------------------------------------------------------------------
+# Scenarios
+# --------------------------------------------------------------------------------------------
+
+
+def online_profile(**kw) -> Profile:
+    base = dict(server_hdr="RTC/7.0", online=True, remote_port=443, client="sfb2016", ua=UA_SFB2016,
+                sts_uri="https://webdir0b.online.lync.com:443/CertProv/CertProvisioningService.svc")
+    base.update(kw)
+    return Profile(**base)
+
+
+def tail_noise(s: Session, n: int) -> None:
+    L = s.log
+    for i in range(n):
+        s.keepalive(1)
+        if i % 2 == 0:
+            L.trace("CUccNetworkMonitor::Poll - connectivity unchanged, hr=0x00000000", tid=L.tid_net, adv=(0, 40))
+
+
+def log_healthy(p: Profile, with_noise: bool) -> str:
+    rng = random.Random(p.seed)
+    L = Log(p, rng)
+    s = Session(p, L)
+    s.startup()
+    s.discovery()
+    s.connect()
+    contacts = [(f"sip:juergen.weiss@{p.domain}", "Jürgen Weiß"), (f"sip:lena.mikkelsen@{p.domain}", "Lena Mikkelsen"),
+                (f"sip:omar.haddad@{p.domain}", "Omar Haddad")]
+    if with_noise:
+        s.attempt("503")
+        L.t += timedelta(seconds=3, milliseconds=rng.randint(5, 60))
+        L.trace("CUccServerEndpoint::OnRetryTimer - retrying registration", tid=L.tid_timer)
+        s.new_connection()
+        s.connect()
+        s.attempt("ok")
+        s.post_registration(contacts, f"sip:former.contractor@{p.domain}")
+        tail_noise(s, 6)
+    else:
+        s.attempt("ok")
+        s.post_registration(contacts[:2], None, minimal=True)
+        tail_noise(s, 2)
+    L.info("CUccPlatform::Flush - trace buffer flushed", adv=(100, 900))
+    return CRLF.join(L.lines) + CRLF
+
+
+def log_failing(p: Profile, outcome: str, attempts: int, gap_s: int, non_ascii_display: str | None = None) -> str:
+    rng = random.Random(p.seed)
+    L = Log(p, rng)
+    s = Session(p, L)
+    s.startup()
+    if non_ascii_display:
+        L.trace(f'CUccSelfContact::LoadCache - cached display name "{non_ascii_display}"', adv=(0, 3))
+    for i in range(attempts):
+        if i:
+            L.t += timedelta(seconds=gap_s, milliseconds=rng.randint(-900, 900))
+            L.info(f"CUccServerEndpoint::OnRetryTimer - sign-in attempt {i + 1} of {attempts}", tid=L.tid_timer)
+            s.startup(first_run=False)
+            s.new_connection()
+        s.discovery()
+        s.connect()
+        s.attempt(outcome)
+        if outcome == "skew":
+            L.trace("CUccSignInUI::ShowError - \"Cannot sign in because your computer clock is not set correctly\"",
+                    adv=(2, 10))
+        elif outcome == "badcreds":
+            L.trace("CUccSignInUI::ShowError - \"The user name, password, or domain appears to be incorrect\"",
+                    adv=(2, 10))
+            L.info("CUccSignInUI::PromptCredentials - credential dialog shown", adv=(1, 4))
+            if i + 1 < attempts:
+                L.info("CUccSignInUI::PromptCredentials - user entered new credentials (not logged)", adv=(8000, 20000))
+        elif outcome == "notsip":
+            L.trace("CUccSignInUI::ShowError - \"Cannot sign in because this sign-in address was not found\"",
+                    adv=(2, 10))
+        elif outcome == "clientver":
+            L.trace("CUccSignInUI::ShowError - \"...the authentication service may be incompatible with this version "
+                    "of the program\"", adv=(2, 10))
+        L.trace(f"CSIPAsyncSocket::Close - {s.remote} closed by client", tid=L.tid_sip, adv=(5, 40))
+    L.info("CUccServerEndpoint::Disable - giving up, endpoint state=SIGN_IN_FAILED", adv=(100, 400))
+    L.info("CUccPlatform::Flush - trace buffer flushed", adv=(100, 900))
+    return CRLF.join(L.lines) + CRLF
+
+
+# --------------------------------------------------------------------------------------------
+# Zip writing (deterministic)
+# --------------------------------------------------------------------------------------------
+
+
+def zip_bytes(members: dict[str, bytes], dirs: bool = True) -> bytes:
+    names = set(members)
+    if dirs:
+        for n in list(members):
+            parts = n.split("/")[:-1]
+            for i in range(1, len(parts) + 1):
+                names.add("/".join(parts[:i]) + "/")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in sorted(names):
+            zi = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            zi.create_system = 0                      # MS-DOS / Windows "compressed folder"
+            if name.endswith("/"):
+                zi.external_attr = 0x10               # FILE_ATTRIBUTE_DIRECTORY
+                zi.compress_type = zipfile.ZIP_STORED
+                z.writestr(zi, b"")
+            else:
+                zi.external_attr = 0x20               # FILE_ATTRIBUTE_ARCHIVE
+                zi.compress_type = zipfile.ZIP_DEFLATED
+                z.writestr(zi, members[name])
+    return buf.getvalue()
+
+
+def write_zip(name: str, members: dict[str, bytes]) -> Path:
+    path = HERE / name
+    path.write_bytes(zip_bytes(members))
+    return path
+
+
+def ipconfig_text(host: str, ip: str, gw: str, when: datetime) -> str:
+    def long_date(d: datetime) -> str:
+        full = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][d.weekday()]
+        mon = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December"][d.month - 1]
+        h12 = d.hour % 12 or 12
+        return f"{full}, {mon} {d.day}, {d.year} {h12}:{d:%M:%S} {'AM' if d.hour < 12 else 'PM'}"
+
+    obtained = when
+    lines = [
+        "",
+        "Windows IP Configuration",
+        "",
+        f"   Host Name . . . . . . . . . . . . : {host}",
+        "   Primary Dns Suffix  . . . . . . . : ",
+        "   Node Type . . . . . . . . . . . . : Hybrid",
+        "   IP Routing Enabled. . . . . . . . : No",
+        "   WINS Proxy Enabled. . . . . . . . : No",
+        "   DNS Suffix Search List. . . . . . : home.lan",
+        "",
+        "Ethernet adapter Ethernet:",
+        "",
+        "   Connection-specific DNS Suffix  . : home.lan",
+        "   Description . . . . . . . . . . . : Intel(R) Ethernet Connection (4) I219-LM",
+        "   Physical Address. . . . . . . . . : 54-E1-AD-3F-9C-21",
+        "   DHCP Enabled. . . . . . . . . . . : Yes",
+        "   Autoconfiguration Enabled . . . . : Yes",
+        "   Link-local IPv6 Address . . . . . : fe80::8d4c:2b1e:77a0:c3f1%12(Preferred) ",
+        f"   IPv4 Address. . . . . . . . . . . : {ip}(Preferred) ",
+        "   Subnet Mask . . . . . . . . . . . : 255.255.255.0",
+        f"   Lease Obtained. . . . . . . . . . : {long_date(obtained)}",
+        f"   Lease Expires . . . . . . . . . . : {long_date(obtained + timedelta(days=1))}",
+        f"   Default Gateway . . . . . . . . . : {gw}",
+        f"   DHCP Server . . . . . . . . . . . : {gw}",
+        "   DHCPv6 IAID . . . . . . . . . . . : 106226093",
+        "   DHCPv6 Client DUID. . . . . . . . : 00-01-00-01-2A-6B-11-F0-54-E1-AD-3F-9C-21",
+        f"   DNS Servers . . . . . . . . . . . : {gw}",
+        "   NetBIOS over Tcpip. . . . . . . . : Enabled",
+        "",
+        "Wireless LAN adapter Wi-Fi:",
+        "",
+        "   Media State . . . . . . . . . . . : Media disconnected",
+        "   Connection-specific DNS Suffix  . : ",
+        "   Description . . . . . . . . . . . : Intel(R) Dual Band Wireless-AC 8265",
+        "   Physical Address. . . . . . . . . : 9C-B6-D0-0E-41-7A",
+        "   DHCP Enabled. . . . . . . . . . . : Yes",
+        "   Autoconfiguration Enabled . . . . : Yes",
+        "",
+    ]
+    return CRLF.join(lines)
+
+
+def main() -> None:
+    written = []
+
+    # 1. healthy sign-in (SfB 2016, Online, UTC+2)
+    p1 = online_profile(user="adele.vance@northwindtraders.com", targetname="sippooldb40e07.infra.lync.com",
+                        diag_source="sippooldb40e07.infra.lync.com", remote_ip="52.112.67.21", local_ip="10.20.4.117",
+                        public_ip="85.76.112.9", tz=timedelta(hours=2), skew=timedelta(0), pid="1D3C",
+                        start=datetime(2026, 11, 10, 8, 41, 7, 215000), seed=101, computer="NWT-LT-0417",
+                        subnet="10.20.4.0")
+    p1_bak = online_profile(**{**p1.__dict__, "start": datetime(2026, 11, 6, 8, 55, 42, 903000), "seed": 102,
+                               "pid": "2A88"})
+    etl = random.Random(103).randbytes(40)
+    written.append(write_zip("healthy-signin.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_healthy(p1, True).encode("utf-8"),
+        "Tracing/Lync-UccApi-0.UccApilog.bak": log_healthy(p1_bak, False).encode("utf-8"),
+        "Tracing/Lync-16.0.4849.1000-Office-x86ship-U.etl": etl,
+        "readme.txt": ("Hi, here are my Skype logs as requested. It signed in fine this morning, it just hung on "
+                       "'Contacting server' for a few seconds first. - Adele\r\n").encode("utf-8"),
+    }))
+
+    # 2. clock skew (SfB 2016, Online, UTC+1, local clock 6m30s fast)
+    p2 = online_profile(user="pieter.devries@tailspintoys.com", targetname="sippoolbl20a01.infra.lync.com",
+                        diag_source="sippoolbl20a01.infra.lync.com", remote_ip="52.112.64.13", local_ip="192.168.1.20",
+                        public_ip="77.249.18.203", tz=timedelta(hours=1), skew=timedelta(minutes=6, seconds=30),
+                        pid="2F4C", start=datetime(2026, 11, 3, 9, 14, 1, 482000), seed=201, computer="TST-PIETER",
+                        subnet="192.168.1.0")
+    written.append(write_zip("clock-skew.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_failing(p2, "skew", 3, 60).encode("utf-8"),
+    }))
+
+    # 3. user not SIP enabled (Lync 2013, on-premises Lync Server 2013, UTC+5:30)
+    p3 = Profile(user="jonas.weber@fabrikam.com", client="lync2013", ua=UA_LYNC2013, server_hdr="RTC/5.0", online=False,
+                 targetname="LYNCFE01.fabrikam.com", diag_source="lyncpool01.fabrikam.com",
+                 sts_uri="https://lyncpool01.fabrikam.com:443/CertProv/CertProvisioningService.svc",
+                 remote_ip="10.40.2.21", remote_port=5061, local_ip="10.40.18.57", public_ip=None,
+                 tz=timedelta(hours=5, minutes=30), skew=timedelta(0), pid="0F68",
+                 start=datetime(2026, 11, 17, 10, 2, 33, 61000), seed=301, pool_hint="lyncpool01.fabrikam.com",
+                 computer="FAB-BLR-0231", subnet="10.40.18.0")
+    written.append(write_zip("user-not-sip-enabled.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_failing(p3, "notsip", 2, 45).encode("utf-8"),
+    }))
+
+    # 4. wrong client version (Lync 2010, on-premises Lync Server 2010, UTC-8)
+    p4 = Profile(user="tom.kowalski@litwareinc.com", client="lync2010", ua=UA_LYNC2010, server_hdr="RTC/4.0",
+                 online=False, targetname="LYNC10FE02.litwareinc.com", diag_source="lync10pool.litwareinc.com",
+                 sts_uri="https://lync10pool.litwareinc.com:443/CertProv/CertProvisioningService.svc",
+                 remote_ip="172.16.8.40", remote_port=5061, local_ip="172.16.33.142", public_ip=None,
+                 tz=timedelta(hours=-8), skew=timedelta(0), pid="1174",
+                 start=datetime(2026, 11, 19, 7, 48, 12, 330000), seed=401, pool_hint="lync10pool.litwareinc.com",
+                 computer="LIT-WS-1142", subnet="172.16.32.0")
+    written.append(write_zip("wrong-client-version.zip", {
+        "Tracing/Communicator-uccapi-0.uccapilog": log_failing(p4, "clientver", 2, 90).encode("utf-8"),
+    }))
+
+    # 5. wrong credentials (SfB 2016, Online, UTC-3), nested Tracing.zip inside a MOSDAL folder
+    p5 = online_profile(user="kim.akers@contoso.com", targetname="sippoolsn23b04.infra.lync.com",
+                        diag_source="sippoolsn23b04.infra.lync.com", remote_ip="52.112.70.55", local_ip="192.168.1.20",
+                        public_ip="177.92.41.16", tz=timedelta(hours=-3), skew=timedelta(0), pid="3B10",
+                        start=datetime(2026, 11, 3, 9, 6, 50, 774000), seed=501, computer="KIMA-PC",
+                        subnet="192.168.1.0")
+    inner = zip_bytes({"Lync-UccApi-0.UccApilog": log_failing(p5, "badcreds", 3, 20).encode("utf-8")}, dirs=False)
+    written.append(write_zip("wrong-credentials.zip", {
+        "MOSDAL_KIMA-PC_20261103/Tracing.zip": inner,
+        "MOSDAL_KIMA-PC_20261103/Network_Diagnostics/ipconfig.txt":
+            ipconfig_text("KIMA-PC", "192.168.1.20", "192.168.1.1", datetime(2026, 11, 3, 8, 2, 11)).encode("ascii"),
+    }))
+
+    # 6. clock skew, UTF-16LE with BOM (SfB 2016, Online, UTC-5, local clock 9m40s slow)
+    p6 = online_profile(user="renee.cote@wingtiptoys.com", targetname="sippoolch10b02.infra.lync.com",
+                        diag_source="sippoolch10b02.infra.lync.com", remote_ip="52.112.81.140", local_ip="192.168.0.34",
+                        public_ip="68.44.201.7", tz=timedelta(hours=-5), skew=-timedelta(minutes=9, seconds=40),
+                        pid="24E0", start=datetime(2026, 12, 1, 8, 30, 15, 126000), seed=601, computer="WTT-RCOTE",
+                        subnet="192.168.0.0")
+    text6 = log_failing(p6, "skew", 3, 60, non_ascii_display="Renée Côté")
+    written.append(write_zip("utf16-clock-skew.zip", {
+        "Lync-UccApi-1.UccApilog": b"\xff\xfe" + text6.encode("utf-16-le"),
+    }))
+
+    for w in written:
+        print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,404 @@
+//! Facts that no single line shows: registration outcomes and the client's clock error.
+//!
+//! This module owns two small state machines. [`MemberTracker`] follows one member's SIP
+//! traffic and keeps, per REGISTER Call-ID, how many 401 challenges it got and whether it
+//! ended in 2xx, plus one [`ClockSample`] per received response with a `Date:` header (local
+//! log time against server GMT). [`derive_facts`] then works across the whole bundle: it
+//! estimates the client's time-zone offset as the real-world UTC offset nearest to the median
+//! difference, measures the remaining skew, and turns failed or succeeded registrations into
+//! [`Fact`]s that rules match like any other observation.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+
+use crate::events::{Evidence, Fact, describe_sip};
+use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
+use crate::parse::uccapi::UccApiRecord;
+
+/// A REGISTER transaction (one Call-ID) as seen in one member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Registration {
+    pub call_id: String,
+    pub challenges: u32,
+    /// Final (non-1xx, non-401/407) status, the last one seen.
+    pub final_status: Option<u16>,
+    pub first_time: Option<NaiveDateTime>,
+    pub last_time: Option<NaiveDateTime>,
+    /// The last response of the transaction.
+    pub last_response: Option<Evidence>,
+}
+
+impl Registration {
+    pub fn succeeded(&self) -> bool {
+        self.final_status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// Local log time against the server's `Date:` header, for one received response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClockSample {
+    pub member_index: usize,
+    pub member: String,
+    pub line: u32,
+    pub local: NaiveDateTime,
+    pub server: DateTime<Utc>,
+}
+
+impl ClockSample {
+    /// local − server, in seconds (milliseconds kept).
+    pub fn difference(&self) -> f64 {
+        (self.local - self.server.naive_utc()).num_milliseconds() as f64 / 1000.0
+    }
+}
+
+/// The user and client, as far as the traffic shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    /// SIP URI of the first REGISTER sent.
+    pub sip_uri: Option<String>,
+    /// User-Agent of the first REGISTER sent.
+    pub client: Option<String>,
+    /// Server header of the first response to a REGISTER.
+    pub registrar: Option<String>,
+}
+
+/// Follows the SIP traffic of one member.
+#[derive(Debug, Default)]
+pub struct MemberTracker {
+    pub registrations: Vec<Registration>,
+    index: HashMap<String, usize>,
+    pub clock: Vec<ClockSample>,
+    pub identity: Identity,
+}
+
+/// Samples kept per member at most (spread over the log by keeping every k-th once full).
+const MAX_CLOCK_SAMPLES: usize = 4096;
+
+impl MemberTracker {
+    pub fn observe(
+        &mut self,
+        member_index: usize,
+        member: &str,
+        record: &UccApiRecord<'_>,
+        direction: Direction,
+        message: &SipMessage<'_>,
+        diagnostics: &[MsDiagnostic<'_>],
+    ) {
+        if direction != Direction::Sent
+            && !message.is_request()
+            && let (Some(local), Some(server)) = (record.time, message.date())
+            && self.clock.len() < MAX_CLOCK_SAMPLES
+        {
+            self.clock.push(ClockSample {
+                member_index,
+                member: member.to_string(),
+                line: record.line,
+                local,
+                server,
+            });
+        }
+        if message.method() != Some("REGISTER") {
+            return;
+        }
+        let is_request = message.is_request();
+        if is_request && direction != Direction::Received && self.identity.sip_uri.is_none() {
+            self.identity.sip_uri = message.from_uri().map(str::to_string);
+            self.identity.client = message.header("User-Agent").map(|s| s.trim().to_string());
+        }
+        if !is_request && self.identity.registrar.is_none() {
+            self.identity.registrar = message.header("Server").map(|s| s.trim().to_string());
+        }
+        let Some(call_id) = message.call_id() else {
+            return;
+        };
+        let i = match self.index.get(call_id) {
+            Some(&i) => i,
+            None => {
+                self.index
+                    .insert(call_id.to_string(), self.registrations.len());
+                self.registrations.push(Registration {
+                    call_id: call_id.to_string(),
+                    challenges: 0,
+                    final_status: None,
+                    first_time: record.time,
+                    last_time: record.time,
+                    last_response: None,
+                });
+                self.registrations.len() - 1
+            }
+        };
+        let reg = &mut self.registrations[i];
+        if record.time.is_some() {
+            reg.last_time = record.time;
+        }
+        if let Some(status) = message.status() {
+            match status {
+                401 | 407 => reg.challenges += 1,
+                100..=199 => return,
+                s => reg.final_status = Some(s),
+            }
+            reg.last_response = Some(Evidence::new(
+                member_index,
+                member,
+                record.line,
+                record.time,
+                &describe_sip(direction, message, diagnostics),
+            ));
+        }
+    }
+}
+
+/// UTC offsets in use somewhere in the world, in minutes.
+const ZONE_OFFSETS: [i32; 39] = [
+    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -150, -120, -60, 0, 60,
+    120, 180, 210, 240, 270, 300, 330, 345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660, 720,
+    765, 780, 840,
+];
+
+/// The bundle's clock, as estimated from `Date:` headers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClockEstimate {
+    /// Estimated UTC offset of the client's local time, in minutes.
+    pub zone_offset_minutes: i32,
+    /// Median skew after that offset, in seconds (positive: client clock ahead).
+    pub skew_seconds: f64,
+    pub samples: usize,
+}
+
+impl ClockEstimate {
+    pub fn zone(&self) -> String {
+        format_offset(self.zone_offset_minutes)
+    }
+}
+
+/// `+01:00`, `-05:00`, `+05:45`.
+pub fn format_offset(minutes: i32) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    let m = minutes.abs();
+    format!("{sign}{:02}:{:02}", m / 60, m % 60)
+}
+
+/// Skew shown as `6 min 30 s`.
+pub fn format_duration(seconds: f64) -> String {
+    let s = seconds.abs().round() as i64;
+    match (s / 3600, (s % 3600) / 60, s % 60) {
+        (0, 0, sec) => format!("{sec} s"),
+        (0, min, sec) => format!("{min} min {sec} s"),
+        (h, min, _) => format!("{h} h {min} min"),
+    }
+}
+
+/// Skew beyond which the clock is reported as wrong, and below which it counts as in sync.
+pub const SKEW_REPORT_SECONDS: f64 = 120.0;
+pub const SKEW_IN_SYNC_SECONDS: f64 = 60.0;
+
+/// Estimate the zone offset and the skew from every sample of the bundle.
+pub fn estimate_clock(samples: &[ClockSample]) -> Option<(ClockEstimate, &ClockSample)> {
+    if samples.is_empty() {
+        return None;
+    }
+    let mut diffs: Vec<(f64, usize)> = samples
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.difference(), i))
+        .collect();
+    diffs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (median, at) = diffs[diffs.len() / 2];
+    let offset = ZONE_OFFSETS
+        .iter()
+        .copied()
+        .min_by(|a, b| {
+            (median - f64::from(*a) * 60.0)
+                .abs()
+                .total_cmp(&(median - f64::from(*b) * 60.0).abs())
+        })
+        .expect("non-empty table");
+    let skew = median - f64::from(offset) * 60.0;
+    Some((
+        ClockEstimate {
+            zone_offset_minutes: offset,
+            skew_seconds: (skew * 1000.0).round() / 1000.0,
+            samples: samples.len(),
+        },
+        &samples[at],
+    ))
+}
+
+/// Everything bundle-wide the correlator concludes.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    pub facts: Vec<Fact>,
+    pub clock: Option<ClockEstimate>,
+}
+
+/// Turn the per-member trackers' results into facts.
+pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSample]) -> Derived {
+    let mut out = Derived::default();
+    for (_, reg) in registrations {
+        if reg.challenges >= 3
+            && !reg.succeeded()
+            && let Some(ev) = &reg.last_response
+        {
+            let mut evidence = ev.clone();
+            evidence.text = format!(
+                "REGISTER Call-ID {} challenged {} times, never accepted; last: {}",
+                short(&reg.call_id),
+                reg.challenges,
+                ev.text
+            );
+            out.facts.push(Fact {
+                name: "registration-auth-failed",
+                value: f64::from(reg.challenges),
+                evidence,
+            });
+        }
+    }
+    // The last registration in time (member order breaks ties and stands in for missing times).
+    let last = registrations
+        .iter()
+        .filter(|(_, r)| r.last_response.is_some())
+        .max_by(|(ia, a), (ib, b)| a.last_time.cmp(&b.last_time).then(ia.cmp(ib)));
+    if let Some((_, reg)) = last
+        && reg.succeeded()
+        && let Some(ev) = &reg.last_response
+    {
+        let mut evidence = ev.clone();
+        evidence.text = format!("the last sign-in attempt succeeded: {}", ev.text);
+        out.facts.push(Fact {
+            name: "last-registration-succeeded",
+            value: 1.0,
+            evidence,
+        });
+    }
+    if let Some((estimate, sample)) = estimate_clock(clock) {
+        let skew = estimate.skew_seconds;
+        let direction = if skew >= 0.0 { "ahead of" } else { "behind" };
+        let text = format!(
+            "server Date {} vs client clock {}: client {} {} the server (zone taken as UTC{}, median of {} responses)",
+            sample.server.format("%Y-%m-%d %H:%M:%S UTC"),
+            sample.local.format("%Y-%m-%d %H:%M:%S%.3f"),
+            format_duration(skew),
+            direction,
+            estimate.zone(),
+            estimate.samples
+        );
+        let evidence = Evidence::new(
+            sample.member_index,
+            &sample.member,
+            sample.line,
+            Some(sample.local),
+            &text,
+        );
+        if skew.abs() >= SKEW_REPORT_SECONDS {
+            out.facts.push(Fact {
+                name: "clock-skew-measured",
+                value: skew.abs(),
+                evidence,
+            });
+        } else if skew.abs() < SKEW_IN_SYNC_SECONDS {
+            out.facts.push(Fact {
+                name: "clock-in-sync",
+                value: skew.abs(),
+                evidence,
+            });
+        }
+        out.clock = Some(estimate);
+    }
+    out
+}
+
+fn short(s: &str) -> &str {
+    s.get(..12).unwrap_or(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn sample(local: &str, server: &str) -> ClockSample {
+        ClockSample {
+            member_index: 0,
+            member: "m".into(),
+            line: 1,
+            local: NaiveDateTime::parse_from_str(local, "%Y-%m-%d %H:%M:%S").unwrap(),
+            server: Utc.from_utc_datetime(
+                &NaiveDateTime::parse_from_str(server, "%Y-%m-%d %H:%M:%S").unwrap(),
+            ),
+        }
+    }
+
+    #[test]
+    fn estimates_zone_and_skew() {
+        // UTC+1, client 6 min 30 s fast.
+        let s = [sample("2026-11-03 09:20:32", "2026-11-03 08:14:02")];
+        let (e, _) = estimate_clock(&s).unwrap();
+        assert_eq!((e.zone_offset_minutes, e.skew_seconds), (60, 390.0));
+        // UTC-5, client 9 min 40 s slow: the nearest real zone is -05:00, not -05:15.
+        let s = [sample("2026-11-03 04:04:22", "2026-11-03 09:14:02")];
+        let (e, _) = estimate_clock(&s).unwrap();
+        assert_eq!((e.zone_offset_minutes, e.skew_seconds), (-300, -580.0));
+        // UTC+5:30, in sync.
+        let s = [sample("2026-11-03 14:44:03", "2026-11-03 09:14:02")];
+        let (e, _) = estimate_clock(&s).unwrap();
+        assert_eq!((e.zone(), e.skew_seconds), ("+05:30".to_string(), 1.0));
+        assert!(estimate_clock(&[]).is_none());
+    }
+
+    #[test]
+    fn median_resists_outliers() {
+        let s = [
+            sample("2026-11-03 09:14:03", "2026-11-03 08:14:02"),
+            sample("2026-11-03 09:15:03", "2026-11-03 08:15:02"),
+            sample("2026-11-03 09:59:03", "2026-11-03 08:16:02"),
+        ];
+        let d = derive_facts(&[], &s);
+        assert_eq!(d.clock.unwrap().skew_seconds, 1.0);
+        assert_eq!(d.facts.len(), 1);
+        assert_eq!(d.facts[0].name, "clock-in-sync");
+    }
+
+    #[test]
+    fn registration_facts() {
+        let ev = Evidence::new(0, "m", 7, None, "received 401 Unauthorized to REGISTER");
+        let failed = Registration {
+            call_id: "abc".into(),
+            challenges: 3,
+            final_status: None,
+            first_time: None,
+            last_time: None,
+            last_response: Some(ev.clone()),
+        };
+        let ok = Registration {
+            challenges: 2,
+            final_status: Some(200),
+            call_id: "def".into(),
+            ..failed.clone()
+        };
+        let d = derive_facts(&[(0, failed.clone()), (0, ok.clone())], &[]);
+        let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            vec!["registration-auth-failed", "last-registration-succeeded"]
+        );
+        let d = derive_facts(&[(0, ok), (1, failed)], &[]);
+        let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            vec!["registration-auth-failed"],
+            "a failure after the success stands"
+        );
+    }
+
+    #[test]
+    fn durations_and_offsets() {
+        assert_eq!(format_duration(390.0), "6 min 30 s");
+        assert_eq!(format_duration(-580.0), "9 min 40 s");
+        assert_eq!(format_duration(4.4), "4 s");
+        assert_eq!(format_duration(7300.0), "2 h 1 min");
+        assert_eq!(format_offset(-300), "-05:00");
+        assert_eq!(format_offset(345), "+05:45");
+    }
+}

@@ -1,0 +1,328 @@
+//! Detection: what a bundle member is, and how its bytes become text.
+//!
+//! This module owns two decisions for each member: its [`Format`] (by name first,
+//! case-insensitively, then by sniffing the first KB of content) and its text encoding
+//! (UTF-8 with or without BOM, UTF-16LE/BE with BOM or recognisably without, else lossy
+//! UTF-8). It never reads beyond the bytes it is given and never fails: a member no parser
+//! claims gets [`Format::Unknown`] with the reason it was not claimed.
+
+use std::borrow::Cow;
+
+use crate::parse::uccapi;
+
+/// What a member is, as far as sfbtriage is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Lync / SfB / Communicator client trace (`*.UccApilog`, `.bak` rollovers).
+    UccApiLog,
+    /// A zip archive (a bundle inside the bundle).
+    Zip,
+    /// Binary ETW trace (`Lync-*.etl`): needs Microsoft's private TMF files to decode.
+    Etl,
+    /// Windows event log (`.evtx`).
+    Evtx,
+    /// Lync for Mac 2011 log (`Microsoft-Lync.log`), a different layout.
+    MacLyncLog,
+    /// Anything else.
+    Unknown,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::UccApiLog => "uccapi-log",
+            Self::Zip => "zip",
+            Self::Etl => "etl",
+            Self::Evtx => "evtx",
+            Self::MacLyncLog => "mac-lync-log",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The last path component, for name matching.
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\', '!']).next().unwrap_or(path)
+}
+
+/// `(communicator|lync)-uccapi-<n>.uccapilog[.bak]`, case-insensitive.
+pub fn is_uccapi_name(path: &str) -> bool {
+    let name = file_name(path).to_ascii_lowercase();
+    let name = name.strip_suffix(".bak").unwrap_or(&name);
+    let Some(stem) = name.strip_suffix(".uccapilog") else {
+        return false;
+    };
+    let Some(n) = stem
+        .strip_prefix("communicator-uccapi-")
+        .or_else(|| stem.strip_prefix("lync-uccapi-"))
+    else {
+        return false;
+    };
+    !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn has_ext(path: &str, ext: &str) -> bool {
+    let name = file_name(path);
+    name.len() > ext.len() && name[name.len() - ext.len()..].eq_ignore_ascii_case(ext)
+}
+
+/// Decide a member's format from its name and the start of its content.
+pub fn detect(path: &str, head: &[u8]) -> Format {
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        return Format::Zip;
+    }
+    if head.starts_with(b"ElfFile\0") {
+        return Format::Evtx;
+    }
+    if is_uccapi_name(path) {
+        return Format::UccApiLog;
+    }
+    let name = file_name(path);
+    if has_ext(name, ".etl") || has_ext(name, ".etl.bak") {
+        return Format::Etl;
+    }
+    if has_ext(name, ".evtx") {
+        return Format::Evtx;
+    }
+    if has_ext(name, ".zip") {
+        return Format::Zip;
+    }
+    let sniff_len = head.len().min(4096);
+    let text = decode(&head[..sniff_len]).text;
+    if uccapi::sniff(&text) {
+        return Format::UccApiLog;
+    }
+    if text.contains("SIPService::") || text.contains("Office Communications Server LOGON") {
+        return Format::MacLyncLog;
+    }
+    Format::Unknown
+}
+
+/// Why an unknown member was not read, in a few words.
+pub fn unknown_reason(head: &[u8]) -> &'static str {
+    if head.is_empty() {
+        "empty file"
+    } else if looks_binary(head) {
+        "binary content that no parser recognises"
+    } else {
+        "text that no parser recognises"
+    }
+}
+
+fn looks_binary(head: &[u8]) -> bool {
+    let n = head.len().min(1024);
+    if n == 0 || matches!(bom(head), Some(_)) || utf16_without_bom(head).is_some() {
+        return false;
+    }
+    let controls = head[..n]
+        .iter()
+        .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)))
+        .count();
+    controls * 10 > n
+}
+
+/// The encoding a member was read with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+    /// Bytes that were not valid UTF-8: invalid sequences became U+FFFD.
+    Utf8Lossy,
+}
+
+impl Encoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Utf8 => "utf-8",
+            Self::Utf8Bom => "utf-8-bom",
+            Self::Utf16Le => "utf-16le",
+            Self::Utf16Be => "utf-16be",
+            Self::Utf8Lossy => "utf-8-lossy",
+        }
+    }
+}
+
+/// Decoded text; borrowed when the bytes were already UTF-8.
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
+    pub encoding: Encoding,
+}
+
+fn bom(bytes: &[u8]) -> Option<Encoding> {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        Some(Encoding::Utf8Bom)
+    } else if bytes.starts_with(&[0xFF, 0xFE]) {
+        Some(Encoding::Utf16Le)
+    } else if bytes.starts_with(&[0xFE, 0xFF]) {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// UTF-16 without a BOM: mostly-ASCII text shows NULs at every other byte.
+fn utf16_without_bom(bytes: &[u8]) -> Option<Encoding> {
+    let n = bytes.len().min(512) & !1;
+    if n < 8 {
+        return None;
+    }
+    let (mut even, mut odd) = (0, 0);
+    for pair in bytes[..n].chunks_exact(2) {
+        even += usize::from(pair[0] == 0);
+        odd += usize::from(pair[1] == 0);
+    }
+    let half = n / 2;
+    if odd * 10 >= half * 9 && even == 0 {
+        Some(Encoding::Utf16Le)
+    } else if even * 10 >= half * 9 && odd == 0 {
+        Some(Encoding::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// Decode a member's bytes to text. Never fails: undecodable sequences become U+FFFD.
+pub fn decode(bytes: &[u8]) -> Decoded<'_> {
+    let encoding = bom(bytes).or_else(|| utf16_without_bom(bytes));
+    match encoding {
+        Some(Encoding::Utf16Le) | Some(Encoding::Utf16Be) => {
+            let enc = if encoding == Some(Encoding::Utf16Le) {
+                encoding_rs::UTF_16LE
+            } else {
+                encoding_rs::UTF_16BE
+            };
+            // decode_without_bom_handling keeps an odd trailing byte as U+FFFD.
+            let body = if bom(bytes).is_some() {
+                &bytes[2..]
+            } else {
+                bytes
+            };
+            let (text, _) = enc.decode_without_bom_handling(body);
+            Decoded {
+                text: Cow::Owned(text.into_owned()),
+                encoding: encoding.unwrap(),
+            }
+        }
+        Some(Encoding::Utf8Bom) => utf8(&bytes[3..], Encoding::Utf8Bom),
+        _ => utf8(bytes, Encoding::Utf8),
+    }
+}
+
+fn utf8(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Decoded {
+            text: Cow::Borrowed(s),
+            encoding,
+        },
+        Err(_) => Decoded {
+            text: String::from_utf8_lossy(bytes),
+            encoding: Encoding::Utf8Lossy,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uccapi_names() {
+        for ok in [
+            "Tracing/Lync-UccApi-0.UccApilog",
+            "x.zip!Tracing/Communicator-uccapi-0.uccapilog",
+            "LYNC-UCCAPI-12.UCCAPILOG.BAK",
+            "C:\\Users\\a\\Tracing\\Lync-UccApi-2.UccApilog",
+        ] {
+            assert!(is_uccapi_name(ok), "{ok}");
+        }
+        for no in [
+            "Lync-UccApi-.UccApilog",
+            "Lync-UccApi-0.log",
+            "UccApi-0.UccApilog",
+            "Lync-UccApi-x.UccApilog",
+            "Lync-UccApi-0.UccApilog.old",
+        ] {
+            assert!(!is_uccapi_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn formats_by_name_and_content() {
+        let line = b"11/03/2026|09:14:02.117 2F4C:1B80 INFO  :: hello\r\n";
+        assert_eq!(detect("renamed.txt", line), Format::UccApiLog);
+        assert_eq!(
+            detect("Lync-16.0.1-Office-x86ship-U.etl", b"\x00\x01"),
+            Format::Etl
+        );
+        assert_eq!(detect("inner.bin", b"PK\x03\x04rest"), Format::Zip);
+        assert_eq!(detect("System.evtx", b"x"), Format::Evtx);
+        assert_eq!(detect("noname", b"ElfFile\0xxxx"), Format::Evtx);
+        assert_eq!(
+            detect(
+                "Microsoft-Lync.log",
+                b"2012/05/18 08:32:28.604 SIPService::Logon"
+            ),
+            Format::MacLyncLog
+        );
+        assert_eq!(detect("readme.txt", b"hello"), Format::Unknown);
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(line.iter().flat_map(|&b| [b, 0]));
+        assert_eq!(detect("a.txt", &utf16), Format::UccApiLog);
+    }
+
+    #[test]
+    fn decodes_every_encoding() {
+        let s = "01/15/2012|11:30:10.163 é";
+        let d = decode(s.as_bytes());
+        assert!(matches!(d.text, Cow::Borrowed(_)));
+        assert_eq!(d.encoding, Encoding::Utf8);
+
+        let mut b = vec![0xEF, 0xBB, 0xBF];
+        b.extend(s.as_bytes());
+        let d = decode(&b);
+        assert_eq!((d.text.as_ref(), d.encoding), (s, Encoding::Utf8Bom));
+
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let d = decode(&le);
+        assert_eq!((d.text.as_ref(), d.encoding), (s, Encoding::Utf16Le));
+
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        let d = decode(&be);
+        assert_eq!((d.text.as_ref(), d.encoding), (s, Encoding::Utf16Be));
+
+        let no_bom: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&no_bom).encoding, Encoding::Utf16Le);
+
+        let d = decode(b"abc\xFF\xFEdef");
+        assert_eq!(d.encoding, Encoding::Utf8Lossy);
+        assert_eq!(d.text, "abc\u{FFFD}\u{FFFD}def");
+
+        // An odd-length UTF-16 file keeps its last byte as a replacement character.
+        let mut odd = le.clone();
+        odd.push(0x41);
+        assert!(decode(&odd).text.ends_with('\u{FFFD}'));
+    }
+
+    #[test]
+    fn unknown_reasons() {
+        assert_eq!(unknown_reason(b""), "empty file");
+        assert_eq!(
+            unknown_reason(&[0u8; 64]),
+            "binary content that no parser recognises"
+        );
+        assert_eq!(
+            unknown_reason(b"just words"),
+            "text that no parser recognises"
+        );
+    }
+}

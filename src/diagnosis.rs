@@ -1,0 +1,347 @@
+//! Diagnosis: from rule hits to ranked causes with their reasons.
+//!
+//! This module owns scoring. Each cause collects the rules that supported or opposed it;
+//! a cause's confidence is `1 − Π(1 − w)` over its distinct supporting rules, multiplied by
+//! `Π(1 − w)` over its opposing rules, so several independent signals add up and one strong
+//! counter-signal (the user signed in successfully afterwards, the clock is measured in sync)
+//! pulls it down. Causes are ranked by confidence, then by their earliest evidence, then by
+//! id, and carry one line per rule that moved them. Error responses that no rule explained
+//! are kept as "unexplained", never dropped. The result, [`Analysis`], is what every report
+//! format renders.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::bundle::Status;
+use crate::catalog::{Catalog, CauseId};
+use crate::correlate::{ClockEstimate, Derived, Identity};
+use crate::events::Evidence;
+use crate::pipeline::{InventoryEntry, MemberOutcome, Options, RuleHits};
+use crate::rules::{Effect, RuleSet};
+
+/// Default threshold below which a cause is not reported.
+pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.3;
+/// Evidence lines shown per cause.
+pub const EVIDENCE_SHOWN: usize = 10;
+/// Unexplained error kinds shown.
+pub const UNEXPLAINED_SHOWN: usize = 20;
+
+/// Evidence as reported: where, when, what, and which rule saw it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvidenceLine {
+    pub rule: String,
+    pub effect: Effect,
+    pub member: String,
+    pub line: u32,
+    /// ISO 8601 local time; with the zone offset when it was estimated.
+    pub time: Option<String>,
+    pub text: String,
+}
+
+/// One rule that moved a cause, in one line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub rule: String,
+    pub effect: Effect,
+    pub weight: f64,
+    pub summary: String,
+    /// How many times it matched in the bundle.
+    pub count: u64,
+    /// Its first match.
+    pub first: EvidenceLine,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LookAlike {
+    pub id: CauseId,
+    pub title: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ArticleLink {
+    pub section: String,
+    pub url: String,
+}
+
+/// A cause found in the bundle.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CauseFinding {
+    pub rank: usize,
+    pub id: CauseId,
+    pub title: String,
+    /// 0–1, two decimals.
+    pub confidence: f64,
+    /// `high` (≥ 0.75), `medium` (≥ 0.5) or `low`.
+    pub confidence_label: &'static str,
+    pub group: String,
+    pub symptom: String,
+    pub resolution: String,
+    pub article: ArticleLink,
+    pub reasons: Vec<Reason>,
+    /// Supporting evidence, in bundle order, at most [`EVIDENCE_SHOWN`].
+    pub evidence: Vec<EvidenceLine>,
+    /// All supporting matches, shown or not.
+    pub evidence_count: u64,
+    pub look_alikes: Vec<LookAlike>,
+    pub distinguish: String,
+}
+
+/// Error responses of one kind that no rule explained.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Unexplained {
+    pub text: String,
+    pub count: u64,
+    pub first: EvidenceLine,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub members: usize,
+    pub parsed: usize,
+    pub skipped: usize,
+    pub failed: usize,
+}
+
+/// Everything a report shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub inputs: Vec<String>,
+    /// `cause-found` or `no-cause-found`.
+    pub verdict: &'static str,
+    pub causes: Vec<CauseFinding>,
+    pub unexplained: Vec<Unexplained>,
+    pub clock: Option<ClockEstimate>,
+    pub user: Identity,
+    pub totals: Totals,
+    pub inventory: Vec<InventoryEntry>,
+    pub rules_loaded: usize,
+}
+
+/// ISO local time, with the estimated offset when there is one.
+pub fn format_time(t: Option<NaiveDateTime>, clock: Option<&ClockEstimate>) -> Option<String> {
+    let t = t?;
+    let base = t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string();
+    Some(match clock {
+        Some(c) => format!("{base}{}", c.zone()),
+        None => base,
+    })
+}
+
+fn line_of(
+    e: &Evidence,
+    rule: &str,
+    effect: Effect,
+    clock: Option<&ClockEstimate>,
+) -> EvidenceLine {
+    EvidenceLine {
+        rule: rule.to_string(),
+        effect,
+        member: e.member.clone(),
+        line: e.line,
+        time: format_time(e.time, clock),
+        text: e.text.clone(),
+    }
+}
+
+struct Tally<'a> {
+    rules: Vec<(usize, &'a RuleHits)>,
+}
+
+/// Rank causes from the members' and the facts' rule hits.
+pub fn diagnose(
+    inputs: &[PathBuf],
+    rules: &RuleSet,
+    catalog: &Catalog,
+    options: &Options,
+    outcomes: Vec<MemberOutcome>,
+    fact_hits: Vec<RuleHits>,
+    derived: Derived,
+) -> Analysis {
+    let clock = derived.clock.as_ref();
+    // Gather hits per rule (members in order, then facts).
+    let mut per_rule: BTreeMap<usize, RuleHits> = BTreeMap::new();
+    for h in outcomes
+        .iter()
+        .flat_map(|o| o.hits.iter())
+        .chain(fact_hits.iter())
+    {
+        let e = per_rule.entry(h.rule).or_insert_with(|| RuleHits {
+            rule: h.rule,
+            count: 0,
+            evidence: Vec::new(),
+        });
+        e.count += h.count;
+        e.evidence.extend(h.evidence.iter().cloned());
+    }
+    let mut per_cause: BTreeMap<CauseId, Tally> = BTreeMap::new();
+    for (&i, h) in &per_rule {
+        per_cause
+            .entry(rules.get(i).cause.clone())
+            .or_insert_with(|| Tally { rules: Vec::new() })
+            .rules
+            .push((i, h));
+    }
+
+    let mut causes: Vec<(f64, (usize, u32), CauseFinding)> = Vec::new();
+    for (id, tally) in &per_cause {
+        let Some(cause) = catalog.get(id) else {
+            continue;
+        };
+        let mut support = 1.0;
+        let mut oppose = 1.0;
+        let mut any_support = false;
+        let mut reasons = Vec::new();
+        let mut evidence: Vec<(Evidence, usize)> = Vec::new();
+        let mut evidence_count = 0;
+        for &(i, h) in &tally.rules {
+            let rule = rules.get(i);
+            match rule.effect {
+                Effect::Supports => {
+                    any_support = true;
+                    support *= 1.0 - rule.weight;
+                    evidence_count += h.count;
+                    evidence.extend(h.evidence.iter().cloned().map(|e| (e, i)));
+                }
+                Effect::Opposes => oppose *= 1.0 - rule.weight,
+            }
+            let first = h.evidence.iter().min().expect("a hit has evidence");
+            reasons.push(Reason {
+                rule: rule.id.clone(),
+                effect: rule.effect,
+                weight: rule.weight,
+                summary: rule.summary.clone(),
+                count: h.count,
+                first: line_of(first, &rule.id, rule.effect, clock),
+            });
+        }
+        if !any_support {
+            continue;
+        }
+        let confidence = ((1.0 - support) * oppose * 100.0).round() / 100.0;
+        if confidence < options.min_confidence {
+            continue;
+        }
+        // Strongest reasons first; supports before opposes at equal weight.
+        reasons.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then((a.effect as u8).cmp(&(b.effect as u8)))
+                .then(a.rule.cmp(&b.rule))
+        });
+        evidence.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        evidence.dedup_by(|a, b| {
+            a.0.member_index == b.0.member_index && a.0.line == b.0.line && a.0.text == b.0.text
+        });
+        let earliest = evidence
+            .first()
+            .map(|(e, _)| (e.member_index, e.line))
+            .unwrap_or((usize::MAX, 0));
+        let evidence = evidence
+            .iter()
+            .take(EVIDENCE_SHOWN)
+            .map(|(e, i)| line_of(e, &rules.get(*i).id, Effect::Supports, clock))
+            .collect();
+        let look_alikes = cause
+            .look_alikes
+            .iter()
+            .filter_map(|l| catalog.get(l))
+            .map(|c| LookAlike {
+                id: c.id.clone(),
+                title: c.title.clone(),
+            })
+            .collect();
+        causes.push((
+            confidence,
+            earliest,
+            CauseFinding {
+                rank: 0,
+                id: cause.id.clone(),
+                title: cause.title.clone(),
+                confidence,
+                confidence_label: label(confidence),
+                group: cause.group.clone(),
+                symptom: cause.symptom.clone(),
+                resolution: cause.resolution.clone(),
+                article: ArticleLink {
+                    section: cause.section.clone(),
+                    url: cause.url.clone(),
+                },
+                reasons,
+                evidence,
+                evidence_count,
+                look_alikes,
+                distinguish: cause.distinguish.clone(),
+            },
+        ));
+    }
+    causes.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.id.cmp(&b.2.id))
+    });
+    let causes: Vec<CauseFinding> = causes
+        .into_iter()
+        .enumerate()
+        .map(|(i, (_, _, mut c))| {
+            c.rank = i + 1;
+            c
+        })
+        .collect();
+
+    let mut unexplained: Vec<Unexplained> = Vec::new();
+    for e in outcomes.iter().flat_map(|o| o.unexplained.iter()) {
+        let key = e.text.trim_start_matches("received ").to_string();
+        match unexplained.iter_mut().find(|u| u.text == key) {
+            Some(u) => u.count += 1,
+            None => unexplained.push(Unexplained {
+                text: key,
+                count: 1,
+                first: line_of(e, "", Effect::Supports, clock),
+            }),
+        }
+    }
+    unexplained.truncate(UNEXPLAINED_SHOWN);
+
+    let mut user = Identity::default();
+    for o in &outcomes {
+        user.sip_uri = user.sip_uri.or_else(|| o.identity.sip_uri.clone());
+        user.client = user.client.or_else(|| o.identity.client.clone());
+        user.registrar = user.registrar.or_else(|| o.identity.registrar.clone());
+    }
+    let inventory: Vec<InventoryEntry> = outcomes.into_iter().filter_map(|o| o.entry).collect();
+    let count = |s: Status| inventory.iter().filter(|e| e.status == s).count();
+    let totals = Totals {
+        members: inventory.len(),
+        parsed: count(Status::Parsed),
+        skipped: count(Status::Skipped),
+        failed: count(Status::Failed),
+    };
+    Analysis {
+        inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
+        verdict: if causes.is_empty() {
+            "no-cause-found"
+        } else {
+            "cause-found"
+        },
+        causes,
+        unexplained,
+        clock: derived.clock,
+        user,
+        totals,
+        inventory,
+        rules_loaded: rules.len(),
+    }
+}
+
+fn label(confidence: f64) -> &'static str {
+    if confidence >= 0.75 {
+        "high"
+    } else if confidence >= 0.5 {
+        "medium"
+    } else {
+        "low"
+    }
+}

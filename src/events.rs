@@ -1,0 +1,133 @@
+//! Events: the one model rules see, whatever file they came from.
+//!
+//! This module owns [`Observation`] (what a rule is evaluated against: a log record, a SIP
+//! message, or a derived [`Fact`]), the fact names the correlator may emit, and [`Evidence`],
+//! the owned, redacted trace of an observation that outlives the member's buffer and ends up
+//! in the report (member path, line, local time, abridged text).
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
+use crate::parse::uccapi::UccApiRecord;
+use crate::redact;
+
+/// What a rule is evaluated against.
+#[derive(Debug, Clone, Copy)]
+pub enum Observation<'e, 'a> {
+    Record(&'e UccApiRecord<'a>),
+    Sip {
+        record: &'e UccApiRecord<'a>,
+        direction: Direction,
+        message: &'e SipMessage<'a>,
+        diagnostics: &'e [MsDiagnostic<'a>],
+    },
+    Fact(&'e Fact),
+}
+
+/// Names of the facts the correlator derives; rules may match only these.
+pub const FACT_NAMES: [(&str, &str); 4] = [
+    (
+        "registration-auth-failed",
+        "a REGISTER transaction (one Call-ID) got three or more 401 challenges and never a 2xx; value = number of 401s",
+    ),
+    (
+        "last-registration-succeeded",
+        "the last REGISTER transaction in the bundle ended in 2xx; value = 1",
+    ),
+    (
+        "clock-skew-measured",
+        "server Date headers differ from the client's clock beyond the time-zone offset; value = |skew| in seconds",
+    ),
+    (
+        "clock-in-sync",
+        "server Date headers agree with the client's clock within 60 s after the time-zone offset; value = |skew| in seconds",
+    ),
+];
+
+/// A fact derived across messages, with the evidence it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fact {
+    pub name: &'static str,
+    pub value: f64,
+    pub evidence: Evidence,
+}
+
+/// A place in the bundle that supports or opposes a cause.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Evidence {
+    /// Index of the member in the inventory (for ordering); not serialised.
+    #[serde(skip)]
+    pub member_index: usize,
+    /// Member path inside the bundle (`bundle.zip!Tracing/Lync-UccApi-0.UccApilog`).
+    pub member: String,
+    /// 1-based line in the member.
+    pub line: u32,
+    /// Local time written by the client, when the line had one.
+    #[serde(skip)]
+    pub time: Option<NaiveDateTime>,
+    /// Abridged, secret-free text.
+    pub text: String,
+}
+
+/// Longest evidence text kept, in characters.
+pub const EVIDENCE_TEXT_MAX: usize = 200;
+
+impl Evidence {
+    pub fn new(
+        member_index: usize,
+        member: &str,
+        line: u32,
+        time: Option<NaiveDateTime>,
+        text: &str,
+    ) -> Self {
+        Evidence {
+            member_index,
+            member: member.to_string(),
+            line,
+            time,
+            text: redact::abridge(&redact::secrets(text), EVIDENCE_TEXT_MAX),
+        }
+    }
+}
+
+/// One line that says what a SIP message was, e.g.
+/// `received 401 Unauthorized to REGISTER; ms-diagnostics 1000 "Final handshake failed"`.
+pub fn describe_sip(
+    direction: Direction,
+    message: &SipMessage<'_>,
+    diagnostics: &[MsDiagnostic<'_>],
+) -> String {
+    use crate::parse::sip::StartLine;
+    let dir = match direction {
+        Direction::Sent => "sent ",
+        Direction::Received => "received ",
+        Direction::Unknown => "",
+    };
+    let mut s = match message.start {
+        StartLine::Request { method, uri } => format!("{dir}{method} {uri}"),
+        StartLine::Response { status, reason } => {
+            let to = message
+                .method()
+                .map(|m| format!(" to {m}"))
+                .unwrap_or_default();
+            format!("{dir}{status} {reason}{to}")
+        }
+    };
+    for d in diagnostics {
+        s.push_str("; ");
+        s.push_str(d.header.as_str());
+        s.push(' ');
+        s.push_str(&d.code.to_string());
+        if let Some(sub) = d.sub_code {
+            s.push('.');
+            s.push_str(&sub.to_string());
+        }
+        if let Some(r) = d.reason {
+            s.push_str(" \"");
+            s.push_str(r);
+            s.push('"');
+        }
+    }
+    s
+}

@@ -1,0 +1,219 @@
+//! `sfbtriage explain`: what an error message, ms-diagnostics code or HRESULT means.
+//!
+//! This module owns answering without logs. A number is looked up as an ms-diagnostics code
+//! (the documented reason, and the causes whose rules key on it); `0x…` as an HRESULT (its
+//! name, and the causes whose rules key on it); any other text is matched, case- and
+//! space-insensitively, against the error phrases of every cause in every language the
+//! articles give, in both directions (a partial phrase or a longer pasted dialog both match).
+
+use crate::catalog::{Catalog, Cause};
+use crate::rules::{Matcher, RuleSet};
+
+/// Documented ms-diagnostics reasons that matter for sign-in (MS-OCER; formats.md §2.3).
+pub const DIAGNOSTIC_CODES: &[(u32, &str)] = &[
+    (1000, "Final handshake failed."),
+    (1003, "User does not exist."),
+    (1007, "Temporarily cannot route."),
+    (1008, "Unable to resolve DNS SRV record."),
+    (1009, "Conflicting SRV and host domains in DNS."),
+    (
+        1010,
+        "Certificate trust with next-hop server could not be established.",
+    ),
+    (
+        1013,
+        "Significant time skew detected during authentication.",
+    ),
+    (1014, "Unable to resolve DNS A record."),
+    (4003, "From URI not enabled for remote access."),
+    (
+        4004,
+        "Credentials provided are not authorized to act as specified from URI.",
+    ),
+    (
+        4005,
+        "Destination URI either not enabled for SIP or does not exist.",
+    ),
+    (4006, "User not found in pool."),
+    (17002, "Invalid protocol client version."),
+    (17003, "Declined with URL."),
+    (17004, "Allowed with URL."),
+];
+
+/// Well-known HRESULTs seen around sign-in (standard Windows values; formats.md §1.5).
+pub const HRESULTS: &[(u32, &str)] = &[
+    (
+        0x8009_0324,
+        "SEC_E_TIME_SKEW: the clocks on the client and server differ too much",
+    ),
+    (0x8009_030C, "SEC_E_LOGON_DENIED: the logon attempt failed"),
+    (
+        0x8009_0325,
+        "SEC_E_UNTRUSTED_ROOT: the certificate chain was issued by an untrusted authority",
+    ),
+    (
+        0x8009_0322,
+        "SEC_E_WRONG_PRINCIPAL: the target principal name is incorrect",
+    ),
+    (0x8007_2EE2, "WININET timeout: the operation timed out"),
+    (0x8007_2EFD, "WININET cannot connect to the server"),
+    (0x8007_06BA, "RPC server unavailable"),
+];
+
+/// One answer of `explain`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Explanation {
+    /// What the query was read as: `ms-diagnostics`, `hresult` or `message`.
+    pub kind: &'static str,
+    /// The documented meaning of a code, when known.
+    pub meaning: Option<String>,
+    pub causes: Vec<ExplainedCause>,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExplainedCause {
+    pub id: String,
+    pub title: String,
+    pub resolution: String,
+    pub url: String,
+    /// Why it matched: the rule or the phrase.
+    pub matched: String,
+}
+
+fn normalize(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .trim_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace())
+        .to_string()
+}
+
+fn explained(cause: &Cause, matched: String) -> ExplainedCause {
+    ExplainedCause {
+        id: cause.id.0.clone(),
+        title: cause.title.clone(),
+        resolution: cause.resolution.clone(),
+        url: cause.url.clone(),
+        matched,
+    }
+}
+
+fn push_unique(out: &mut Vec<ExplainedCause>, c: ExplainedCause) {
+    if !out.iter().any(|o| o.id == c.id) {
+        out.push(c);
+    }
+}
+
+/// Explain a code or an error message.
+pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
+    let q = query.trim();
+    let hex = q.strip_prefix("0x").or_else(|| q.strip_prefix("0X"));
+    if let Some(h) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()) {
+        let mut causes = Vec::new();
+        let needle = format!("{h:08x}");
+        for rule in rules.rules() {
+            if let Matcher::Record(m) = &rule.matcher
+                && m.literals()
+                    .iter()
+                    .any(|l| l.to_ascii_lowercase().ends_with(&needle))
+                && let Some(c) = catalog.get(&rule.cause)
+            {
+                push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+            }
+        }
+        return Explanation {
+            kind: "hresult",
+            meaning: HRESULTS
+                .iter()
+                .find(|(v, _)| *v == h)
+                .map(|(_, m)| m.to_string()),
+            causes,
+        };
+    }
+    let code = q
+        .trim_start_matches("ms-diagnostics")
+        .trim_start_matches(':')
+        .trim()
+        .split(['.', ';'])
+        .next()
+        .and_then(|c| c.parse::<u32>().ok());
+    if let Some(code) = code {
+        let mut causes = Vec::new();
+        for rule in rules.rules() {
+            if let Matcher::Sip(m) = &rule.matcher
+                && rule.effect == crate::rules::Effect::Supports
+                && m.diag_codes().contains(&code)
+                && let Some(c) = catalog.get(&rule.cause)
+            {
+                push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+            }
+        }
+        return Explanation {
+            kind: "ms-diagnostics",
+            meaning: DIAGNOSTIC_CODES
+                .iter()
+                .find(|(c, _)| *c == code)
+                .map(|(_, m)| m.to_string()),
+            causes,
+        };
+    }
+    let nq = normalize(q);
+    let mut causes = Vec::new();
+    if nq.chars().count() >= 4 {
+        for cause in catalog.iter() {
+            for m in &cause.messages {
+                let nm = normalize(&m.text);
+                if !nm.is_empty() && (nm.contains(&nq) || nq.contains(&nm)) {
+                    push_unique(
+                        &mut causes,
+                        explained(cause, format!("{} phrase: {}", m.lang, m.text)),
+                    );
+                }
+            }
+        }
+    }
+    Explanation {
+        kind: "message",
+        meaning: None,
+        causes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn setup() -> (RuleSet, Catalog) {
+        RuleSet::load(&[]).unwrap()
+    }
+
+    #[test]
+    fn codes_hresults_and_messages() {
+        let (r, c) = setup();
+        let e = explain("4005", &r, &c);
+        assert_eq!(e.kind, "ms-diagnostics");
+        assert_eq!(e.causes[0].id, "user-not-sip-enabled");
+        assert!(e.meaning.unwrap().contains("not enabled for SIP"));
+
+        let e = explain("ms-diagnostics: 1013;reason=\"x\"", &r, &c);
+        assert_eq!(e.causes[0].id, "clock-skew");
+
+        let e = explain("0x80090324", &r, &c);
+        assert_eq!((e.kind, e.causes[0].id.as_str()), ("hresult", "clock-skew"));
+
+        let e = explain(
+            "  the AUTHENTICATION service may be incompatible with this version ",
+            &r,
+            &c,
+        );
+        assert!(
+            e.causes.iter().any(|x| x.id == "wrong-client-version"),
+            "{e:?}"
+        );
+
+        let e = explain("no such phrase anywhere", &r, &c);
+        assert!(e.causes.is_empty());
+        assert!(explain("a", &r, &c).causes.is_empty(), "too short to match");
+    }
+}

@@ -1,0 +1,19 @@
+//! sfbtriage: why a Lync / Skype for Business user cannot sign in, from their log bundle.
+//!
+//! Data flows one way — bundle → detect → parse → events → rules → diagnosis → report —
+//! with one module per stage; `docs/ARCHITECTURE.md` is the map.
+#![forbid(unsafe_code)]
+
+pub mod bundle;
+pub mod catalog;
+pub mod correlate;
+pub mod detect;
+pub mod diagnosis;
+pub mod error;
+pub mod events;
+pub mod explain;
+pub mod parse;
+pub mod pipeline;
+pub mod redact;
+pub mod report;
+pub mod rules;

@@ -1,0 +1,370 @@
+//! The run: bundle → detect → parse → events → rules, member by member, in parallel.
+//!
+//! This module owns [`MemberAnalyzer`], the [`MemberSink`] that turns one member's bytes into
+//! a [`MemberOutcome`] (its inventory entry, the rule hits with capped evidence, the SIP
+//! transactions and clock samples the correlator needs, and error responses no rule
+//! explained), and [`analyze`], which reads the inputs, derives the bundle-wide facts, runs
+//! the fact rules and hands everything to [`crate::diagnosis`]. Nothing here depends on
+//! thread timing: outcomes come back in inventory order and are merged in that order.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::bundle::{self, Limits, MemberSink, Status};
+use crate::catalog::Catalog;
+use crate::correlate::{self, ClockSample, Identity, MemberTracker, Registration};
+use crate::detect::{self, Format};
+use crate::diagnosis::{self, Analysis};
+use crate::events::{Evidence, Observation, describe_sip};
+use crate::parse::sip::Direction;
+use crate::parse::uccapi::{UccApiItem, UccApiReader};
+use crate::rules::RuleSet;
+
+/// Evidence kept per rule per member; the rest are counted.
+pub const EVIDENCE_PER_RULE: usize = 8;
+/// Unexplained error responses kept per member.
+const UNEXPLAINED_PER_MEMBER: usize = 64;
+
+/// Counts shown in the inventory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub lines: u64,
+    pub records: u64,
+    pub sip_messages: u64,
+    /// Lines that belong to no record (before the first record prefix).
+    pub unparsed_lines: u64,
+}
+
+/// One member of the bundle and how it was treated.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InventoryEntry {
+    pub path: String,
+    pub format: &'static str,
+    pub status: Status,
+    /// Why it was skipped or failed, or a note on how it was read.
+    pub reason: Option<String>,
+    pub size: u64,
+    pub encoding: Option<&'static str>,
+    pub counts: Counts,
+}
+
+/// Hits of one rule in one member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleHits {
+    pub rule: usize,
+    pub count: u64,
+    pub evidence: Vec<Evidence>,
+}
+
+/// Everything one member contributes.
+#[derive(Debug, Clone, Default)]
+pub struct MemberOutcome {
+    pub entry: Option<InventoryEntry>,
+    pub hits: Vec<RuleHits>,
+    pub registrations: Vec<Registration>,
+    pub clock: Vec<ClockSample>,
+    pub unexplained: Vec<Evidence>,
+    pub identity: Identity,
+}
+
+/// Detect, parse and match one member.
+pub struct MemberAnalyzer<'r> {
+    pub rules: &'r RuleSet,
+    pub progress: Option<indicatif::ProgressBar>,
+}
+
+impl MemberSink for MemberAnalyzer<'_> {
+    type Outcome = MemberOutcome;
+
+    fn content(&self, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
+        let size = bytes.len() as u64;
+        match format {
+            Format::UccApiLog => analyze_uccapi(self.rules, path, bytes),
+            Format::Etl => skipped(
+                path,
+                size,
+                format,
+                "binary ETW trace: decoding needs Microsoft's private format files; the UccApi logs carry the sign-in traffic",
+            ),
+            Format::Evtx => skipped(
+                path,
+                size,
+                format,
+                "Windows event log: not read by this version",
+            ),
+            Format::MacLyncLog => skipped(
+                path,
+                size,
+                format,
+                "Lync for Mac 2011 log: not read by this version",
+            ),
+            Format::Zip => skipped(path, size, format, "archive not opened"),
+            Format::Unknown => skipped(path, size, format, detect::unknown_reason(bytes)),
+        }
+    }
+
+    fn not_read(
+        &self,
+        path: &str,
+        size: u64,
+        format: Format,
+        status: Status,
+        reason: String,
+    ) -> MemberOutcome {
+        MemberOutcome {
+            entry: Some(InventoryEntry {
+                path: path.to_string(),
+                format: format.as_str(),
+                status,
+                reason: Some(reason),
+                size,
+                encoding: None,
+                counts: Counts::default(),
+            }),
+            ..MemberOutcome::default()
+        }
+    }
+
+    fn archive(&self, path: &str, size: u64, members: usize) -> MemberOutcome {
+        MemberOutcome {
+            entry: Some(InventoryEntry {
+                path: path.to_string(),
+                format: Format::Zip.as_str(),
+                status: Status::Parsed,
+                reason: Some(format!(
+                    "archive with {members} entries; its members follow"
+                )),
+                size,
+                encoding: None,
+                counts: Counts::default(),
+            }),
+            ..MemberOutcome::default()
+        }
+    }
+
+    fn done(&self, bytes: u64) {
+        if let Some(p) = &self.progress {
+            p.inc(bytes);
+        }
+    }
+}
+
+fn skipped(path: &str, size: u64, format: Format, reason: &str) -> MemberOutcome {
+    MemberOutcome {
+        entry: Some(InventoryEntry {
+            path: path.to_string(),
+            format: format.as_str(),
+            status: Status::Skipped,
+            reason: Some(reason.to_string()),
+            size,
+            encoding: None,
+            counts: Counts::default(),
+        }),
+        ..MemberOutcome::default()
+    }
+}
+
+/// Parse one UccApi log and evaluate every record and SIP message against the rules.
+pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
+    let decoded = detect::decode(bytes);
+    let text: &str = &decoded.text;
+    let mut reader = UccApiReader::new(text);
+    let mut hits: Vec<RuleHits> = Vec::new();
+    let mut hit_slot: Vec<Option<usize>> = vec![None; rules.len()];
+    let mut tracker = MemberTracker::default();
+    let mut unexplained = Vec::new();
+    let mut candidates = Vec::new();
+    // Member index 0 for now; the caller renumbers once the inventory order is known.
+    let member_index = 0;
+    let mut record_hit = |rule: usize, hits: &mut Vec<RuleHits>, make: &dyn Fn() -> Evidence| {
+        let slot = *hit_slot[rule].get_or_insert_with(|| {
+            hits.push(RuleHits {
+                rule,
+                count: 0,
+                evidence: Vec::new(),
+            });
+            hits.len() - 1
+        });
+        let h = &mut hits[slot];
+        h.count += 1;
+        if h.evidence.len() < EVIDENCE_PER_RULE {
+            h.evidence.push(make());
+        }
+    };
+    for item in reader.by_ref() {
+        match &item {
+            UccApiItem::Record(record) => {
+                let obs = Observation::Record(record);
+                rules.evaluate(&obs, &mut candidates, |rule| {
+                    record_hit(rule, &mut hits, &|| {
+                        let text = if record.level.is_empty() {
+                            record.text.to_string()
+                        } else {
+                            format!("{} {}", record.level, record.text)
+                        };
+                        Evidence::new(member_index, path, record.line, record.time, &text)
+                    })
+                });
+            }
+            UccApiItem::Sip {
+                record,
+                direction,
+                message,
+            } => {
+                let diagnostics = message.diagnostics();
+                let obs = Observation::Sip {
+                    record,
+                    direction: *direction,
+                    message,
+                    diagnostics: &diagnostics,
+                };
+                let mut any = false;
+                rules.evaluate(&obs, &mut candidates, |rule| {
+                    any = true;
+                    record_hit(rule, &mut hits, &|| {
+                        Evidence::new(
+                            member_index,
+                            path,
+                            record.line,
+                            record.time,
+                            &describe_sip(*direction, message, &diagnostics),
+                        )
+                    })
+                });
+                tracker.observe(
+                    member_index,
+                    path,
+                    record,
+                    *direction,
+                    message,
+                    &diagnostics,
+                );
+                if !any
+                    && unexplained.len() < UNEXPLAINED_PER_MEMBER
+                    && message
+                        .status()
+                        .is_some_and(|s| s >= 400 && s != 401 && s != 407)
+                    && *direction != Direction::Sent
+                {
+                    unexplained.push(Evidence::new(
+                        member_index,
+                        path,
+                        record.line,
+                        record.time,
+                        &describe_sip(*direction, message, &diagnostics),
+                    ));
+                }
+            }
+        }
+    }
+    let stats = reader.stats;
+    let mut notes = Vec::new();
+    if stats.records == 0 {
+        notes.push("no UccApi record lines found".to_string());
+    }
+    if stats.unparsed_lines > 0 {
+        notes.push(format!(
+            "{} lines before the first record",
+            stats.unparsed_lines
+        ));
+    }
+    if stats.frames_without_sip > 0 {
+        notes.push(format!(
+            "{} packet frames without a SIP start line",
+            stats.frames_without_sip
+        ));
+    }
+    MemberOutcome {
+        entry: Some(InventoryEntry {
+            path: path.to_string(),
+            format: Format::UccApiLog.as_str(),
+            status: Status::Parsed,
+            reason: (!notes.is_empty()).then(|| notes.join("; ")),
+            size: bytes.len() as u64,
+            encoding: Some(decoded.encoding.as_str()),
+            counts: Counts {
+                lines: stats.lines,
+                records: stats.records,
+                sip_messages: stats.sip_messages,
+                unparsed_lines: stats.unparsed_lines,
+            },
+        }),
+        hits,
+        registrations: tracker.registrations,
+        clock: tracker.clock,
+        unexplained,
+        identity: tracker.identity,
+    }
+}
+
+/// Options of one `analyze` run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub limits: Limits,
+    /// Causes below this confidence are not reported.
+    pub min_confidence: f64,
+}
+
+/// Read the inputs and diagnose them.
+pub fn analyze(
+    inputs: &[PathBuf],
+    rules: &RuleSet,
+    catalog: &Catalog,
+    options: &Options,
+    progress: Option<indicatif::ProgressBar>,
+) -> Analysis {
+    let analyzer = MemberAnalyzer { rules, progress };
+    let mut outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
+    if let Some(p) = &analyzer.progress {
+        p.finish_and_clear();
+    }
+    // Number the members in inventory order and point their evidence at that number.
+    for (i, o) in outcomes.iter_mut().enumerate() {
+        for h in &mut o.hits {
+            h.evidence.iter_mut().for_each(|e| e.member_index = i);
+        }
+        for r in &mut o.registrations {
+            if let Some(e) = &mut r.last_response {
+                e.member_index = i;
+            }
+        }
+        o.clock.iter_mut().for_each(|c| c.member_index = i);
+        o.unexplained.iter_mut().for_each(|e| e.member_index = i);
+    }
+    let registrations: Vec<(usize, Registration)> = outcomes
+        .iter()
+        .enumerate()
+        .flat_map(|(i, o)| o.registrations.iter().map(move |r| (i, r.clone())))
+        .collect();
+    let clock: Vec<ClockSample> = outcomes
+        .iter()
+        .flat_map(|o| o.clock.iter().cloned())
+        .collect();
+    let derived = correlate::derive_facts(&registrations, &clock);
+    // Fact rules.
+    let mut fact_hits: Vec<RuleHits> = Vec::new();
+    let mut candidates = Vec::new();
+    for fact in &derived.facts {
+        rules.evaluate(
+            &Observation::Fact(fact),
+            &mut candidates,
+            |rule| match fact_hits.iter_mut().find(|h| h.rule == rule) {
+                Some(h) => {
+                    h.count += 1;
+                    if h.evidence.len() < EVIDENCE_PER_RULE {
+                        h.evidence.push(fact.evidence.clone());
+                    }
+                }
+                None => fact_hits.push(RuleHits {
+                    rule,
+                    count: 1,
+                    evidence: vec![fact.evidence.clone()],
+                }),
+            },
+        );
+    }
+    diagnosis::diagnose(
+        inputs, rules, catalog, options, outcomes, fact_hits, derived,
+    )
+}

@@ -1,0 +1,125 @@
+//! Markdown, for pasting into a ticket.
+
+use std::io::{self, Write};
+
+use crate::diagnosis::Analysis;
+use crate::rules::Effect;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## sfbtriage: {}\n", cell(&a.inputs.join(", ")))?;
+    if let Some(u) = &a.user.sip_uri {
+        writeln!(out, "- **User:** `{u}`")?;
+    }
+    if let Some(c) = &a.user.client {
+        writeln!(out, "- **Client:** `{c}`")?;
+    }
+    if let Some(c) = &a.clock {
+        writeln!(
+            out,
+            "- **Clock:** zone UTC{} (estimated), skew {:+.0} s",
+            c.zone(),
+            c.skew_seconds
+        )?;
+    }
+    writeln!(out)?;
+    if a.causes.is_empty() {
+        writeln!(out, "**No documented cause found.**\n")?;
+    }
+    for c in &a.causes {
+        writeln!(
+            out,
+            "### {}. {} (`{}`), confidence {} {:.2}\n",
+            c.rank,
+            cell(&c.title),
+            c.id,
+            c.confidence_label,
+            c.confidence
+        )?;
+        for r in &c.reasons {
+            let sign = if r.effect == Effect::Supports {
+                "+"
+            } else {
+                "−"
+            };
+            writeln!(
+                out,
+                "- {sign} {} ({}×) — `{}:{}`",
+                cell(&r.summary),
+                r.count,
+                cell(&r.first.member),
+                r.first.line
+            )?;
+        }
+        writeln!(out, "\n| where | time | what |\n|---|---|---|")?;
+        for e in &c.evidence {
+            writeln!(
+                out,
+                "| `{}:{}` | {} | {} |",
+                cell(&e.member),
+                e.line,
+                e.time.as_deref().unwrap_or(""),
+                cell(&e.text)
+            )?;
+        }
+        writeln!(
+            out,
+            "\n**What to do:** {}\n",
+            c.resolution.replace('\n', " ")
+        )?;
+        if !c.look_alikes.is_empty() {
+            let ids: Vec<String> = c
+                .look_alikes
+                .iter()
+                .map(|l| format!("`{}`", l.id))
+                .collect();
+            writeln!(
+                out,
+                "**Looks like:** {}. {}\n",
+                ids.join(", "),
+                c.distinguish
+            )?;
+        }
+        writeln!(out, "Source: [{}]({})\n", c.article.section, c.article.url)?;
+    }
+    if !a.unexplained.is_empty() {
+        writeln!(out, "### Errors no rule explains\n")?;
+        for u in &a.unexplained {
+            writeln!(
+                out,
+                "- {} ({}×) — `{}:{}`",
+                cell(&u.text),
+                u.count,
+                cell(&u.first.member),
+                u.first.line
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let t = &a.totals;
+    writeln!(
+        out,
+        "### Inventory: {} members, {} parsed, {} skipped, {} failed\n",
+        t.members, t.parsed, t.skipped, t.failed
+    )?;
+    writeln!(
+        out,
+        "| member | format | status | records | SIP | note |\n|---|---|---|---|---|---|"
+    )?;
+    for e in &a.inventory {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} |",
+            cell(&e.path),
+            e.format,
+            e.status.as_str(),
+            e.counts.records,
+            e.counts.sip_messages,
+            cell(e.reason.as_deref().unwrap_or(""))
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Reports: one [`Analysis`], rendered for people or for scripts.
+//!
+//! This module owns every output format: `text` (80 columns, colour only on a terminal
+//! without NO_COLOR), `json` (the documented schema, pretty), `jsonl` (the same object on one
+//! line), `md` (for pasting into a ticket) and `csv` (one row per cause, UTF-8 with BOM for
+//! Excel). Renderers only read the analysis; secrets were removed before it was built.
+
+mod csv;
+mod json;
+mod markdown;
+mod text;
+
+use std::io::{self, Write};
+
+use crate::diagnosis::Analysis;
+
+pub use json::{SCHEMA, to_json_value};
+pub use text::wrap;
+
+/// The output formats of `analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Jsonl,
+    Md,
+    Csv,
+}
+
+/// Render `analysis` in `format` to `out`; `color` applies to text only.
+pub fn render(
+    analysis: &Analysis,
+    format: OutputFormat,
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        OutputFormat::Text => text::render(analysis, color, out),
+        OutputFormat::Json => json::render(analysis, true, out),
+        OutputFormat::Jsonl => json::render(analysis, false, out),
+        OutputFormat::Md => markdown::render(analysis, out),
+        OutputFormat::Csv => csv::render(analysis, out),
+    }
+}

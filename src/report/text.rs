@@ -1,0 +1,308 @@
+//! Terminal text, readable in 80 columns.
+
+use std::io::{self, Write};
+
+use crate::correlate::format_duration;
+use crate::diagnosis::{Analysis, CauseFinding};
+use crate::rules::Effect;
+
+const WIDTH: usize = 80;
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    fn red(&self, s: &str) -> String {
+        self.paint("1;31", s)
+    }
+    fn green(&self, s: &str) -> String {
+        self.paint("1;32", s)
+    }
+    fn yellow(&self, s: &str) -> String {
+        self.paint("33", s)
+    }
+}
+
+/// Wrap `text` to `width` columns, each line starting with `indent`.
+pub fn wrap(text: &str, indent: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::from(indent);
+    let room = width.saturating_sub(indent.chars().count()).max(20);
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = word.chars().count();
+        if used > 0 && used + 1 + w > room {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+            used = 0;
+        }
+        if used > 0 {
+            line.push(' ');
+            used += 1;
+        }
+        line.push_str(word);
+        used += w;
+    }
+    if used > 0 {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+fn place(member: &str, line: u32, time: Option<&str>) -> String {
+    match time {
+        Some(t) => format!("{member}:{line}  {t}"),
+        None => format!("{member}:{line}"),
+    }
+}
+
+fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
+    let conf = format!("[{} {:.2}]", c.confidence_label, c.confidence);
+    let conf = match c.confidence_label {
+        "high" => s.red(&conf),
+        "medium" => s.yellow(&conf),
+        _ => conf,
+    };
+    writeln!(
+        out,
+        "{} {}  {}",
+        s.bold(&format!("#{}", c.rank)),
+        s.bold(&c.id.0),
+        conf
+    )?;
+    write!(out, "{}", wrap(&c.title, "   ", WIDTH))?;
+    writeln!(out, "   {}", s.dim("why:"))?;
+    for r in &c.reasons {
+        let sign = if r.effect == Effect::Supports {
+            "+"
+        } else {
+            "-"
+        };
+        let times = if r.count > 1 {
+            format!(" ({}x)", r.count)
+        } else {
+            String::new()
+        };
+        write!(
+            out,
+            "{}",
+            wrap(&format!("{sign} {}{times}", r.summary), "     ", WIDTH)
+        )?;
+        write!(
+            out,
+            "{}",
+            wrap(
+                &s.dim(&place(
+                    &r.first.member,
+                    r.first.line,
+                    r.first.time.as_deref()
+                )),
+                "       ",
+                WIDTH + 8
+            )
+        )?;
+    }
+    writeln!(
+        out,
+        "   {}",
+        s.dim(&format!(
+            "evidence ({} of {}):",
+            c.evidence.len(),
+            c.evidence_count
+        ))
+    )?;
+    for e in &c.evidence {
+        write!(
+            out,
+            "{}",
+            wrap(&place(&e.member, e.line, e.time.as_deref()), "     ", WIDTH)
+        )?;
+        write!(out, "{}", wrap(&e.text, "       ", WIDTH))?;
+    }
+    writeln!(out, "   {}", s.dim("what to do:"))?;
+    write!(out, "{}", wrap(&c.resolution, "     ", WIDTH))?;
+    if !c.look_alikes.is_empty() {
+        let ids: Vec<&str> = c.look_alikes.iter().map(|l| l.id.0.as_str()).collect();
+        writeln!(
+            out,
+            "   {}",
+            s.dim(&format!("looks like: {}", ids.join(", ")))
+        )?;
+        write!(out, "{}", wrap(&c.distinguish, "     ", WIDTH))?;
+    }
+    writeln!(out, "   {}", s.dim("source:"))?;
+    write!(out, "{}", wrap(&c.article.section, "     ", WIDTH))?;
+    writeln!(out, "     {}", c.article.url)?;
+    writeln!(out)
+}
+
+pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> {
+    let s = Style { on: color };
+    writeln!(
+        out,
+        "{}",
+        s.bold(&format!(
+            "sfbtriage {} - {}",
+            env!("CARGO_PKG_VERSION"),
+            a.inputs.join(", ")
+        ))
+    )?;
+    let mut who = Vec::new();
+    if let Some(u) = &a.user.sip_uri {
+        who.push(format!("user {u}"));
+    }
+    if let Some(c) = &a.user.client {
+        who.push(format!("client {c}"));
+    }
+    if let Some(r) = &a.user.registrar {
+        who.push(format!("registrar {r}"));
+    }
+    if !who.is_empty() {
+        write!(out, "{}", wrap(&who.join("; "), "", WIDTH))?;
+    }
+    if let Some(c) = &a.clock {
+        let rel = if c.skew_seconds.abs() < 1.0 {
+            "in step with the server".to_string()
+        } else {
+            format!(
+                "{} {} the server",
+                format_duration(c.skew_seconds),
+                if c.skew_seconds > 0.0 {
+                    "ahead of"
+                } else {
+                    "behind"
+                }
+            )
+        };
+        write!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "clock: local zone UTC{} (estimated), client clock {rel} (median of {} responses)",
+                    c.zone(),
+                    c.samples
+                ),
+                "",
+                WIDTH
+            )
+        )?;
+    }
+    writeln!(out)?;
+    if a.causes.is_empty() {
+        writeln!(out, "{}", s.green("No documented cause found."))?;
+        write!(
+            out,
+            "{}",
+            wrap(
+                "Nothing in these files matches a documented sign-in failure. Check the inventory below: a missing or skipped client log means there was little to read.",
+                "",
+                WIDTH
+            )
+        )?;
+        writeln!(out)?;
+    } else {
+        let n = a.causes.len();
+        writeln!(
+            out,
+            "{}",
+            s.bold(&format!(
+                "{n} likely cause{} (most likely first)",
+                if n == 1 { "" } else { "s" }
+            ))
+        )?;
+        writeln!(out)?;
+        for c in &a.causes {
+            cause(out, &s, c)?;
+        }
+    }
+    if !a.unexplained.is_empty() {
+        writeln!(out, "{}", s.bold("Errors no rule explains"))?;
+        for u in &a.unexplained {
+            write!(
+                out,
+                "{}",
+                wrap(&format!("{} ({}x)", u.text, u.count), "  ", WIDTH)
+            )?;
+            write!(
+                out,
+                "{}",
+                wrap(
+                    &s.dim(&place(
+                        &u.first.member,
+                        u.first.line,
+                        u.first.time.as_deref()
+                    )),
+                    "    ",
+                    WIDTH + 8
+                )
+            )?;
+        }
+        writeln!(out)?;
+    }
+    let t = &a.totals;
+    writeln!(
+        out,
+        "{}",
+        s.bold(&format!(
+            "Inventory: {} members, {} parsed, {} skipped, {} failed",
+            t.members, t.parsed, t.skipped, t.failed
+        ))
+    )?;
+    for e in &a.inventory {
+        let status = match e.status {
+            crate::bundle::Status::Parsed => s.green("parsed "),
+            crate::bundle::Status::Skipped => s.yellow("skipped"),
+            crate::bundle::Status::Failed => s.red("failed "),
+        };
+        writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
+        let mut detail = Vec::new();
+        if e.counts.records > 0 || e.format == "uccapi-log" {
+            detail.push(format!(
+                "{} lines, {} records, {} SIP messages",
+                e.counts.lines, e.counts.records, e.counts.sip_messages
+            ));
+        }
+        if let Some(enc) = e.encoding
+            && enc != "utf-8"
+        {
+            detail.push(enc.to_string());
+        }
+        if let Some(r) = &e.reason {
+            detail.push(r.clone());
+        }
+        if !detail.is_empty() {
+            write!(out, "{}", wrap(&detail.join("; "), "          ", WIDTH))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_to_width() {
+        let w = wrap("one two three four five six seven eight nine ten", "  ", 24);
+        assert!(w.lines().all(|l| l.chars().count() <= 24), "{w}");
+        assert!(w.lines().all(|l| l.starts_with("  ")));
+        assert_eq!(wrap("", "  ", 24), "");
+    }
+}

@@ -1,0 +1,688 @@
+//! Compiling rule specs into an indexed [`RuleSet`], and matching observations against it.
+//!
+//! Rules compile once per run. SIP rules are indexed by ms-diagnostics code, then status,
+//! then method, so a message only meets the rules that could match it; record rules feed
+//! their literals into one Aho-Corasick automaton (ASCII case-insensitive), so a log line
+//! that holds none of the literals costs one automaton scan and no rule evaluation; fact
+//! rules are indexed by fact name. Regexes are byte-oriented and run only on candidates.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::Regex;
+
+use super::spec::{Effect, HeaderSpec, RuleFile, RuleSpec};
+use crate::catalog::{Catalog, CauseId};
+use crate::error::{ConfigError, line_of};
+use crate::events::{FACT_NAMES, Observation};
+use crate::parse::sip::Direction;
+
+/// Where a rule was defined.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleOrigin {
+    pub file: String,
+    pub line: usize,
+}
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub cause: CauseId,
+    pub effect: Effect,
+    pub weight: f64,
+    pub summary: String,
+    pub origin: RuleOrigin,
+    pub matcher: Matcher,
+    pub examples: Vec<super::spec::ExampleSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Matcher {
+    Sip(SipMatcher),
+    Record(RecordMatcher),
+    Fact(FactMatcher),
+}
+
+impl Matcher {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Matcher::Sip(_) => "sip",
+            Matcher::Record(_) => "record",
+            Matcher::Fact(_) => "fact",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SipMatcher {
+    direction: Option<Direction>,
+    methods: Vec<String>,
+    statuses: Vec<u16>,
+    codes: Vec<u32>,
+    headers: Vec<HeaderMatcher>,
+}
+
+impl SipMatcher {
+    /// The ms-diagnostics codes this rule keys on.
+    pub fn diag_codes(&self) -> &[u32] {
+        &self.codes
+    }
+}
+
+impl RecordMatcher {
+    /// The literals this rule keys on.
+    pub fn literals(&self) -> &[String] {
+        &self.contains
+    }
+}
+
+#[derive(Debug, Clone)]
+struct HeaderMatcher {
+    name: String,
+    contains: Option<String>,
+    regex: Option<Regex>,
+    absent: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordMatcher {
+    levels: Vec<String>,
+    component: Option<String>,
+    contains: Vec<String>,
+    regex: Option<Regex>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FactMatcher {
+    pub name: String,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+/// Every rule of a run, compiled and indexed.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    sip_by_code: HashMap<u32, Vec<usize>>,
+    sip_by_status: HashMap<u16, Vec<usize>>,
+    sip_by_method: HashMap<String, Vec<usize>>,
+    sip_rest: Vec<usize>,
+    prefilter: Option<AhoCorasick>,
+    /// Pattern index → rule index.
+    pattern_rule: Vec<usize>,
+    record_unfiltered: Vec<usize>,
+    fact_by_name: HashMap<String, Vec<usize>>,
+}
+
+/// Built-in rule files, embedded at build time.
+pub const BUILTIN_RULES: &[(&str, &str)] =
+    &[("rules/uccapi.toml", include_str!("../../rules/uccapi.toml"))];
+
+impl RuleSet {
+    /// The built-in rules plus every `*.toml` in `extra_dirs` (a rule with the same id as an
+    /// earlier one replaces it; `causes.toml` in a directory extends the catalogue).
+    pub fn load(extra_dirs: &[std::path::PathBuf]) -> Result<(RuleSet, Catalog), ConfigError> {
+        let mut catalog = Catalog::builtin()?;
+        let mut specs: Vec<(RuleSpec, RuleOrigin)> = Vec::new();
+        for (file, text) in BUILTIN_RULES {
+            collect(&mut specs, file, text)?;
+        }
+        for dir in extra_dirs {
+            let mut files: Vec<_> = std::fs::read_dir(dir)
+                .map_err(|e| {
+                    ConfigError::in_file(
+                        &dir.display().to_string(),
+                        format!("cannot read rules directory: {e}"),
+                    )
+                })?
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|x| x.eq_ignore_ascii_case("toml"))
+                })
+                .collect();
+            files.sort();
+            for path in files {
+                let name = path.display().to_string();
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigError::in_file(&name, format!("cannot read: {e}")))?;
+                if path.file_name().is_some_and(|n| n == "causes.toml") {
+                    catalog.add_source(&name, &text)?;
+                } else {
+                    collect(&mut specs, &name, &text)?;
+                }
+            }
+        }
+        catalog.check()?;
+        let set = RuleSet::compile(specs, &catalog)?;
+        Ok((set, catalog))
+    }
+
+    /// Compile specs (later ids replace earlier ones).
+    pub fn compile(
+        specs: Vec<(RuleSpec, RuleOrigin)>,
+        catalog: &Catalog,
+    ) -> Result<RuleSet, ConfigError> {
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        for (spec, origin) in specs {
+            let rule = compile_rule(spec, origin, catalog)?;
+            match by_id.get(&rule.id) {
+                Some(&i) => rules[i] = rule,
+                None => {
+                    by_id.insert(rule.id.clone(), rules.len());
+                    rules.push(rule);
+                }
+            }
+        }
+        let mut set = RuleSet::default();
+        let mut patterns: Vec<String> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            match &rule.matcher {
+                Matcher::Sip(m) => {
+                    if !m.codes.is_empty() {
+                        for c in &m.codes {
+                            set.sip_by_code.entry(*c).or_default().push(i);
+                        }
+                    } else if !m.statuses.is_empty() {
+                        for s in &m.statuses {
+                            set.sip_by_status.entry(*s).or_default().push(i);
+                        }
+                    } else if !m.methods.is_empty() {
+                        for meth in &m.methods {
+                            set.sip_by_method.entry(meth.clone()).or_default().push(i);
+                        }
+                    } else {
+                        set.sip_rest.push(i);
+                    }
+                }
+                Matcher::Record(m) => {
+                    if m.contains.is_empty() {
+                        set.record_unfiltered.push(i);
+                    } else {
+                        for lit in &m.contains {
+                            patterns.push(lit.clone());
+                            set.pattern_rule.push(i);
+                        }
+                    }
+                }
+                Matcher::Fact(m) => set.fact_by_name.entry(m.name.clone()).or_default().push(i),
+            }
+        }
+        if !patterns.is_empty() {
+            set.prefilter = Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&patterns)
+                    .map_err(|e| {
+                        ConfigError::plain(format!("cannot build the literal prefilter: {e}"))
+                    })?,
+            );
+        }
+        set.rules = rules;
+        Ok(set)
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn get(&self, index: usize) -> &Rule {
+        &self.rules[index]
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Call `hit` with the index of every rule that matches `obs`, in rule order, once each.
+    pub fn evaluate(
+        &self,
+        obs: &Observation<'_, '_>,
+        candidates: &mut Vec<usize>,
+        mut hit: impl FnMut(usize),
+    ) {
+        candidates.clear();
+        match obs {
+            Observation::Sip {
+                message,
+                diagnostics,
+                ..
+            } => {
+                for d in diagnostics.iter() {
+                    if let Some(v) = self.sip_by_code.get(&d.code) {
+                        candidates.extend_from_slice(v);
+                    }
+                }
+                if let Some(v) = message.status().and_then(|s| self.sip_by_status.get(&s)) {
+                    candidates.extend_from_slice(v);
+                }
+                if let Some(v) = message.method().and_then(|m| self.sip_by_method.get(m)) {
+                    candidates.extend_from_slice(v);
+                }
+                candidates.extend_from_slice(&self.sip_rest);
+            }
+            Observation::Record(record) => {
+                if let Some(ac) = &self.prefilter {
+                    let hay = record.raw.as_bytes();
+                    for m in ac.find_overlapping_iter(hay) {
+                        candidates.push(self.pattern_rule[m.pattern().as_usize()]);
+                    }
+                }
+                candidates.extend_from_slice(&self.record_unfiltered);
+            }
+            Observation::Fact(fact) => {
+                if let Some(v) = self.fact_by_name.get(fact.name) {
+                    candidates.extend_from_slice(v);
+                }
+            }
+        }
+        if candidates.len() > 1 {
+            candidates.sort_unstable();
+            candidates.dedup();
+        }
+        for &i in candidates.iter() {
+            if self.rules[i].matches(obs) {
+                hit(i);
+            }
+        }
+    }
+}
+
+impl Rule {
+    /// Full check of every condition (the index only proposed the rule).
+    pub fn matches(&self, obs: &Observation<'_, '_>) -> bool {
+        match (&self.matcher, obs) {
+            (
+                Matcher::Sip(m),
+                Observation::Sip {
+                    direction,
+                    message,
+                    diagnostics,
+                    ..
+                },
+            ) => {
+                if m.direction.is_some_and(|d| d != *direction) {
+                    return false;
+                }
+                if !m.methods.is_empty()
+                    && !message
+                        .method()
+                        .is_some_and(|x| m.methods.iter().any(|w| w == x))
+                {
+                    return false;
+                }
+                if !m.statuses.is_empty()
+                    && !message.status().is_some_and(|s| m.statuses.contains(&s))
+                {
+                    return false;
+                }
+                if !m.codes.is_empty() && !diagnostics.iter().any(|d| m.codes.contains(&d.code)) {
+                    return false;
+                }
+                m.headers.iter().all(|h| {
+                    let mut values = message.headers_named(&h.name).peekable();
+                    if h.absent {
+                        return values.peek().is_none();
+                    }
+                    values.any(|v| {
+                        h.contains.as_ref().is_none_or(|c| contains_ci(v, c))
+                            && h.regex.as_ref().is_none_or(|r| r.is_match(v.as_bytes()))
+                    })
+                })
+            }
+            (Matcher::Record(m), Observation::Record(record)) => {
+                (m.levels.is_empty() || m.levels.iter().any(|l| l == record.level))
+                    && m.component.as_ref().is_none_or(|c| record.component() == c)
+                    && (m.contains.is_empty()
+                        || m.contains.iter().any(|c| contains_ci(record.raw, c)))
+                    && m.regex
+                        .as_ref()
+                        .is_none_or(|r| r.is_match(record.raw.as_bytes()))
+            }
+            (Matcher::Fact(m), Observation::Fact(fact)) => {
+                fact.name == m.name
+                    && m.min.is_none_or(|v| fact.value >= v)
+                    && m.max.is_none_or(|v| fact.value <= v)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// ASCII case-insensitive substring test.
+pub fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+fn collect(
+    out: &mut Vec<(RuleSpec, RuleOrigin)>,
+    file: &str,
+    text: &str,
+) -> Result<(), ConfigError> {
+    let parsed: RuleFile = toml::from_str(text).map_err(|e| ConfigError::toml(file, text, &e))?;
+    for spanned in parsed.rule {
+        let origin = RuleOrigin {
+            file: file.to_string(),
+            line: line_of(text, spanned.span().start),
+        };
+        out.push((spanned.into_inner(), origin));
+    }
+    Ok(())
+}
+
+fn regex(origin: &RuleOrigin, id: &str, pattern: &str) -> Result<Regex, ConfigError> {
+    regex::bytes::RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(1 << 20)
+        .build()
+        .or_else(|_| {
+            regex::bytes::RegexBuilder::new(pattern)
+                .size_limit(1 << 20)
+                .build()
+        })
+        .map_err(|e| {
+            ConfigError::at(
+                &origin.file,
+                origin.line,
+                format!(
+                    "rule `{id}`: bad regex: {}",
+                    e.to_string().replace('\n', " ")
+                ),
+            )
+        })
+}
+
+fn compile_rule(
+    spec: RuleSpec,
+    origin: RuleOrigin,
+    catalog: &Catalog,
+) -> Result<Rule, ConfigError> {
+    let id = spec.id;
+    let fail =
+        |msg: String| ConfigError::at(&origin.file, origin.line, format!("rule `{id}`: {msg}"));
+    if id.is_empty() {
+        return Err(fail("empty id".into()));
+    }
+    if !catalog.contains(&spec.cause) {
+        return Err(fail(format!(
+            "unknown cause `{}` (see `sfbtriage rules list`)",
+            spec.cause
+        )));
+    }
+    if !(spec.weight > 0.0 && spec.weight <= 1.0) {
+        return Err(fail(format!("weight {} is outside (0, 1]", spec.weight)));
+    }
+    let kinds = usize::from(spec.sip.is_some())
+        + usize::from(spec.record.is_some())
+        + usize::from(spec.fact.is_some());
+    if kinds != 1 {
+        return Err(fail(format!(
+            "needs exactly one of [rule.sip], [rule.record], [rule.fact]; has {kinds}"
+        )));
+    }
+    let matcher = if let Some(s) = spec.sip {
+        let headers = s
+            .header
+            .into_iter()
+            .map(|h: HeaderSpec| {
+                if h.absent && (h.contains.is_some() || h.regex.is_some()) {
+                    return Err(fail(format!(
+                        "header `{}`: `absent` cannot go with `contains` or `regex`",
+                        h.name
+                    )));
+                }
+                Ok(HeaderMatcher {
+                    regex: h
+                        .regex
+                        .as_deref()
+                        .map(|p| regex(&origin, &id, p))
+                        .transpose()?,
+                    name: h.name,
+                    contains: h.contains,
+                    absent: h.absent,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let m = SipMatcher {
+            direction: s.direction,
+            methods: s
+                .method
+                .into_vec()
+                .into_iter()
+                .map(|m| m.to_ascii_uppercase())
+                .collect(),
+            statuses: s.status.into_vec(),
+            codes: s.diag_code.into_vec(),
+            headers,
+        };
+        if m.direction.is_none()
+            && m.methods.is_empty()
+            && m.statuses.is_empty()
+            && m.codes.is_empty()
+            && m.headers.is_empty()
+        {
+            return Err(fail(
+                "[rule.sip] has no condition and would match every message".into(),
+            ));
+        }
+        Matcher::Sip(m)
+    } else if let Some(r) = spec.record {
+        let m = RecordMatcher {
+            levels: r.level.into_vec(),
+            component: r.component,
+            contains: r.contains.into_vec(),
+            regex: r
+                .regex
+                .as_deref()
+                .map(|p| regex(&origin, &id, p))
+                .transpose()?,
+        };
+        if m.contains.iter().any(String::is_empty) {
+            return Err(fail("`contains` has an empty literal".into()));
+        }
+        if m.levels.is_empty()
+            && m.component.is_none()
+            && m.contains.is_empty()
+            && m.regex.is_none()
+        {
+            return Err(fail(
+                "[rule.record] has no condition and would match every line".into(),
+            ));
+        }
+        Matcher::Record(m)
+    } else {
+        let f = spec.fact.expect("one kind");
+        if !FACT_NAMES.iter().any(|(n, _)| *n == f.name) {
+            let known: Vec<_> = FACT_NAMES.iter().map(|(n, _)| *n).collect();
+            return Err(fail(format!(
+                "unknown fact `{}`; known: {}",
+                f.name,
+                known.join(", ")
+            )));
+        }
+        Matcher::Fact(FactMatcher {
+            name: f.name,
+            min: f.min,
+            max: f.max,
+        })
+    };
+    Ok(Rule {
+        cause: CauseId(spec.cause),
+        effect: spec.effect,
+        weight: spec.weight,
+        summary: spec.summary,
+        origin,
+        matcher,
+        examples: spec.examples,
+        id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::sip::{MsDiagnostic, SipMessage};
+    use crate::parse::uccapi::UccApiReader;
+
+    fn set(text: &str) -> Result<RuleSet, ConfigError> {
+        let catalog = Catalog::builtin().unwrap();
+        let mut specs = Vec::new();
+        collect(&mut specs, "t.toml", text)?;
+        RuleSet::compile(specs, &catalog)
+    }
+
+    #[test]
+    fn broken_rules_name_file_line_and_reason() {
+        let cases = [
+            (
+                "[[rule]]\nid = \"x\"\ncause = \"nope\"\nweight = 0.5\nsummary = \"s\"\n[rule.sip]\nstatus = 401\n",
+                "t.toml:1: rule `x`: unknown cause `nope`",
+            ),
+            (
+                "\n[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 2.0\nsummary = \"s\"\n[rule.sip]\nstatus = 401\n",
+                "t.toml:2: rule `x`: weight 2",
+            ),
+            (
+                "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n[rule.record]\nregex = \"(\"\n",
+                "bad regex",
+            ),
+            (
+                "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n",
+                "exactly one of",
+            ),
+            (
+                "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\nstatuss = 3\n",
+                "t.toml:6",
+            ),
+            (
+                "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n[rule.fact]\nname = \"moon-phase\"\n",
+                "unknown fact",
+            ),
+            (
+                "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n[rule.sip]\n",
+                "no condition",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = set(text).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} should contain {want}");
+        }
+    }
+
+    #[test]
+    fn index_and_prefilter_select_the_right_rules() {
+        let rs = set(r#"
+[[rule]]
+id = "diag"
+cause = "clock-skew"
+weight = 0.9
+summary = "s"
+[rule.sip]
+diag_code = [1013]
+direction = "received"
+
+[[rule]]
+id = "status-with-header"
+cause = "wrong-credentials"
+weight = 0.3
+summary = "s"
+[rule.sip]
+status = 401
+method = "REGISTER"
+header = [{ name = "www-authenticate", contains = "tls-dsk" }]
+
+[[rule]]
+id = "no-date"
+cause = "wrong-credentials"
+weight = 0.3
+summary = "s"
+[rule.sip]
+method = "register"
+header = [{ name = "Date", absent = true }]
+
+[[rule]]
+id = "lit"
+cause = "clock-skew"
+weight = 0.4
+summary = "s"
+[rule.record]
+level = "ERROR"
+contains = ["0x80090324", "SEC_E_TIME_SKEW"]
+"#)
+        .unwrap();
+        let msg = SipMessage::parse(
+            "SIP/2.0 401 Unauthorized",
+            "CSeq: 2 REGISTER\r\nWWW-Authenticate: TLS-DSK realm=\"x\"\r\nms-diagnostics: 1013;reason=\"Significant time skew\"\r\n\r\n",
+        )
+        .unwrap();
+        let diags: Vec<MsDiagnostic> = msg.diagnostics();
+        let log = "01/15/2012|11:30:10.400 1 ERROR :: CUcc::X hr=0x80090324 sec_e_time_skew\n01/15/2012|11:30:10.400 1 INFO  :: hr=0x80090324\n";
+        let records: Vec<_> = UccApiReader::new(log).collect();
+        let rec = records[0].record();
+        let mut cand = Vec::new();
+        let mut hits = Vec::new();
+        let obs = Observation::Sip {
+            record: rec,
+            direction: Direction::Received,
+            message: &msg,
+            diagnostics: &diags,
+        };
+        rs.evaluate(&obs, &mut cand, |i| hits.push(rs.get(i).id.as_str()));
+        assert_eq!(hits, vec!["diag", "status-with-header", "no-date"]);
+
+        hits.clear();
+        let obs = Observation::Sip {
+            record: rec,
+            direction: Direction::Sent,
+            message: &msg,
+            diagnostics: &diags,
+        };
+        rs.evaluate(&obs, &mut cand, |i| hits.push(rs.get(i).id.as_str()));
+        assert_eq!(
+            hits,
+            vec!["status-with-header", "no-date"],
+            "direction filter"
+        );
+
+        hits.clear();
+        rs.evaluate(&Observation::Record(rec), &mut cand, |i| {
+            hits.push(rs.get(i).id.as_str())
+        });
+        assert_eq!(hits, vec!["lit"], "two literals, one hit");
+
+        hits.clear();
+        rs.evaluate(&Observation::Record(records[1].record()), &mut cand, |i| {
+            hits.push(rs.get(i).id.as_str())
+        });
+        assert!(hits.is_empty(), "level filter");
+    }
+
+    #[test]
+    fn later_rule_with_same_id_replaces_earlier() {
+        let rs = set("[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"a\"\n[rule.sip]\nstatus = 401\n\n[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.7\nsummary = \"b\"\n[rule.sip]\nstatus = 403\n").unwrap();
+        assert_eq!(rs.len(), 1);
+        assert_eq!(rs.get(0).summary, "b");
+    }
+
+    #[test]
+    fn builtin_rules_compile() {
+        let (rs, _) = RuleSet::load(&[]).unwrap();
+        assert!(rs.len() >= 8);
+    }
+
+    #[test]
+    fn contains_ci_works() {
+        assert!(contains_ci("Final Handshake FAILED", "handshake failed"));
+        assert!(!contains_ci("abc", "abcd"));
+        assert!(contains_ci("abc", ""));
+    }
+}

@@ -1,0 +1,159 @@
+//! Rules prove themselves: every rule carries examples that must (or must not) match.
+//!
+//! An example is a log excerpt. A full UccApi excerpt is read as it is; a bare SIP message is
+//! wrapped in the framing a client writes (`Data Received -` for a response, `Sending Packet
+//! -` for a request); any other text becomes one `INFO` record. The excerpt then goes through
+//! the same parser, rules and correlator as a real member, so an example tests the rule as it
+//! runs, not a copy of its logic.
+
+use super::RuleSet;
+use crate::correlate;
+use crate::events::Observation;
+use crate::parse::{sip, uccapi};
+use crate::pipeline;
+
+/// The outcome of one example.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExampleResult {
+    pub rule: String,
+    pub file: String,
+    pub line: usize,
+    /// 1-based position of the example in the rule.
+    pub example: usize,
+    pub expected: bool,
+    pub matched: bool,
+}
+
+impl ExampleResult {
+    pub fn passed(&self) -> bool {
+        self.expected == self.matched
+    }
+}
+
+const STAMP: &str = "01/01/2026|00:00:00.000 0A0:0B0 INFO  :: ";
+
+/// Turn an example's text into a UccApi log.
+pub fn as_log(example: &str) -> String {
+    let example = example.trim_start_matches(['\r', '\n']);
+    if uccapi::sniff(example) {
+        return example.to_string();
+    }
+    let first = example.lines().next().unwrap_or("");
+    match sip::start_line(first) {
+        Some(start) => {
+            let frame = match start {
+                sip::StartLine::Response { .. } => {
+                    "Data Received - 192.0.2.1:443 (To Local Address: 192.0.2.10:50000) 0 bytes:"
+                }
+                sip::StartLine::Request { .. } => {
+                    "Sending Packet - 192.0.2.1:443 (From Local Address: 192.0.2.10:50000) 0 bytes:"
+                }
+            };
+            let mut out = format!(
+                "{STAMP}{frame}\r\n{STAMP}{}",
+                example.replace("\r\n", "\n").replace('\n', "\r\n")
+            );
+            if !out.ends_with("\r\n\r\n") {
+                out.push_str(if out.ends_with("\r\n") {
+                    "\r\n"
+                } else {
+                    "\r\n\r\n"
+                });
+            }
+            out.push_str(&format!("{STAMP}End of Data\r\n"));
+            out
+        }
+        None => example.lines().map(|l| format!("{STAMP}{l}\r\n")).collect(),
+    }
+}
+
+/// Indices of the rules that match `log` (member rules and fact rules), sorted.
+pub fn rules_matching(rules: &RuleSet, log: &str) -> Vec<usize> {
+    let outcome = pipeline::analyze_uccapi(rules, "example", log.as_bytes());
+    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
+    let registrations: Vec<_> = outcome
+        .registrations
+        .iter()
+        .cloned()
+        .map(|r| (0, r))
+        .collect();
+    let derived = correlate::derive_facts(&registrations, &outcome.clock);
+    let mut candidates = Vec::new();
+    for fact in &derived.facts {
+        rules.evaluate(&Observation::Fact(fact), &mut candidates, |i| hit.push(i));
+    }
+    hit.sort_unstable();
+    hit.dedup();
+    hit
+}
+
+/// Run every example of every rule.
+pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
+    let mut out = Vec::new();
+    for (i, rule) in rules.rules().iter().enumerate() {
+        for (n, ex) in rule.examples.iter().enumerate() {
+            let matched = rules_matching(rules, &as_log(&ex.log)).contains(&i);
+            out.push(ExampleResult {
+                rule: rule.id.clone(),
+                file: rule.origin.file.clone(),
+                line: rule.origin.line,
+                example: n + 1,
+                expected: ex.matches,
+                matched,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Matcher;
+
+    #[test]
+    fn wraps_bare_sip_and_text() {
+        let log = as_log("SIP/2.0 404 Not Found\nCSeq: 1 REGISTER\n");
+        let items: Vec<_> = uccapi::UccApiReader::new(&log).collect();
+        assert!(
+            matches!(
+                items[1],
+                uccapi::UccApiItem::Sip {
+                    direction: sip::Direction::Received,
+                    ..
+                }
+            ),
+            "{log}"
+        );
+        let log = as_log("hr=0x80090324 here");
+        assert!(log.starts_with(STAMP) && log.ends_with("here\r\n"));
+    }
+
+    #[test]
+    fn every_builtin_rule_passes_its_examples() {
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        let results = run(&rules);
+        let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+        assert!(failed.is_empty(), "{failed:#?}");
+    }
+
+    #[test]
+    fn every_builtin_member_rule_has_a_positive_and_a_negative_example() {
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        for rule in rules.rules() {
+            if matches!(rule.matcher, Matcher::Fact(_)) {
+                continue;
+            }
+            assert!(
+                rule.examples.iter().any(|e| e.matches),
+                "{} has no positive example",
+                rule.id
+            );
+            assert!(
+                rule.examples.iter().any(|e| !e.matches),
+                "{} has no negative example",
+                rule.id
+            );
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The rule file format, as serde reads it (documented in `rules/README.md`).
+//!
+//! This layer only describes what a rule file may say; [`super::compile`] checks it and
+//! builds the matchers. Unknown keys are errors, so a typo in a rule is reported instead of
+//! silently making the rule match everything.
+
+use serde::Deserialize;
+
+use crate::parse::sip::Direction;
+
+/// `effect = "supports"` (default) raises the cause's score; `"opposes"` lowers it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Effect {
+    #[default]
+    Supports,
+    Opposes,
+}
+
+/// A value that may be written as one item or a list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> Default for OneOrMany<T> {
+    fn default() -> Self {
+        Self::Many(Vec::new())
+    }
+}
+
+impl<T> OneOrMany<T> {
+    pub fn into_vec(self) -> Vec<T> {
+        match self {
+            Self::One(t) => vec![t],
+            Self::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleFile {
+    #[serde(default)]
+    pub rule: Vec<toml::Spanned<RuleSpec>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    pub id: String,
+    pub cause: String,
+    #[serde(default)]
+    pub effect: Effect,
+    /// How much one match of this rule moves the cause (0 < weight ≤ 1).
+    pub weight: f64,
+    /// What a match means, in a few words, shown next to the evidence.
+    pub summary: String,
+    pub sip: Option<SipSpec>,
+    pub record: Option<RecordSpec>,
+    pub fact: Option<FactSpec>,
+    #[serde(default)]
+    pub examples: Vec<ExampleSpec>,
+}
+
+/// Conditions on a SIP message; all given conditions must hold.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SipSpec {
+    pub direction: Option<Direction>,
+    /// Request method, or for a response the method its CSeq names.
+    #[serde(default)]
+    pub method: OneOrMany<String>,
+    /// Response status codes (any of).
+    #[serde(default)]
+    pub status: OneOrMany<u16>,
+    /// ms-diagnostics / -public / ms-client-diagnostics codes (any of).
+    #[serde(default)]
+    pub diag_code: OneOrMany<u32>,
+    /// Header conditions (all of).
+    #[serde(default)]
+    pub header: Vec<HeaderSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderSpec {
+    pub name: String,
+    /// Case-insensitive substring of the value.
+    pub contains: Option<String>,
+    /// Regex over the value (byte-oriented; add `(?i)` for case-insensitive).
+    pub regex: Option<String>,
+    /// The header must not be present at all.
+    #[serde(default)]
+    pub absent: bool,
+}
+
+/// Conditions on a log record (its prefix line and continuation lines).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSpec {
+    /// Level words, any of (`ERROR`, `WARN` …).
+    #[serde(default)]
+    pub level: OneOrMany<String>,
+    /// The `Component` of `Component::Method` at the start of the text.
+    pub component: Option<String>,
+    /// Literals, any of, matched case-insensitively (ASCII); they also feed the prefilter.
+    #[serde(default)]
+    pub contains: OneOrMany<String>,
+    /// Regex over the record text, checked only after `contains` matched.
+    pub regex: Option<String>,
+}
+
+/// A fact derived across messages (registration outcome, clock skew …).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactSpec {
+    pub name: String,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// A log excerpt and whether the rule must match it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    pub log: String,
+    pub matches: bool,
+}
