@@ -214,7 +214,12 @@ fn read_file<S: MemberSink>(
         let reader = PositionedFile::new(file, size);
         return match ZipArchive::new(reader) {
             Ok(archive) => {
-                let mut out = vec![sink.archive(name, size, archive.len())];
+                // The single input archive is the bundle itself, not a member of it.
+                let mut out = if top {
+                    Vec::new()
+                } else {
+                    vec![sink.archive(name, size, archive.len())]
+                };
                 let prefix = if top {
                     String::new()
                 } else {
@@ -651,7 +656,6 @@ mod tests {
         assert_eq!(
             got,
             vec![
-                "bundle.zip archive 2",
                 "Tracing/Lync-UccApi-0.UccApilog content uccapi-log 37",
                 "inner.zip archive 2",
                 "inner.zip!l3.zip skipped zip archive nested deeper than 2 levels (--max-depth)",
@@ -700,7 +704,7 @@ mod tests {
             },
             &Log::default(),
         );
-        assert!(got[1].contains("compression ratio"), "{}", got[1]);
+        assert!(got[0].contains("compression ratio"), "{}", got[0]);
 
         let both = zip_of(
             &[("a.txt", &[b'a'; 100]), ("b.txt", &[b'b'; 100])],
@@ -715,8 +719,8 @@ mod tests {
             },
             &Log::default(),
         );
-        assert!(got[1].starts_with("a.txt content"), "{}", got[1]);
-        assert!(got[2].contains("total limit"), "{}", got[2]);
+        assert!(got[0].starts_with("a.txt content"), "{}", got[0]);
+        assert!(got[1].contains("total limit"), "{}", got[1]);
     }
 
     #[test]

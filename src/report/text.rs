@@ -39,8 +39,13 @@ impl Style {
 
 /// Wrap `text` to `width` columns, each line starting with `indent`.
 pub fn wrap(text: &str, indent: &str, width: usize) -> String {
+    wrap_hanging(text, indent, indent, width)
+}
+
+/// Wrap with a first-line indent and another for the lines that follow.
+pub fn wrap_hanging(text: &str, first: &str, indent: &str, width: usize) -> String {
     let mut out = String::new();
-    let mut line = String::from(indent);
+    let mut line = String::from(first);
     let room = width.saturating_sub(indent.chars().count()).max(20);
     let mut used = 0;
     for word in text.split_whitespace() {
@@ -102,7 +107,12 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
         write!(
             out,
             "{}",
-            wrap(&format!("{sign} {}{times}", r.summary), "     ", WIDTH)
+            wrap_hanging(
+                &format!("{sign} {}{times}", r.summary),
+                "     ",
+                "       ",
+                WIDTH
+            )
         )?;
         write!(
             out,
@@ -271,7 +281,13 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             crate::bundle::Status::Skipped => s.yellow("skipped"),
             crate::bundle::Status::Failed => s.red("failed "),
         };
-        writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
+        if 22 + e.path.chars().count() <= WIDTH {
+            writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
+        } else {
+            // A long path gets a line of its own.
+            writeln!(out, "  {status} {}", e.format)?;
+            writeln!(out, "    {}", e.path)?;
+        }
         let mut detail = Vec::new();
         if e.counts.records > 0 || e.format == "uccapi-log" {
             detail.push(format!(

@@ -1,0 +1,420 @@
+//! End-to-end tests of the `sfbtriage` binary on the bundled samples and the shared corpus.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample(name: &str) -> PathBuf {
+    root().join("samples").join(name)
+}
+
+fn cmd() -> Command {
+    let mut c = Command::cargo_bin("sfbtriage").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn analyze_json(args: &[&str], path: &Path) -> Value {
+    let out = cmd()
+        .arg("analyze")
+        .args(args)
+        .arg("--format")
+        .arg("json")
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every sample, its expected top cause (None for healthy) and its expected inventory.
+const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
+    (
+        "healthy-signin.zip",
+        None,
+        &[
+            (
+                "Tracing/Lync-16.0.4849.1000-Office-x86ship-U.etl",
+                "etl",
+                "skipped",
+            ),
+            ("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed"),
+            (
+                "Tracing/Lync-UccApi-0.UccApilog.bak",
+                "uccapi-log",
+                "parsed",
+            ),
+            ("readme.txt", "unknown", "skipped"),
+        ],
+    ),
+    (
+        "clock-skew.zip",
+        Some("clock-skew"),
+        &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],
+    ),
+    (
+        "user-not-sip-enabled.zip",
+        Some("user-not-sip-enabled"),
+        &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],
+    ),
+    (
+        "wrong-client-version.zip",
+        Some("wrong-client-version"),
+        &[(
+            "Tracing/Communicator-uccapi-0.uccapilog",
+            "uccapi-log",
+            "parsed",
+        )],
+    ),
+    (
+        "wrong-credentials.zip",
+        Some("wrong-credentials"),
+        &[
+            (
+                "MOSDAL_KIMA-PC_20261103/Network_Diagnostics/ipconfig.txt",
+                "unknown",
+                "skipped",
+            ),
+            ("MOSDAL_KIMA-PC_20261103/Tracing.zip", "zip", "parsed"),
+            (
+                "MOSDAL_KIMA-PC_20261103/Tracing.zip!Lync-UccApi-0.UccApilog",
+                "uccapi-log",
+                "parsed",
+            ),
+        ],
+    ),
+    (
+        "utf16-clock-skew.zip",
+        Some("clock-skew"),
+        &[("Lync-UccApi-1.UccApilog", "uccapi-log", "parsed")],
+    ),
+];
+
+#[test]
+fn every_sample_gives_its_cause_and_inventory() {
+    for (name, expected, inventory) in SAMPLES {
+        let v = analyze_json(&[], &sample(name));
+        assert_eq!(v["schema"], "sfbtriage.analysis/1");
+        let causes = v["causes"].as_array().unwrap();
+        match expected {
+            Some(id) => {
+                assert_eq!(causes[0]["id"], *id, "{name}: {causes:#?}");
+                assert_eq!(causes[0]["rank"], 1);
+                assert_eq!(causes[0]["confidence_label"], "high", "{name}");
+                assert!(
+                    causes[0]["article"]["url"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("https://learn.microsoft.com/")
+                );
+                let ev = &causes[0]["evidence"][0];
+                assert!(
+                    ev["member"].as_str().unwrap().contains("UccApi")
+                        || ev["member"].as_str().unwrap().contains("uccapi"),
+                    "{name}"
+                );
+                assert!(ev["line"].as_u64().unwrap() > 0);
+                assert!(
+                    ev["time"].as_str().is_some(),
+                    "{name}: evidence carries the local time"
+                );
+                assert_eq!(v["verdict"], "cause-found");
+            }
+            None => {
+                assert!(causes.is_empty(), "{name}: {causes:#?}");
+                assert_eq!(v["verdict"], "no-cause-found");
+            }
+        }
+        let inv: Vec<(String, String, String)> = v["inventory"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["path"].as_str().unwrap().to_string(),
+                    e["format"].as_str().unwrap().to_string(),
+                    e["status"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, String, String)> = inventory
+            .iter()
+            .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+            .collect();
+        assert_eq!(inv, want, "{name}");
+        let t = &v["totals"];
+        assert_eq!(
+            t["members"].as_u64().unwrap(),
+            t["parsed"].as_u64().unwrap()
+                + t["skipped"].as_u64().unwrap()
+                + t["failed"].as_u64().unwrap()
+        );
+        for e in v["inventory"].as_array().unwrap() {
+            if e["status"] != "parsed" {
+                assert!(
+                    e["reason"].as_str().is_some_and(|r| !r.is_empty()),
+                    "{name}: a skipped member says why"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    for (name, _, _) in SAMPLES {
+        let run = |threads: &str, format: &str| {
+            cmd()
+                .args(["analyze", "--threads", threads, "--format", format])
+                .arg(sample(name))
+                .output()
+                .unwrap()
+                .stdout
+        };
+        for format in ["json", "text", "md", "csv"] {
+            assert_eq!(run("1", format), run("2", format), "{name} {format}");
+        }
+    }
+    // The whole samples folder as one bundle.
+    let run = |threads: &str| {
+        cmd()
+            .args(["analyze", "--threads", threads, "--format", "json"])
+            .arg(root().join("samples"))
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert_eq!(run("1"), run("3"));
+}
+
+#[test]
+fn text_report_fits_80_columns_and_has_no_colour_in_pipes() {
+    for (name, expected, _) in SAMPLES {
+        let out = cmd().arg("analyze").arg(sample(name)).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\x1b'),
+            "no escape codes when not a terminal"
+        );
+        for line in text.lines() {
+            if !line.trim_start().starts_with("https://") {
+                assert!(line.chars().count() <= 80, "{name}: {line:?}");
+            }
+        }
+        match expected {
+            Some(id) => assert!(text.contains(&format!("#1 {id}")), "{name}"),
+            None => assert!(text.contains("No documented cause found."), "{name}"),
+        }
+    }
+}
+
+#[test]
+fn no_format_leaks_credentials() {
+    let secret_markers = ["TlRMTVNT", "gssapi-data=\"T", "rspauth=\"", "opaque=\""];
+    for (name, _, _) in SAMPLES {
+        for format in ["text", "json", "jsonl", "md", "csv"] {
+            let out = cmd()
+                .args(["analyze", "--format", format])
+                .arg(sample(name))
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            for m in secret_markers {
+                assert!(!text.contains(m), "{name} {format} leaks {m}");
+            }
+        }
+    }
+}
+
+#[test]
+fn other_formats_render() {
+    let p = sample("clock-skew.zip");
+    let out = cmd()
+        .args(["analyze", "--format", "jsonl"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(s.lines().count(), 1);
+    let v: Value = serde_json::from_str(&s).unwrap();
+    assert_eq!(v["causes"][0]["id"], "clock-skew");
+
+    let out = cmd()
+        .args(["analyze", "--format", "csv"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.starts_with('\u{feff}'));
+    assert!(s.lines().nth(1).unwrap().contains(",1,clock-skew,"));
+
+    let out = cmd()
+        .args(["analyze", "--format", "md"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.contains("### 1. ") && s.contains("(`clock-skew`)"));
+}
+
+#[test]
+fn unreadable_input_exits_2_and_names_it() {
+    let out = cmd()
+        .args(["analyze", "--format", "json", "/nonexistent/bundle.zip"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["inventory"][0]["status"], "failed");
+    assert!(
+        v["inventory"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("cannot open")
+    );
+
+    let out = cmd().args(["analyze"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "usage error");
+}
+
+#[test]
+fn broken_rule_file_is_reported_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("mine.toml"), "[[rule]]\nid = \"mine\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"x\"\n[rule.record]\nregex = \"(unclosed\"\n").unwrap();
+    let out = cmd()
+        .args(["analyze", "--rules"])
+        .arg(dir.path())
+        .arg(sample("clock-skew.zip"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.toml:1") && err.contains("bad regex"),
+        "{err}"
+    );
+}
+
+#[test]
+fn user_rules_add_to_the_builtin_ones_and_are_tested() {
+    let dir = tempfile::tempdir().unwrap();
+    // A user rule: the client's failed DNS lookups (noise in the healthy sample) as weak evidence.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        r#"
+[[rule]]
+id = "site.dns-hr"
+cause = "dns-propagation"
+weight = 0.4
+summary = "the client could not resolve a DNS name (hr=0x8007232B)"
+[rule.record]
+contains = "0x8007232B"
+[[rule.examples]]
+matches = true
+log = "11/10/2026|08:41:05.120 1A2C:2B3C WARN  :: CDnsResolver::Query - hr=0x8007232B"
+[[rule.examples]]
+matches = false
+log = "11/10/2026|08:41:05.120 1A2C:2B3C WARN  :: CDnsResolver::Query - hr=0x00000000"
+"#,
+    )
+    .unwrap();
+    let v = analyze_json(
+        &["--rules", dir.path().to_str().unwrap()],
+        &sample("healthy-signin.zip"),
+    );
+    assert_eq!(
+        v["causes"][0]["id"], "dns-propagation",
+        "{:#?}",
+        v["causes"]
+    );
+
+    let out = cmd()
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains(" 0 failed"));
+
+    // A rule whose example is wrong fails `rules test` with exit 1.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "[[rule]]\nid = \"bad\"\ncause = \"clock-skew\"\nweight = 0.4\nsummary = \"x\"\n[rule.record]\ncontains = \"zzz\"\n[[rule.examples]]\nmatches = true\nlog = \"nothing here\"\n",
+    )
+    .unwrap();
+    let out = cmd()
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL bad example 1"));
+}
+
+#[test]
+fn rules_list_and_explain() {
+    let out = cmd().args(["rules", "list"]).output().unwrap();
+    let s = String::from_utf8(out.stdout).unwrap();
+    assert!(s.starts_with("24 causes,"), "{s}");
+    assert!(s.contains("clock-skew.diag-1013"));
+
+    let out = cmd().args(["explain", "--json", "4005"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["causes"][0]["id"], "user-not-sip-enabled");
+
+    let out = cmd()
+        .args(["explain", "Connect", "anyway?"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("untrusted-server-prompt"));
+}
+
+/// Every file of the shared corpus, read as one bundle: no panic, every file in the inventory.
+#[test]
+fn shared_corpus_never_panics_and_nothing_is_lost() {
+    let corpus = root().join("../shared/corpus");
+    if !corpus.exists() {
+        eprintln!("skipped: {} not found", corpus.display());
+        return;
+    }
+    let mut files = 0;
+    let mut stack = vec![corpus.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            } else {
+                files += 1;
+                // Each file alone too: a single-file bundle.
+                let out = cmd()
+                    .args(["analyze", "--format", "json"])
+                    .arg(e.path())
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.code() == Some(0),
+                    "{}: {}",
+                    e.path().display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+    }
+    let v = analyze_json(&[], &corpus);
+    assert_eq!(v["inventory"].as_array().unwrap().len(), files);
+}
