@@ -192,11 +192,26 @@ pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcom
             h.evidence.push(make());
         }
     };
+    // One literal pass over the whole member; records pick up the hits inside them.
+    let literal_hits = rules.literal_hits(text.as_bytes());
+    let mut next_hit = 0;
+    let mut in_record: Vec<usize> = Vec::new();
+    let base = text.as_ptr() as usize;
     for item in reader.by_ref() {
         match &item {
             UccApiItem::Record(record) => {
+                let start = record.raw.as_ptr() as usize - base;
+                let end = start + record.raw.len();
+                while next_hit < literal_hits.len() && literal_hits[next_hit].0 < start {
+                    next_hit += 1;
+                }
+                in_record.clear();
+                while next_hit < literal_hits.len() && literal_hits[next_hit].0 < end {
+                    in_record.push(literal_hits[next_hit].1);
+                    next_hit += 1;
+                }
                 let obs = Observation::Record(record);
-                rules.evaluate(&obs, &mut candidates, |rule| {
+                rules.evaluate_record(&obs, &in_record, &mut candidates, |rule| {
                     record_hit(rule, &mut hits, &|| {
                         let text = if record.level.is_empty() {
                             record.text.to_string()
