@@ -19,6 +19,8 @@ use crate::diagnosis::{self, Analysis};
 use crate::events::{Evidence, Observation, describe_sip};
 use crate::parse::sip::Direction;
 use crate::parse::uccapi::{UccApiItem, UccApiReader};
+use crate::parse::winevent::WinEvent;
+use crate::parse::{eventxml, evtx};
 use crate::rules::RuleSet;
 
 /// Evidence kept per rule per member; the rest are counted.
@@ -34,6 +36,9 @@ pub struct Counts {
     pub sip_messages: u64,
     /// Lines that belong to no record (before the first record prefix).
     pub unparsed_lines: u64,
+    /// Records that could not be read (Windows event logs: bad chunks, bad records, malformed
+    /// or cut-off events in an XML export).
+    pub errors: u64,
 }
 
 /// One member of the bundle and how it was treated.
@@ -87,12 +92,8 @@ impl MemberSink for MemberAnalyzer<'_> {
                 format,
                 "binary ETW trace: decoding needs Microsoft's private format files; the UccApi logs carry the sign-in traffic",
             ),
-            Format::Evtx => skipped(
-                path,
-                size,
-                format,
-                "Windows event log: not read by this version",
-            ),
+            Format::Evtx => analyze_evtx(self.rules, path, bytes),
+            Format::EventXml => analyze_event_xml(self.rules, path, bytes),
             Format::MacLyncLog => skipped(
                 path,
                 size,
@@ -288,6 +289,7 @@ pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcom
                 records: stats.records,
                 sip_messages: stats.sip_messages,
                 unparsed_lines: stats.unparsed_lines,
+                errors: 0,
             },
         }),
         hits,
@@ -296,6 +298,175 @@ pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcom
         unexplained,
         identity: tracker.identity,
     }
+}
+
+/// Rule hits of one member, one [`RuleHits`] per rule, in first-hit order.
+#[derive(Default)]
+struct HitCollector {
+    hits: Vec<RuleHits>,
+    slot: std::collections::HashMap<usize, usize>,
+}
+
+impl HitCollector {
+    fn hit(&mut self, rule: usize, make: impl FnOnce() -> Evidence) {
+        let hits = &mut self.hits;
+        let slot = *self.slot.entry(rule).or_insert_with(|| {
+            hits.push(RuleHits {
+                rule,
+                count: 0,
+                evidence: Vec::new(),
+            });
+            hits.len() - 1
+        });
+        let h = &mut hits[slot];
+        h.count += 1;
+        if h.evidence.len() < EVIDENCE_PER_RULE {
+            h.evidence.push(make());
+        }
+    }
+}
+
+/// Evaluate one Windows event against the rules.
+///
+/// Its evidence points at the member, with the event's record ID as `line` (an `.evtx` has no
+/// lines; `position` stands in when an XML export has no `EventRecordID`), and its time is the
+/// event's UTC time as a `NaiveDateTime`: event logs store UTC, while UccApi evidence carries
+/// the client's local time, so the two are not directly comparable.
+fn evaluate_event(
+    rules: &RuleSet,
+    path: &str,
+    event: &WinEvent,
+    position: u64,
+    candidates: &mut Vec<usize>,
+    collector: &mut HitCollector,
+) {
+    // Member index 0 for now; `analyze` renumbers.
+    let member_index = 0;
+    rules.evaluate(&Observation::WinEvent(event), candidates, |rule| {
+        collector.hit(rule, || {
+            let line = event.record_id.unwrap_or(position);
+            Evidence::new(
+                member_index,
+                path,
+                u32::try_from(line).unwrap_or(u32::MAX),
+                event.time.map(|t| t.naive_utc()),
+                &event.describe(),
+            )
+        })
+    });
+}
+
+fn event_outcome(
+    path: &str,
+    format: Format,
+    size: u64,
+    encoding: Option<&'static str>,
+    counts: Counts,
+    first_error: Option<String>,
+    hits: Vec<RuleHits>,
+) -> MemberOutcome {
+    let mut notes = Vec::new();
+    if counts.records == 0 && counts.errors == 0 {
+        notes.push("no events".to_string());
+    }
+    if counts.errors > 0 {
+        notes.push(format!(
+            "{} unreadable record{} (first: {})",
+            counts.errors,
+            if counts.errors == 1 { "" } else { "s" },
+            first_error.unwrap_or_default()
+        ));
+    }
+    MemberOutcome {
+        entry: Some(InventoryEntry {
+            path: path.to_string(),
+            format: format.as_str(),
+            status: Status::Parsed,
+            reason: (!notes.is_empty()).then(|| notes.join("; ")),
+            size,
+            encoding,
+            counts,
+        }),
+        hits,
+        ..MemberOutcome::default()
+    }
+}
+
+/// Read one `.evtx` and evaluate every event against the rules.
+pub fn analyze_evtx(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
+    let mut collector = HitCollector::default();
+    let mut candidates = Vec::new();
+    let mut position = 0;
+    let result = evtx::read_evtx(bytes, |event| {
+        position += 1;
+        evaluate_event(
+            rules,
+            path,
+            &event,
+            position,
+            &mut candidates,
+            &mut collector,
+        );
+    });
+    match result {
+        Ok(stats) => event_outcome(
+            path,
+            Format::Evtx,
+            bytes.len() as u64,
+            None,
+            Counts {
+                records: stats.records,
+                errors: stats.errors,
+                ..Counts::default()
+            },
+            stats.first_error,
+            collector.hits,
+        ),
+        Err(e) => MemberOutcome {
+            entry: Some(InventoryEntry {
+                path: path.to_string(),
+                format: Format::Evtx.as_str(),
+                status: Status::Failed,
+                reason: Some(e.to_string()),
+                size: bytes.len() as u64,
+                encoding: None,
+                counts: Counts::default(),
+            }),
+            ..MemberOutcome::default()
+        },
+    }
+}
+
+/// Read one Event Viewer XML export and evaluate every event against the rules.
+pub fn analyze_event_xml(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
+    let decoded = detect::decode(bytes);
+    let text: &str = &decoded.text;
+    let mut collector = HitCollector::default();
+    let mut candidates = Vec::new();
+    let stats = eventxml::read_events(text, |event, position| {
+        evaluate_event(
+            rules,
+            path,
+            &event,
+            position,
+            &mut candidates,
+            &mut collector,
+        );
+    });
+    event_outcome(
+        path,
+        Format::EventXml,
+        bytes.len() as u64,
+        Some(decoded.encoding.as_str()),
+        Counts {
+            lines: 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64,
+            records: stats.events,
+            errors: stats.errors,
+            ..Counts::default()
+        },
+        stats.first_error.map(|e| e.to_string()),
+        collector.hits,
+    )
 }
 
 /// Options of one `analyze` run.

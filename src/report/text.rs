@@ -273,7 +273,14 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         };
         writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
         let mut detail = Vec::new();
-        if e.counts.records > 0 || e.format == "uccapi-log" {
+        if matches!(e.format, "evtx" | "event-xml") {
+            if e.status == crate::bundle::Status::Parsed {
+                detail.push(format!(
+                    "{} events, {} unreadable",
+                    e.counts.records, e.counts.errors
+                ));
+            }
+        } else if e.counts.records > 0 || e.format == "uccapi-log" {
             detail.push(format!(
                 "{} lines, {} records, {} SIP messages",
                 e.counts.lines, e.counts.records, e.counts.sip_messages

@@ -4,14 +4,16 @@
 //! then method, so a message only meets the rules that could match it; record rules feed
 //! their literals into one Aho-Corasick automaton (ASCII case-insensitive), so a log line
 //! that holds none of the literals costs one automaton scan and no rule evaluation; fact
-//! rules are indexed by fact name. Regexes are byte-oriented and run only on candidates.
+//! rules are indexed by fact name. Event rules are indexed by ms-diagnostics code when they
+//! name one, else by (event ID, provider), so a Windows event only meets rules written for
+//! its provider and ID. Regexes are byte-oriented and run only on candidates.
 
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
 
-use super::spec::{Effect, HeaderSpec, RuleFile, RuleSpec};
+use super::spec::{Effect, EventSpec, HeaderSpec, RuleFile, RuleSpec};
 use crate::catalog::{Catalog, CauseId};
 use crate::error::{ConfigError, line_of};
 use crate::events::{FACT_NAMES, Observation};
@@ -42,6 +44,7 @@ pub enum Matcher {
     Sip(SipMatcher),
     Record(RecordMatcher),
     Fact(FactMatcher),
+    Event(EventMatcher),
 }
 
 impl Matcher {
@@ -50,6 +53,7 @@ impl Matcher {
             Matcher::Sip(_) => "sip",
             Matcher::Record(_) => "record",
             Matcher::Fact(_) => "fact",
+            Matcher::Event(_) => "event",
         }
     }
 }
@@ -93,6 +97,34 @@ pub struct RecordMatcher {
     regex: Option<Regex>,
 }
 
+/// Conditions on a Windows event; see [`EventSpec`].
+#[derive(Debug, Clone)]
+pub struct EventMatcher {
+    /// Provider names as written (compared ASCII case-insensitively).
+    providers: Vec<String>,
+    ids: Vec<u32>,
+    levels: Vec<u8>,
+    codes: Vec<u32>,
+    /// Lowercased.
+    message_contains: Vec<String>,
+    /// (name, lowercased substring).
+    data: Vec<(String, String)>,
+}
+
+impl EventMatcher {
+    pub fn providers(&self) -> &[String] {
+        &self.providers
+    }
+
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    pub fn diag_codes(&self) -> &[u32] {
+        &self.codes
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FactMatcher {
     pub name: String,
@@ -113,11 +145,17 @@ pub struct RuleSet {
     pattern_rule: Vec<usize>,
     record_unfiltered: Vec<usize>,
     fact_by_name: HashMap<String, Vec<usize>>,
+    /// Event rules that name ms-diagnostics codes, by code.
+    event_by_code: HashMap<u32, Vec<usize>>,
+    /// Other event rules, by event ID, then (lowercased provider, rule).
+    event_by_id: HashMap<u32, Vec<(String, usize)>>,
 }
 
 /// Built-in rule files, embedded at build time.
-pub const BUILTIN_RULES: &[(&str, &str)] =
-    &[("rules/uccapi.toml", include_str!("../../rules/uccapi.toml"))];
+pub const BUILTIN_RULES: &[(&str, &str)] = &[
+    ("rules/uccapi.toml", include_str!("../../rules/uccapi.toml")),
+    ("rules/events.toml", include_str!("../../rules/events.toml")),
+];
 
 impl RuleSet {
     /// The built-in rules plus every `*.toml` in `extra_dirs` (a rule with the same id as an
@@ -209,6 +247,20 @@ impl RuleSet {
                     }
                 }
                 Matcher::Fact(m) => set.fact_by_name.entry(m.name.clone()).or_default().push(i),
+                Matcher::Event(m) => {
+                    if !m.codes.is_empty() {
+                        for c in &m.codes {
+                            set.event_by_code.entry(*c).or_default().push(i);
+                        }
+                    } else {
+                        for id in &m.ids {
+                            let slot = set.event_by_id.entry(*id).or_default();
+                            for p in &m.providers {
+                                slot.push((p.to_ascii_lowercase(), i));
+                            }
+                        }
+                    }
+                }
             }
         }
         if !patterns.is_empty() {
@@ -283,6 +335,21 @@ impl RuleSet {
                     candidates.extend_from_slice(v);
                 }
             }
+            Observation::WinEvent(ev) => {
+                if let Some(v) = self.event_by_id.get(&ev.event_id) {
+                    let provider = ev.provider.as_str();
+                    candidates.extend(
+                        v.iter()
+                            .filter(|(p, _)| p.eq_ignore_ascii_case(provider))
+                            .map(|(_, i)| *i),
+                    );
+                }
+                for d in &ev.diagnostics {
+                    if let Some(v) = self.event_by_code.get(&d.code) {
+                        candidates.extend_from_slice(v);
+                    }
+                }
+            }
         }
         if candidates.len() > 1 {
             candidates.sort_unstable();
@@ -352,6 +419,26 @@ impl Rule {
                     && m.min.is_none_or(|v| fact.value >= v)
                     && m.max.is_none_or(|v| fact.value <= v)
             }
+            (Matcher::Event(m), Observation::WinEvent(ev)) => {
+                m.ids.contains(&ev.event_id)
+                    && m.providers
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case(ev.provider.trim()))
+                    && (m.levels.is_empty() || m.levels.contains(&ev.level))
+                    && (m.codes.is_empty()
+                        || ev.diagnostics.iter().any(|d| m.codes.contains(&d.code)))
+                    && (m.message_contains.is_empty() || {
+                        let text = ev.text();
+                        m.message_contains
+                            .iter()
+                            .any(|needle| contains_lower(&text, needle))
+                    })
+                    && m.data.iter().all(|(name, needle)| {
+                        ev.data
+                            .iter()
+                            .any(|(n, v)| n.eq_ignore_ascii_case(name) && contains_lower(v, needle))
+                    })
+            }
             _ => false,
         }
     }
@@ -361,6 +448,16 @@ impl Rule {
 pub fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Case-insensitive substring test with an already lowercased needle (Unicode-aware: event
+/// messages are localized).
+fn contains_lower(hay: &str, needle_lower: &str) -> bool {
+    if hay.is_ascii() && needle_lower.is_ascii() {
+        contains_ci(hay, needle_lower)
+    } else {
+        hay.to_lowercase().contains(needle_lower)
+    }
 }
 
 fn collect(
@@ -401,6 +498,47 @@ fn regex(origin: &RuleOrigin, id: &str, pattern: &str) -> Result<Regex, ConfigEr
         })
 }
 
+fn event_matcher(e: EventSpec) -> Result<EventMatcher, String> {
+    let m = EventMatcher {
+        providers: e
+            .provider
+            .into_vec()
+            .into_iter()
+            .map(|p| p.trim().to_string())
+            .collect(),
+        ids: e.id.into_vec(),
+        levels: e.level.into_vec(),
+        codes: e.diag_code.into_vec(),
+        message_contains: e
+            .message_contains
+            .into_vec()
+            .into_iter()
+            .map(|s| s.to_lowercase())
+            .collect(),
+        data: e
+            .data
+            .into_iter()
+            .map(|d| (d.name.trim().to_string(), d.contains.to_lowercase()))
+            .collect(),
+    };
+    if m.providers.is_empty() || m.ids.is_empty() {
+        return Err(
+            "[rule.event] needs both `provider` and `id`: an event ID means nothing without its provider"
+                .into(),
+        );
+    }
+    if m.providers.iter().any(String::is_empty) {
+        return Err("`provider` has an empty name".into());
+    }
+    if m.message_contains.iter().any(String::is_empty) {
+        return Err("`message_contains` has an empty literal".into());
+    }
+    if m.data.iter().any(|(n, _)| n.is_empty()) {
+        return Err("`data` has an item without a name".into());
+    }
+    Ok(m)
+}
+
 fn compile_rule(
     spec: RuleSpec,
     origin: RuleOrigin,
@@ -423,13 +561,16 @@ fn compile_rule(
     }
     let kinds = usize::from(spec.sip.is_some())
         + usize::from(spec.record.is_some())
-        + usize::from(spec.fact.is_some());
+        + usize::from(spec.fact.is_some())
+        + usize::from(spec.event.is_some());
     if kinds != 1 {
         return Err(fail(format!(
-            "needs exactly one of [rule.sip], [rule.record], [rule.fact]; has {kinds}"
+            "needs exactly one of [rule.sip], [rule.record], [rule.fact], [rule.event]; has {kinds}"
         )));
     }
-    let matcher = if let Some(s) = spec.sip {
+    let matcher = if let Some(e) = spec.event {
+        Matcher::Event(event_matcher(e).map_err(fail)?)
+    } else if let Some(s) = spec.sip {
         let headers = s
             .header
             .into_iter()

@@ -4,7 +4,9 @@
 //! wrapped in the framing a client writes (`Data Received -` for a response, `Sending Packet
 //! -` for a request); any other text becomes one `INFO` record. The excerpt then goes through
 //! the same parser, rules and correlator as a real member, so an example tests the rule as it
-//! runs, not a copy of its logic.
+//! runs, not a copy of its logic. An example that starts with `<Event` is a Windows event as
+//! Event Viewer saves it as XML (one `<Event>`, or several under `<Events>`) and goes through
+//! the event XML reader and the same rules as an exported event log.
 
 use super::RuleSet;
 use crate::correlate;
@@ -87,12 +89,31 @@ pub fn rules_matching(rules: &RuleSet, log: &str) -> Vec<usize> {
     hit
 }
 
+/// True when an example is Event Viewer XML (starts with `<Event`, `<Events` included).
+pub fn is_event_xml(example: &str) -> bool {
+    example.trim_start().starts_with("<Event")
+}
+
+/// Indices of the rules that match the events of an Event Viewer XML excerpt, sorted.
+pub fn rules_matching_events(rules: &RuleSet, xml: &str) -> Vec<usize> {
+    let outcome = pipeline::analyze_event_xml(rules, "example", xml.as_bytes());
+    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
+    hit.sort_unstable();
+    hit.dedup();
+    hit
+}
+
 /// Run every example of every rule.
 pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
     let mut out = Vec::new();
     for (i, rule) in rules.rules().iter().enumerate() {
         for (n, ex) in rule.examples.iter().enumerate() {
-            let matched = rules_matching(rules, &as_log(&ex.log)).contains(&i);
+            let hits = if is_event_xml(&ex.log) {
+                rules_matching_events(rules, &ex.log)
+            } else {
+                rules_matching(rules, &as_log(&ex.log))
+            };
+            let matched = hits.contains(&i);
             out.push(ExampleResult {
                 rule: rule.id.clone(),
                 file: rule.origin.file.clone(),
