@@ -73,6 +73,9 @@ pub struct Evidence {
     pub time: Option<NaiveDateTime>,
     /// Abridged, secret-free text.
     pub text: String,
+    /// `time` is UTC (a Windows event), not the client's local time.
+    #[serde(skip)]
+    pub utc: bool,
 }
 
 /// Longest evidence text kept, in characters.
@@ -92,7 +95,15 @@ impl Evidence {
             line,
             time,
             text: redact::abridge(&redact::secrets(text), EVIDENCE_TEXT_MAX),
+            utc: false,
         }
+    }
+
+    /// Mark `time` as UTC (Windows events), so reports show it with `Z` rather than the
+    /// client's estimated zone.
+    pub fn in_utc(mut self) -> Self {
+        self.utc = true;
+        self
     }
 }
 

@@ -352,6 +352,7 @@ fn evaluate_event(
                 event.time.map(|t| t.naive_utc()),
                 &event.describe(),
             )
+            .in_utc()
         })
     });
 }
@@ -538,4 +539,106 @@ pub fn analyze(
     diagnosis::diagnose(
         inputs, rules, catalog, options, outcomes, fact_hits, derived,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    /// A Lync event 3 as Event Viewer saves it as XML (message verbatim from
+    /// `lync_client_app_events_get-eventlog_json.txt`).
+    const LYNC_EVENT3_EXPORT: &str = "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\r\n<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Lync'/><EventID Qualifiers='0'>3</EventID><Level>2</Level><Task>0</Task><Keywords>0x80000000000000</Keywords><TimeCreated SystemTime='2017-12-17T09:20:33.000000000Z'/><EventRecordID>4102</EventRecordID><Channel>Application</Channel><Computer>WS-0417.creditone.com</Computer><Security/></System><EventData><Data>sipinternal.creditone.com</Data></EventData><RenderingInfo Culture='en-US'><Message>Lync was unable to resolve the DNS hostname of the login server sipinternal.creditone.com.\r\n\r\n\r\n\r\nResolution:\r\n\r\nIf you are using manual configuration for Communicator, please check that the server name is typed correctly and in full.  If you are using automatic configuration, the network administrator will need to double-check the DNS A record configuration for sipinternal.creditone.com because it could not be resolved.</Message><Level>Error</Level><Task></Task><Opcode></Opcode><Channel></Channel><Provider></Provider><Keywords><Keyword>Classic</Keyword></Keywords></RenderingInfo></Event></Events>";
+
+    fn rules() -> (RuleSet, Catalog) {
+        RuleSet::load(&[]).unwrap()
+    }
+
+    #[test]
+    fn zip_with_a_lync_event_3_export_reports_dns_cname_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bundle.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("EventLogs/Lync Application events.xml", opts)
+            .unwrap();
+        w.write_all(LYNC_EVENT3_EXPORT.as_bytes()).unwrap();
+        w.start_file("notes.txt", opts).unwrap();
+        w.write_all(b"user cannot sign in since Monday").unwrap();
+        w.finish().unwrap();
+
+        let (rules, catalog) = rules();
+        let analysis = analyze(&[path], &rules, &catalog, &Options::default(), None);
+        let top = analysis.causes.first().expect("a cause");
+        assert_eq!(top.id.0, "dns-cname-missing", "{:#?}", analysis.causes);
+        assert_eq!(top.reasons[0].rule, "dns-cname-missing.lync-event-3");
+        let ev = &top.evidence[0];
+        assert_eq!(ev.line, 4102, "record id as line");
+        assert!(
+            ev.text
+                .starts_with("Lync 3 Error: Lync was unable to resolve the DNS hostname"),
+            "{}",
+            ev.text
+        );
+        assert_eq!(ev.time.as_deref(), Some("2017-12-17T09:20:33.000Z"));
+        let entry = analysis
+            .inventory
+            .iter()
+            .find(|e| e.path.ends_with(".xml"))
+            .unwrap();
+        assert_eq!(
+            (
+                entry.format,
+                entry.status,
+                entry.counts.records,
+                entry.counts.errors
+            ),
+            ("event-xml", Status::Parsed, 1, 0)
+        );
+    }
+
+    #[test]
+    fn evtx_members_are_parsed_with_counts() {
+        let (rules, _) = rules();
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/evtx/evtx/samples/sample_with_a_bad_chunk_magic.evtx"
+        );
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("note: {path} absent; skipped");
+            return;
+        };
+        let analyzer = MemberAnalyzer {
+            rules: &rules,
+            progress: None,
+        };
+        let out = analyzer.content("logs/System.evtx", Format::Evtx, &bytes);
+        let entry = out.entry.unwrap();
+        assert_eq!(
+            (
+                entry.format,
+                entry.status,
+                entry.counts.records,
+                entry.counts.errors
+            ),
+            ("evtx", Status::Parsed, 301, 3)
+        );
+        assert!(
+            entry
+                .reason
+                .is_some_and(|r| r.starts_with("3 unreadable records (first: "))
+        );
+
+        let out = analyzer.content("logs/renamed.evtx", Format::Evtx, b"not an event log");
+        let entry = out.entry.unwrap();
+        assert_eq!(entry.status, Status::Failed);
+        assert!(
+            entry
+                .reason
+                .unwrap()
+                .starts_with("not a readable .evtx file")
+        );
+    }
 }

@@ -282,16 +282,12 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>)) {
                 }
             };
             match ev {
-                Event::Start(e) if current.is_none() => {
-                    if local(&e) == "Event" {
-                        current = Some(Partial::new(pos));
-                    }
+                Event::Start(e) if current.is_none() && local(&e) == "Event" => {
+                    current = Some(Partial::new(pos));
                 }
-                Event::Empty(e) if current.is_none() => {
-                    if local(&e) == "Event" {
-                        // `<Event/>`: nothing in it.
-                        report(Err(EventXmlError::NoEventId { offset: pos }));
-                    }
+                Event::Empty(e) if current.is_none() && local(&e) == "Event" => {
+                    // `<Event/>`: nothing in it.
+                    report(Err(EventXmlError::NoEventId { offset: pos }));
                 }
                 Event::Start(e) => {
                     if let Some(p) = current.as_mut() {

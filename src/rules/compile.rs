@@ -673,6 +673,7 @@ mod tests {
     use super::*;
     use crate::parse::sip::{MsDiagnostic, SipMessage};
     use crate::parse::uccapi::UccApiReader;
+    use crate::parse::winevent::WinEvent;
 
     fn set(text: &str) -> Result<RuleSet, ConfigError> {
         let catalog = Catalog::builtin().unwrap();
@@ -805,6 +806,129 @@ contains = ["0x80090324", "SEC_E_TIME_SKEW"]
             hits.push(rs.get(i).id.as_str())
         });
         assert!(hits.is_empty(), "level filter");
+    }
+
+    #[test]
+    fn event_rules_need_provider_and_id() {
+        let head = "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n[rule.event]\n";
+        for (body, want) in [
+            ("id = 11\n", "needs both `provider` and `id`"),
+            ("provider = \"Lync\"\n", "needs both `provider` and `id`"),
+            ("diag_code = 1013\n", "needs both `provider` and `id`"),
+            (
+                "provider = []\nid = [3]\n",
+                "needs both `provider` and `id`",
+            ),
+            (
+                "provider = \"Lync\"\nid = 3\nmessage_contains = \"\"\n",
+                "empty literal",
+            ),
+            (
+                "provider = \"Lync\"\nid = 3\nchannel = \"x\"\n",
+                "unknown field",
+            ),
+        ] {
+            let e = set(&format!("{head}{body}")).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} should contain {want}");
+            assert!(e.starts_with("t.toml:"), "{e}");
+        }
+    }
+
+    fn event(provider: &str, id: u32, level: u8, message: Option<&str>) -> WinEvent {
+        let mut e = WinEvent {
+            provider: provider.into(),
+            event_id: id,
+            level,
+            message: message.map(str::to_string),
+            data: vec![
+                ("AlertDesc".into(), "48".into()),
+                ("%2".into(), "Serveur DNS INJOIGNABLE".into()),
+            ],
+            ..WinEvent::default()
+        };
+        e.finish();
+        e
+    }
+
+    #[test]
+    fn event_rules_match_by_provider_id_level_code_message_and_data() {
+        let rs = set(r#"
+[[rule]]
+id = "dns"
+cause = "dns-cname-missing"
+weight = 0.6
+summary = "s"
+[rule.event]
+provider = ["Lync", "Communicator"]
+id = 3
+
+[[rule]]
+id = "skew"
+cause = "clock-skew"
+weight = 0.9
+summary = "s"
+[rule.event]
+provider = "lync"
+id = 11
+level = [2, 3]
+diag_code = 1013
+
+[[rule]]
+id = "schannel"
+cause = "personal-certificate"
+weight = 0.3
+summary = "s"
+[rule.event]
+provider = "Schannel"
+id = [36887, 36888]
+message_contains = ["fatal alert", "injoignable"]
+data = [{ name = "alertdesc", contains = "48" }]
+"#)
+        .unwrap();
+        let mut cand = Vec::new();
+        let ids = |e: &WinEvent, cand: &mut Vec<usize>| {
+            let mut hits = Vec::new();
+            rs.evaluate(&Observation::WinEvent(e), cand, |i| {
+                hits.push(rs.get(i).id.clone())
+            });
+            hits
+        };
+        // Positive: provider case and id; negative: same id, other provider.
+        assert_eq!(ids(&event("COMMUNICATOR", 3, 2, None), &mut cand), ["dns"]);
+        assert!(ids(&event("Outlook", 3, 2, None), &mut cand).is_empty());
+        assert!(ids(&event("Lync", 4, 2, None), &mut cand).is_empty());
+        // Diag code from the event's Response Data, and the level filter.
+        let msg = "Response Data:\r\n\r\n401  Unauthorized\r\nms-diagnostics:  1013;reason=\"Significant time skew detected during authentication\"\r\n";
+        assert_eq!(ids(&event("Lync", 11, 3, Some(msg)), &mut cand), ["skew"]);
+        assert!(ids(&event("Lync", 11, 4, Some(msg)), &mut cand).is_empty());
+        let other = msg.replace("1013", "1000");
+        assert!(ids(&event("Lync", 11, 3, Some(&other)), &mut cand).is_empty());
+        // A 1013 in an event of another provider is not a candidate.
+        assert!(ids(&event("Outlook", 11, 3, Some(msg)), &mut cand).is_empty());
+        // message_contains reads the message, or the data when there is none (Unicode-aware),
+        // and data conditions match names case-insensitively.
+        let alert = "A fatal alert was received from the remote endpoint.";
+        assert_eq!(
+            ids(&event("Schannel", 36887, 2, Some(alert)), &mut cand),
+            ["schannel"]
+        );
+        assert_eq!(
+            ids(&event("Schannel", 36888, 2, None), &mut cand),
+            ["schannel"],
+            "data values stand in for the message"
+        );
+        assert!(ids(&event("Schannel", 36887, 2, Some("other text")), &mut cand).is_empty());
+        let mut wrong_alert = event("Schannel", 36887, 2, Some(alert));
+        wrong_alert.data[0].1 = "40".into();
+        assert!(ids(&wrong_alert, &mut cand).is_empty());
+        // Event rules never meet log records, and record rules never meet events.
+        let log = "01/15/2012|11:30:10.400 1 ERROR :: fatal alert\n";
+        let records: Vec<_> = UccApiReader::new(log).collect();
+        let mut hits = 0;
+        rs.evaluate(&Observation::Record(records[0].record()), &mut cand, |_| {
+            hits += 1
+        });
+        assert_eq!(hits, 0);
     }
 
     #[test]
