@@ -258,6 +258,40 @@ mod tests {
         assert_eq!(d[1].reason.as_deref(), Some("Action initiated by user"));
     }
 
+    /// The same, read from the excerpt file itself when it is present: every `"Message"` of
+    /// a Lync event 11 in it.
+    #[test]
+    fn event11_messages_of_the_real_excerpt() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/excerpts/lync_client_app_events_get-eventlog_json.txt"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            eprintln!("note: {path} absent; skipped");
+            return;
+        };
+        let messages: Vec<String> = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("\"Message\":"))
+            .filter_map(|v| serde_json::from_str::<String>(v.trim()).ok())
+            .filter(|m| m.starts_with("A SIP request made by Lync"))
+            .collect();
+        assert_eq!(messages.len(), 1);
+        let mut e = WinEvent {
+            provider: "Lync".into(),
+            event_id: 11,
+            level: 3,
+            message: Some(messages[0].clone()),
+            ..WinEvent::default()
+        };
+        e.finish();
+        let codes: Vec<_> = e.diagnostics.iter().map(|d| (d.status, d.code)).collect();
+        assert_eq!(codes, [(Some(101), 13004), (Some(0), 51004)]);
+        assert!(e.describe().starts_with(
+            "Lync 11 Warning: [101] ms-diagnostics 13004 \"Request was proxied to one or more registered endpoints\"; [0] (null) 51004 \"Action initiated by user\"; A SIP request"
+        ));
+    }
+
     #[test]
     fn diagnostics_only_for_lync_event_11() {
         let mut e = WinEvent {

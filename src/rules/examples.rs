@@ -91,7 +91,10 @@ pub fn rules_matching(rules: &RuleSet, log: &str) -> Vec<usize> {
 
 /// True when an example is Event Viewer XML (starts with `<Event`, `<Events` included).
 pub fn is_event_xml(example: &str) -> bool {
-    example.trim_start().starts_with("<Event")
+    let t = example.trim_start();
+    ["<Events>", "<Events ", "<Event>", "<Event "]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 /// Indices of the rules that match the events of an Event Viewer XML excerpt, sorted.
@@ -148,6 +151,22 @@ mod tests {
         );
         let log = as_log("hr=0x80090324 here");
         assert!(log.starts_with(STAMP) && log.ends_with("here\r\n"));
+    }
+
+    #[test]
+    fn event_xml_examples_go_through_the_event_reader() {
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        let xml = "\n<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Time-Service'/><EventID>129</EventID><Level>3</Level></System></Event></Events>";
+        assert!(is_event_xml(xml));
+        assert!(!is_event_xml("SIP/2.0 404 Not Found"));
+        assert!(!is_event_xml("<Eventually>"));
+        let hits: Vec<_> = rules_matching_events(&rules, xml)
+            .into_iter()
+            .map(|i| rules.get(i).id.as_str())
+            .collect();
+        assert_eq!(hits, ["clock-skew.time-service-not-syncing"]);
+        // UccApi examples are unchanged: text that is not XML still becomes an INFO record.
+        assert!(as_log("<Eventually>").starts_with(STAMP));
     }
 
     #[test]
