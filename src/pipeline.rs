@@ -371,10 +371,9 @@ fn event_outcome(
         notes.push("no events".to_string());
     }
     if counts.errors > 0 {
+        // The count is in `counts.errors`; the note says what the first one was.
         notes.push(format!(
-            "{} unreadable record{} (first: {})",
-            counts.errors,
-            if counts.errors == 1 { "" } else { "s" },
+            "first unreadable record: {}",
             first_error.unwrap_or_default()
         ));
     }
@@ -628,7 +627,7 @@ mod tests {
         assert!(
             entry
                 .reason
-                .is_some_and(|r| r.starts_with("3 unreadable records (first: "))
+                .is_some_and(|r| r.starts_with("first unreadable record: "))
         );
 
         let out = analyzer.content("logs/renamed.evtx", Format::Evtx, b"not an event log");

@@ -276,8 +276,10 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         if matches!(e.format, "evtx" | "event-xml") {
             if e.status == crate::bundle::Status::Parsed {
                 detail.push(format!(
-                    "{} events, {} unreadable",
-                    e.counts.records, e.counts.errors
+                    "{} event{}, {} unreadable",
+                    e.counts.records,
+                    if e.counts.records == 1 { "" } else { "s" },
+                    e.counts.errors
                 ));
             }
         } else if e.counts.records > 0 || e.format == "uccapi-log" {
