@@ -161,38 +161,38 @@ impl Partial {
     }
 
     fn end(&mut self, name: &str) {
-        let text = std::mem::take(&mut self.text);
+        // `self.text` is taken only when it is kept, so its buffer is reused otherwise.
+        let text = self.text.trim();
         match (self.section, self.depth, name) {
             (Section::System, 2, "EventID") => {
-                if let Ok(id) = text.trim().parse() {
+                if let Ok(id) = text.parse() {
                     self.event.event_id = id;
                     self.event_id_seen = true;
                 }
             }
-            (Section::System, 2, "Level") => {
-                self.event.level = text.trim().parse().unwrap_or(0);
-            }
-            (Section::System, 2, "EventRecordID") => {
-                self.event.record_id = text.trim().parse().ok();
-            }
-            (Section::System, 2, "Channel") => self.event.channel = text.trim().to_string(),
-            (Section::System, 2, "Computer") => self.event.computer = text.trim().to_string(),
+            (Section::System, 2, "Level") => self.event.level = text.parse().unwrap_or(0),
+            (Section::System, 2, "EventRecordID") => self.event.record_id = text.parse().ok(),
+            (Section::System, 2, "Channel") => self.event.channel = text.to_string(),
+            (Section::System, 2, "Computer") => self.event.computer = text.to_string(),
             (Section::EventData, 2, "Data") => {
                 if let Some(n) = self.data_name.take() {
-                    self.event.data.push((n, text));
+                    self.event.data.push((n, std::mem::take(&mut self.text)));
                 }
             }
             (Section::UserData, d, _) if d >= 2 && !self.has_child => {
-                self.event.data.push((name.to_string(), text));
+                self.event
+                    .data
+                    .push((name.to_string(), std::mem::take(&mut self.text)));
             }
-            (Section::RenderingInfo, 2, "Message") if !text.trim().is_empty() => {
-                self.event.message = Some(text);
+            (Section::RenderingInfo, 2, "Message") if !text.is_empty() => {
+                self.event.message = Some(std::mem::take(&mut self.text));
             }
-            (Section::RenderingInfo, 2, "Level") if !text.trim().is_empty() => {
-                self.event.level_name = Some(text.trim().to_string());
+            (Section::RenderingInfo, 2, "Level") if !text.is_empty() => {
+                self.event.level_name = Some(text.to_string());
             }
             _ => {}
         }
+        self.text.clear();
         // The parent of a closed element has a child.
         self.has_child = true;
         self.depth = self.depth.saturating_sub(1);
