@@ -237,6 +237,10 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 /// Offset of the next `<Event` start tag (not `<Events`) at or after `from`.
 fn next_event_start(text: &str, from: usize) -> Option<usize> {
     let mut pos = from;
+    // An error offset may fall inside a multi-byte character.
+    while pos < text.len() && !text.is_char_boundary(pos) {
+        pos += 1;
+    }
     while let Some(i) = text.get(pos..)?.find("<Event") {
         let at = pos + i;
         match text.as_bytes().get(at + 6) {
@@ -442,6 +446,22 @@ mod tests {
         assert!(parse_event("no xml here").is_err());
         assert!(parse_event("<Event/>").is_err());
         assert!(!sniff("<Eventful>"));
+    }
+
+    #[test]
+    fn every_prefix_and_mangling_reads_without_panic() {
+        let xml = "<?xml version='1.0'?><Events><Event xmlns='x'><System><Provider Name='Lync'/><EventID Qualifiers='0'>11</EventID><Level>3</Level><TimeCreated SystemTime='2026-01-01T00:00:00Z'/></System><EventData><Data>é&amp;</Data></EventData><RenderingInfo Culture='fr-FR'><Message>Response Data:\n401  Non autorisé\nms-diagnostics: 1013;reason=\"décalage\"</Message></RenderingInfo></Event><Event xmlns='x'><System><EventID>2</EventID></System></Event></Events>";
+        for (i, _) in xml.char_indices() {
+            let stats = read_events(&xml[..i], |_, _| {});
+            assert!(stats.events <= 2);
+            // Drop one character.
+            let mut cut = xml.to_string();
+            cut.remove(i);
+            let _ = read_events(&cut, |_, _| {});
+        }
+        let full = read_events(xml, |_, _| {});
+        assert_eq!((full.events, full.errors), (2, 0));
+        assert_eq!(next_event_start("é<Event x", 1), Some(2));
     }
 
     #[test]

@@ -139,6 +139,29 @@ mod tests {
     }
 
     #[test]
+    fn mangled_files_never_panic() {
+        let Some(bytes) = corpus_file("evtx/samples/Application_no_crc32.evtx") else {
+            return;
+        };
+        let clean = read_evtx(&bytes, |_| {}).unwrap();
+        // Cut anywhere, and overwrite stretches of the first chunk with noise.
+        for cut in [4096, 4096 + 512, 4096 + 65536 / 2, bytes.len() - 1] {
+            let stats = read_evtx(&bytes[..cut.min(bytes.len())], |_| {}).unwrap();
+            assert!(stats.records <= clean.records);
+        }
+        let mut seed = 0x9E37_79B9_u32;
+        for round in 0..16 {
+            let mut m = bytes.clone();
+            let start = 4096 + 128 + round * 3000;
+            for b in m.iter_mut().skip(start).take(400) {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                *b = (seed >> 24) as u8;
+            }
+            let _ = read_evtx(&m, |_| {});
+        }
+    }
+
+    #[test]
     fn not_evtx_is_an_error_not_a_panic() {
         assert!(read_evtx(b"ElfFile\0short", |_| {}).is_err());
         assert!(read_evtx(b"", |_| {}).is_err());
