@@ -599,6 +599,26 @@ mod tests {
     }
 
     #[test]
+    fn utf16_export_is_read_too() {
+        let (rules, _) = rules();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(LYNC_EVENT3_EXPORT.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(detect::detect("Application.xml", &le), Format::EventXml);
+        let out = analyze_event_xml(&rules, "Application.xml", &le);
+        let entry = out.entry.unwrap();
+        assert_eq!(
+            (entry.encoding, entry.counts.records, entry.counts.errors),
+            (Some("utf-16le"), 1, 0)
+        );
+        assert_eq!(
+            rules.get(out.hits[0].rule).id,
+            "dns-cname-missing.lync-event-3"
+        );
+    }
+
+    #[test]
     fn evtx_members_are_parsed_with_counts() {
         let (rules, _) = rules();
         let path = concat!(
