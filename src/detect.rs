@@ -4,11 +4,12 @@
 //! case-insensitively, then by sniffing the first KB of content) and its text encoding
 //! (UTF-8 with or without BOM, UTF-16LE/BE with BOM or recognisably without, else lossy
 //! UTF-8). It never reads beyond the bytes it is given and never fails: a member no parser
-//! claims gets [`Format::Unknown`] with the reason it was not claimed.
+//! claims gets [`Format::Unknown`] with the reason it was not claimed. Content sniffing tries
+//! the UccApi prefix first, then Event Viewer XML (`<Events` / `<Event xmlns=` in the first KB).
 
 use std::borrow::Cow;
 
-use crate::parse::uccapi;
+use crate::parse::{eventxml, uccapi};
 
 /// What a member is, as far as sfbtriage is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -22,6 +23,8 @@ pub enum Format {
     Etl,
     /// Windows event log (`.evtx`).
     Evtx,
+    /// Event Viewer "Save … as XML" export (`<Events><Event xmlns=…>`), any file name.
+    EventXml,
     /// Lync for Mac 2011 log (`Microsoft-Lync.log`), a different layout.
     MacLyncLog,
     /// Anything else.
@@ -35,6 +38,7 @@ impl Format {
             Self::Zip => "zip",
             Self::Etl => "etl",
             Self::Evtx => "evtx",
+            Self::EventXml => "event-xml",
             Self::MacLyncLog => "mac-lync-log",
             Self::Unknown => "unknown",
         }
@@ -92,6 +96,9 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     let text = decode(&head[..sniff_len]).text;
     if uccapi::sniff(&text) {
         return Format::UccApiLog;
+    }
+    if eventxml::sniff(&text) {
+        return Format::EventXml;
     }
     if text.contains("SIPService::") || text.contains("Office Communications Server LOGON") {
         return Format::MacLyncLog;
@@ -269,6 +276,22 @@ mod tests {
             Format::MacLyncLog
         );
         assert_eq!(detect("readme.txt", b"hello"), Format::Unknown);
+        let xml = b"<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\r\n<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>";
+        assert_eq!(detect("Lync events.xml", xml), Format::EventXml);
+        assert_eq!(detect("saved.txt", xml), Format::EventXml);
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                String::from_utf8_lossy(xml)
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        assert_eq!(detect("app.xml", &le), Format::EventXml);
+        assert_eq!(
+            detect("other.xml", b"<config><Event/></config>"),
+            Format::Unknown
+        );
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(line.iter().flat_map(|&b| [b, 0]));
         assert_eq!(detect("a.txt", &utf16), Format::UccApiLog);

@@ -141,7 +141,12 @@ fn line_of(
         effect,
         member: e.member.clone(),
         line: e.line,
-        time: format_time(e.time, clock),
+        time: if e.utc {
+            e.time
+                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        } else {
+            format_time(e.time, clock)
+        },
         text: e.text.clone(),
     }
 }

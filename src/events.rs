@@ -1,7 +1,7 @@
 //! Events: the one model rules see, whatever file they came from.
 //!
 //! This module owns [`Observation`] (what a rule is evaluated against: a log record, a SIP
-//! message, or a derived [`Fact`]), the fact names the correlator may emit, and [`Evidence`],
+//! message, a Windows event, or a derived [`Fact`]), the fact names the correlator may emit, and [`Evidence`],
 //! the owned, redacted trace of an observation that outlives the member's buffer and ends up
 //! in the report (member path, line, local time, abridged text).
 
@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
+use crate::parse::winevent::WinEvent;
 use crate::redact;
 
 /// What a rule is evaluated against.
@@ -23,6 +24,8 @@ pub enum Observation<'e, 'a> {
         diagnostics: &'e [MsDiagnostic<'a>],
     },
     Fact(&'e Fact),
+    /// A Windows event (from an `.evtx` or an Event Viewer XML export).
+    WinEvent(&'e WinEvent),
 }
 
 /// Names of the facts the correlator derives; rules may match only these.
@@ -61,13 +64,18 @@ pub struct Evidence {
     pub member_index: usize,
     /// Member path inside the bundle (`bundle.zip!Tracing/Lync-UccApi-0.UccApilog`).
     pub member: String,
-    /// 1-based line in the member.
+    /// 1-based line in the member; for a Windows event, its record ID (`EventRecordID`, or
+    /// the event's 1-based position in an XML export that has none).
     pub line: u32,
-    /// Local time written by the client, when the line had one.
+    /// Local time written by the client, when the line had one; for a Windows event, its UTC
+    /// time (event logs store UTC, UccApi logs the client's local time).
     #[serde(skip)]
     pub time: Option<NaiveDateTime>,
     /// Abridged, secret-free text.
     pub text: String,
+    /// `time` is UTC (a Windows event), not the client's local time.
+    #[serde(skip)]
+    pub utc: bool,
 }
 
 /// Longest evidence text kept, in characters.
@@ -87,7 +95,15 @@ impl Evidence {
             line,
             time,
             text: redact::abridge(&redact::secrets(text), EVIDENCE_TEXT_MAX),
+            utc: false,
         }
+    }
+
+    /// Mark `time` as UTC (Windows events), so reports show it with `Z` rather than the
+    /// client's estimated zone.
+    pub fn in_utc(mut self) -> Self {
+        self.utc = true;
+        self
     }
 }
 

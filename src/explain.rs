@@ -141,9 +141,13 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
     if let Some(code) = code {
         let mut causes = Vec::new();
         for rule in rules.rules() {
-            if let Matcher::Sip(m) = &rule.matcher
-                && rule.effect == crate::rules::Effect::Supports
-                && m.diag_codes().contains(&code)
+            let codes = match &rule.matcher {
+                Matcher::Sip(m) => m.diag_codes(),
+                Matcher::Event(m) => m.diag_codes(),
+                _ => &[],
+            };
+            if rule.effect == crate::rules::Effect::Supports
+                && codes.contains(&code)
                 && let Some(c) = catalog.get(&rule.cause)
             {
                 push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));

@@ -1,8 +1,13 @@
 //! Parsers: text of one member → typed records that borrow from it.
 //!
 //! [`uccapi`] reads the client trace log, [`sip`] reads one SIP message and its Microsoft
-//! diagnostic headers (shared with every other source that embeds SIP text). Parsers never
-//! fail on content: what they do not understand stays text and is counted.
+//! diagnostic headers (shared with every other source that embeds SIP text). Windows events
+//! come from [`evtx`] (binary logs) and [`eventxml`] (Event Viewer XML exports) and share one
+//! model, [`winevent::WinEvent`]. Parsers never fail on content: what they do not understand
+//! stays text and is counted.
 
+pub mod eventxml;
+pub mod evtx;
 pub mod sip;
 pub mod uccapi;
+pub mod winevent;

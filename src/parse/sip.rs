@@ -82,6 +82,9 @@ pub enum DiagnosticHeader {
     MsDiagnostics,
     MsDiagnosticsPublic,
     MsClientDiagnostics,
+    /// A diagnostic whose header name was not logged: Lync event 11 writes `(null):` for it
+    /// (formats.md §5.1). [`DiagnosticHeader::from_name`] never returns it.
+    Unnamed,
 }
 
 impl DiagnosticHeader {
@@ -102,6 +105,7 @@ impl DiagnosticHeader {
             Self::MsDiagnostics => "ms-diagnostics",
             Self::MsDiagnosticsPublic => "ms-diagnostics-public",
             Self::MsClientDiagnostics => "ms-client-diagnostics",
+            Self::Unnamed => "(null)",
         }
     }
 }

@@ -289,7 +289,16 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             writeln!(out, "    {}", e.path)?;
         }
         let mut detail = Vec::new();
-        if e.counts.records > 0 || e.format == "uccapi-log" {
+        if matches!(e.format, "evtx" | "event-xml") {
+            if e.status == crate::bundle::Status::Parsed {
+                detail.push(format!(
+                    "{} event{}, {} unreadable",
+                    e.counts.records,
+                    if e.counts.records == 1 { "" } else { "s" },
+                    e.counts.errors
+                ));
+            }
+        } else if e.counts.records > 0 || e.format == "uccapi-log" {
             detail.push(format!(
                 "{} lines, {} records, {} SIP messages",
                 e.counts.lines, e.counts.records, e.counts.sip_messages

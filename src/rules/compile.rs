@@ -4,14 +4,16 @@
 //! then method, so a message only meets the rules that could match it; record rules feed
 //! their literals into one Aho-Corasick automaton (ASCII case-insensitive), so a log line
 //! that holds none of the literals costs one automaton scan and no rule evaluation; fact
-//! rules are indexed by fact name. Regexes are byte-oriented and run only on candidates.
+//! rules are indexed by fact name. Event rules are indexed by ms-diagnostics code when they
+//! name one, else by (event ID, provider), so a Windows event only meets rules written for
+//! its provider and ID. Regexes are byte-oriented and run only on candidates.
 
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
 
-use super::spec::{Effect, HeaderSpec, RuleFile, RuleSpec};
+use super::spec::{Effect, EventSpec, HeaderSpec, RuleFile, RuleSpec};
 use crate::catalog::{Catalog, CauseId};
 use crate::error::{ConfigError, line_of};
 use crate::events::{FACT_NAMES, Observation};
@@ -42,6 +44,7 @@ pub enum Matcher {
     Sip(SipMatcher),
     Record(RecordMatcher),
     Fact(FactMatcher),
+    Event(EventMatcher),
 }
 
 impl Matcher {
@@ -50,6 +53,7 @@ impl Matcher {
             Matcher::Sip(_) => "sip",
             Matcher::Record(_) => "record",
             Matcher::Fact(_) => "fact",
+            Matcher::Event(_) => "event",
         }
     }
 }
@@ -93,6 +97,34 @@ pub struct RecordMatcher {
     regex: Option<Regex>,
 }
 
+/// Conditions on a Windows event; see [`EventSpec`].
+#[derive(Debug, Clone)]
+pub struct EventMatcher {
+    /// Provider names as written (compared ASCII case-insensitively).
+    providers: Vec<String>,
+    ids: Vec<u32>,
+    levels: Vec<u8>,
+    codes: Vec<u32>,
+    /// Lowercased.
+    message_contains: Vec<String>,
+    /// (name, lowercased substring).
+    data: Vec<(String, String)>,
+}
+
+impl EventMatcher {
+    pub fn providers(&self) -> &[String] {
+        &self.providers
+    }
+
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+
+    pub fn diag_codes(&self) -> &[u32] {
+        &self.codes
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FactMatcher {
     pub name: String,
@@ -113,11 +145,17 @@ pub struct RuleSet {
     pattern_rule: Vec<usize>,
     record_unfiltered: Vec<usize>,
     fact_by_name: HashMap<String, Vec<usize>>,
+    /// Event rules that name ms-diagnostics codes, by code.
+    event_by_code: HashMap<u32, Vec<usize>>,
+    /// Other event rules, by event ID, then (lowercased provider, rule).
+    event_by_id: HashMap<u32, Vec<(String, usize)>>,
 }
 
 /// Built-in rule files, embedded at build time.
-pub const BUILTIN_RULES: &[(&str, &str)] =
-    &[("rules/uccapi.toml", include_str!("../../rules/uccapi.toml"))];
+pub const BUILTIN_RULES: &[(&str, &str)] = &[
+    ("rules/uccapi.toml", include_str!("../../rules/uccapi.toml")),
+    ("rules/events.toml", include_str!("../../rules/events.toml")),
+];
 
 impl RuleSet {
     /// The built-in rules plus every `*.toml` in `extra_dirs` (a rule with the same id as an
@@ -221,6 +259,20 @@ impl RuleSet {
                     }
                 }
                 Matcher::Fact(m) => set.fact_by_name.entry(m.name.clone()).or_default().push(i),
+                Matcher::Event(m) => {
+                    if !m.codes.is_empty() {
+                        for c in &m.codes {
+                            set.event_by_code.entry(*c).or_default().push(i);
+                        }
+                    } else {
+                        for id in &m.ids {
+                            let slot = set.event_by_id.entry(*id).or_default();
+                            for p in &m.providers {
+                                slot.push((p.to_ascii_lowercase(), i));
+                            }
+                        }
+                    }
+                }
             }
         }
         if !patterns.is_empty() {
@@ -332,6 +384,21 @@ impl RuleSet {
                     candidates.extend_from_slice(v);
                 }
             }
+            Observation::WinEvent(ev) => {
+                if let Some(v) = self.event_by_id.get(&ev.event_id) {
+                    let provider = ev.provider.as_str();
+                    candidates.extend(
+                        v.iter()
+                            .filter(|(p, _)| p.eq_ignore_ascii_case(provider))
+                            .map(|(_, i)| *i),
+                    );
+                }
+                for d in &ev.diagnostics {
+                    if let Some(v) = self.event_by_code.get(&d.code) {
+                        candidates.extend_from_slice(v);
+                    }
+                }
+            }
         }
         if candidates.len() > 1 {
             candidates.sort_unstable();
@@ -401,6 +468,26 @@ impl Rule {
                     && m.min.is_none_or(|v| fact.value >= v)
                     && m.max.is_none_or(|v| fact.value <= v)
             }
+            (Matcher::Event(m), Observation::WinEvent(ev)) => {
+                m.ids.contains(&ev.event_id)
+                    && m.providers
+                        .iter()
+                        .any(|p| p.eq_ignore_ascii_case(ev.provider.trim()))
+                    && (m.levels.is_empty() || m.levels.contains(&ev.level))
+                    && (m.codes.is_empty()
+                        || ev.diagnostics.iter().any(|d| m.codes.contains(&d.code)))
+                    && (m.message_contains.is_empty() || {
+                        let text = ev.text();
+                        m.message_contains
+                            .iter()
+                            .any(|needle| contains_lower(&text, needle))
+                    })
+                    && m.data.iter().all(|(name, needle)| {
+                        ev.data
+                            .iter()
+                            .any(|(n, v)| n.eq_ignore_ascii_case(name) && contains_lower(v, needle))
+                    })
+            }
             _ => false,
         }
     }
@@ -410,6 +497,16 @@ impl Rule {
 pub fn contains_ci(hay: &str, needle: &str) -> bool {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
+/// Case-insensitive substring test with an already lowercased needle (Unicode-aware: event
+/// messages are localized).
+fn contains_lower(hay: &str, needle_lower: &str) -> bool {
+    if hay.is_ascii() && needle_lower.is_ascii() {
+        contains_ci(hay, needle_lower)
+    } else {
+        hay.to_lowercase().contains(needle_lower)
+    }
 }
 
 fn collect(
@@ -450,6 +547,47 @@ fn regex(origin: &RuleOrigin, id: &str, pattern: &str) -> Result<Regex, ConfigEr
         })
 }
 
+fn event_matcher(e: EventSpec) -> Result<EventMatcher, String> {
+    let m = EventMatcher {
+        providers: e
+            .provider
+            .into_vec()
+            .into_iter()
+            .map(|p| p.trim().to_string())
+            .collect(),
+        ids: e.id.into_vec(),
+        levels: e.level.into_vec(),
+        codes: e.diag_code.into_vec(),
+        message_contains: e
+            .message_contains
+            .into_vec()
+            .into_iter()
+            .map(|s| s.to_lowercase())
+            .collect(),
+        data: e
+            .data
+            .into_iter()
+            .map(|d| (d.name.trim().to_string(), d.contains.to_lowercase()))
+            .collect(),
+    };
+    if m.providers.is_empty() || m.ids.is_empty() {
+        return Err(
+            "[rule.event] needs both `provider` and `id`: an event ID means nothing without its provider"
+                .into(),
+        );
+    }
+    if m.providers.iter().any(String::is_empty) {
+        return Err("`provider` has an empty name".into());
+    }
+    if m.message_contains.iter().any(String::is_empty) {
+        return Err("`message_contains` has an empty literal".into());
+    }
+    if m.data.iter().any(|(n, _)| n.is_empty()) {
+        return Err("`data` has an item without a name".into());
+    }
+    Ok(m)
+}
+
 fn compile_rule(
     spec: RuleSpec,
     origin: RuleOrigin,
@@ -472,13 +610,16 @@ fn compile_rule(
     }
     let kinds = usize::from(spec.sip.is_some())
         + usize::from(spec.record.is_some())
-        + usize::from(spec.fact.is_some());
+        + usize::from(spec.fact.is_some())
+        + usize::from(spec.event.is_some());
     if kinds != 1 {
         return Err(fail(format!(
-            "needs exactly one of [rule.sip], [rule.record], [rule.fact]; has {kinds}"
+            "needs exactly one of [rule.sip], [rule.record], [rule.fact], [rule.event]; has {kinds}"
         )));
     }
-    let matcher = if let Some(s) = spec.sip {
+    let matcher = if let Some(e) = spec.event {
+        Matcher::Event(event_matcher(e).map_err(fail)?)
+    } else if let Some(s) = spec.sip {
         let headers = s
             .header
             .into_iter()
@@ -581,6 +722,7 @@ mod tests {
     use super::*;
     use crate::parse::sip::{MsDiagnostic, SipMessage};
     use crate::parse::uccapi::UccApiReader;
+    use crate::parse::winevent::WinEvent;
 
     fn set(text: &str) -> Result<RuleSet, ConfigError> {
         let catalog = Catalog::builtin().unwrap();
@@ -713,6 +855,129 @@ contains = ["0x80090324", "SEC_E_TIME_SKEW"]
             hits.push(rs.get(i).id.as_str())
         });
         assert!(hits.is_empty(), "level filter");
+    }
+
+    #[test]
+    fn event_rules_need_provider_and_id() {
+        let head = "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n[rule.event]\n";
+        for (body, want) in [
+            ("id = 11\n", "needs both `provider` and `id`"),
+            ("provider = \"Lync\"\n", "needs both `provider` and `id`"),
+            ("diag_code = 1013\n", "needs both `provider` and `id`"),
+            (
+                "provider = []\nid = [3]\n",
+                "needs both `provider` and `id`",
+            ),
+            (
+                "provider = \"Lync\"\nid = 3\nmessage_contains = \"\"\n",
+                "empty literal",
+            ),
+            (
+                "provider = \"Lync\"\nid = 3\nchannel = \"x\"\n",
+                "unknown field",
+            ),
+        ] {
+            let e = set(&format!("{head}{body}")).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} should contain {want}");
+            assert!(e.starts_with("t.toml:"), "{e}");
+        }
+    }
+
+    fn event(provider: &str, id: u32, level: u8, message: Option<&str>) -> WinEvent {
+        let mut e = WinEvent {
+            provider: provider.into(),
+            event_id: id,
+            level,
+            message: message.map(str::to_string),
+            data: vec![
+                ("AlertDesc".into(), "48".into()),
+                ("%2".into(), "Serveur DNS INJOIGNABLE".into()),
+            ],
+            ..WinEvent::default()
+        };
+        e.finish();
+        e
+    }
+
+    #[test]
+    fn event_rules_match_by_provider_id_level_code_message_and_data() {
+        let rs = set(r#"
+[[rule]]
+id = "dns"
+cause = "dns-cname-missing"
+weight = 0.6
+summary = "s"
+[rule.event]
+provider = ["Lync", "Communicator"]
+id = 3
+
+[[rule]]
+id = "skew"
+cause = "clock-skew"
+weight = 0.9
+summary = "s"
+[rule.event]
+provider = "lync"
+id = 11
+level = [2, 3]
+diag_code = 1013
+
+[[rule]]
+id = "schannel"
+cause = "personal-certificate"
+weight = 0.3
+summary = "s"
+[rule.event]
+provider = "Schannel"
+id = [36887, 36888]
+message_contains = ["fatal alert", "injoignable"]
+data = [{ name = "alertdesc", contains = "48" }]
+"#)
+        .unwrap();
+        let mut cand = Vec::new();
+        let ids = |e: &WinEvent, cand: &mut Vec<usize>| {
+            let mut hits = Vec::new();
+            rs.evaluate(&Observation::WinEvent(e), cand, |i| {
+                hits.push(rs.get(i).id.clone())
+            });
+            hits
+        };
+        // Positive: provider case and id; negative: same id, other provider.
+        assert_eq!(ids(&event("COMMUNICATOR", 3, 2, None), &mut cand), ["dns"]);
+        assert!(ids(&event("Outlook", 3, 2, None), &mut cand).is_empty());
+        assert!(ids(&event("Lync", 4, 2, None), &mut cand).is_empty());
+        // Diag code from the event's Response Data, and the level filter.
+        let msg = "Response Data:\r\n\r\n401  Unauthorized\r\nms-diagnostics:  1013;reason=\"Significant time skew detected during authentication\"\r\n";
+        assert_eq!(ids(&event("Lync", 11, 3, Some(msg)), &mut cand), ["skew"]);
+        assert!(ids(&event("Lync", 11, 4, Some(msg)), &mut cand).is_empty());
+        let other = msg.replace("1013", "1000");
+        assert!(ids(&event("Lync", 11, 3, Some(&other)), &mut cand).is_empty());
+        // A 1013 in an event of another provider is not a candidate.
+        assert!(ids(&event("Outlook", 11, 3, Some(msg)), &mut cand).is_empty());
+        // message_contains reads the message, or the data when there is none (Unicode-aware),
+        // and data conditions match names case-insensitively.
+        let alert = "A fatal alert was received from the remote endpoint.";
+        assert_eq!(
+            ids(&event("Schannel", 36887, 2, Some(alert)), &mut cand),
+            ["schannel"]
+        );
+        assert_eq!(
+            ids(&event("Schannel", 36888, 2, None), &mut cand),
+            ["schannel"],
+            "data values stand in for the message"
+        );
+        assert!(ids(&event("Schannel", 36887, 2, Some("other text")), &mut cand).is_empty());
+        let mut wrong_alert = event("Schannel", 36887, 2, Some(alert));
+        wrong_alert.data[0].1 = "40".into();
+        assert!(ids(&wrong_alert, &mut cand).is_empty());
+        // Event rules never meet log records, and record rules never meet events.
+        let log = "01/15/2012|11:30:10.400 1 ERROR :: fatal alert\n";
+        let records: Vec<_> = UccApiReader::new(log).collect();
+        let mut hits = 0;
+        rs.evaluate(&Observation::Record(records[0].record()), &mut cand, |_| {
+            hits += 1
+        });
+        assert_eq!(hits, 0);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! wrapped in the framing a client writes (`Data Received -` for a response, `Sending Packet
 //! -` for a request); any other text becomes one `INFO` record. The excerpt then goes through
 //! the same parser, rules and correlator as a real member, so an example tests the rule as it
-//! runs, not a copy of its logic.
+//! runs, not a copy of its logic. An example that starts with `<Event` is a Windows event as
+//! Event Viewer saves it as XML (one `<Event>`, or several under `<Events>`) and goes through
+//! the event XML reader and the same rules as an exported event log.
 
 use super::RuleSet;
 use crate::correlate;
@@ -87,12 +89,34 @@ pub fn rules_matching(rules: &RuleSet, log: &str) -> Vec<usize> {
     hit
 }
 
+/// True when an example is Event Viewer XML (starts with `<Event`, `<Events` included).
+pub fn is_event_xml(example: &str) -> bool {
+    let t = example.trim_start();
+    ["<Events>", "<Events ", "<Event>", "<Event "]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// Indices of the rules that match the events of an Event Viewer XML excerpt, sorted.
+pub fn rules_matching_events(rules: &RuleSet, xml: &str) -> Vec<usize> {
+    let outcome = pipeline::analyze_event_xml(rules, "example", xml.as_bytes());
+    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
+    hit.sort_unstable();
+    hit.dedup();
+    hit
+}
+
 /// Run every example of every rule.
 pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
     let mut out = Vec::new();
     for (i, rule) in rules.rules().iter().enumerate() {
         for (n, ex) in rule.examples.iter().enumerate() {
-            let matched = rules_matching(rules, &as_log(&ex.log)).contains(&i);
+            let hits = if is_event_xml(&ex.log) {
+                rules_matching_events(rules, &ex.log)
+            } else {
+                rules_matching(rules, &as_log(&ex.log))
+            };
+            let matched = hits.contains(&i);
             out.push(ExampleResult {
                 rule: rule.id.clone(),
                 file: rule.origin.file.clone(),
@@ -127,6 +151,22 @@ mod tests {
         );
         let log = as_log("hr=0x80090324 here");
         assert!(log.starts_with(STAMP) && log.ends_with("here\r\n"));
+    }
+
+    #[test]
+    fn event_xml_examples_go_through_the_event_reader() {
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        let xml = "\n<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-Time-Service'/><EventID>129</EventID><Level>3</Level></System></Event></Events>";
+        assert!(is_event_xml(xml));
+        assert!(!is_event_xml("SIP/2.0 404 Not Found"));
+        assert!(!is_event_xml("<Eventually>"));
+        let hits: Vec<_> = rules_matching_events(&rules, xml)
+            .into_iter()
+            .map(|i| rules.get(i).id.as_str())
+            .collect();
+        assert_eq!(hits, ["clock-skew.time-service-not-syncing"]);
+        // UccApi examples are unchanged: text that is not XML still becomes an INFO record.
+        assert!(as_log("<Eventually>").starts_with(STAMP));
     }
 
     #[test]

@@ -61,6 +61,7 @@ pub struct RuleSpec {
     pub sip: Option<SipSpec>,
     pub record: Option<RecordSpec>,
     pub fact: Option<FactSpec>,
+    pub event: Option<EventSpec>,
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
 }
@@ -120,6 +121,42 @@ pub struct FactSpec {
     pub name: String,
     pub min: Option<f64>,
     pub max: Option<f64>,
+}
+
+/// Conditions on a Windows event (`.evtx` or Event Viewer XML export); all given conditions
+/// must hold. `provider` and `id` are required: an event ID means nothing without its provider.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    /// Provider (or classic source) names, any of, case-insensitive.
+    #[serde(default)]
+    pub provider: OneOrMany<String>,
+    /// Event IDs, any of (without qualifiers).
+    #[serde(default)]
+    pub id: OneOrMany<u32>,
+    /// Numeric levels, any of (1 Critical, 2 Error, 3 Warning, 4 Information, 0 LogAlways).
+    #[serde(default)]
+    pub level: OneOrMany<u8>,
+    /// ms-diagnostics codes found in the event's text (Lync event 11), any of.
+    #[serde(default)]
+    pub diag_code: OneOrMany<u32>,
+    /// Substrings of the rendered message, any of, case-insensitive; an event without a
+    /// message (`.evtx`) is searched in its EventData values.
+    #[serde(default)]
+    pub message_contains: OneOrMany<String>,
+    /// EventData conditions (all of).
+    #[serde(default)]
+    pub data: Vec<DataSpec>,
+}
+
+/// `{ name = "AlertDesc", contains = "48" }`: an EventData item with this name (unnamed items
+/// are `%1`, `%2` …) whose value contains the text, case-insensitive.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    pub name: String,
+    #[serde(default)]
+    pub contains: String,
 }
 
 /// A log excerpt and whether the rule must match it.
