@@ -28,7 +28,34 @@ pub struct Registration {
     pub last_time: Option<NaiveDateTime>,
     /// The last response of the transaction.
     pub last_response: Option<Evidence>,
+    /// The messages of the transaction, for the SIP ladder (at most [`MAX_STEPS`]; kept only
+    /// for the last [`LADDERS_KEPT`] registrations of a member).
+    pub steps: Vec<LadderStep>,
 }
+
+/// One arrow of a SIP ladder.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LadderStep {
+    #[serde(skip)]
+    pub member_index: usize,
+    pub member: String,
+    pub line: u32,
+    #[serde(skip)]
+    pub local: Option<NaiveDateTime>,
+    /// Display time (set by the diagnosis once the zone is known).
+    pub time: Option<String>,
+    pub direction: Direction,
+    /// `REGISTER` or `401 Unauthorized`.
+    pub label: String,
+    pub status: Option<u16>,
+    /// `ms-diagnostics 1013 "Significant time skew…"`, when present.
+    pub diagnostics: Option<String>,
+}
+
+/// Messages kept per registration for its ladder.
+pub const MAX_STEPS: usize = 16;
+/// Registrations of a member whose ladder steps are kept (older ones drop theirs).
+pub const LADDERS_KEPT: usize = 32;
 
 impl Registration {
     pub fn succeeded(&self) -> bool {
@@ -125,13 +152,42 @@ impl MemberTracker {
                     first_time: record.time,
                     last_time: record.time,
                     last_response: None,
+                    steps: Vec::new(),
                 });
+                if self.registrations.len() > LADDERS_KEPT {
+                    let old = self.registrations.len() - 1 - LADDERS_KEPT;
+                    self.registrations[old].steps = Vec::new();
+                }
                 self.registrations.len() - 1
             }
         };
+        let recent = i + LADDERS_KEPT >= self.registrations.len();
         let reg = &mut self.registrations[i];
         if record.time.is_some() {
             reg.last_time = record.time;
+        }
+        if reg.steps.len() < MAX_STEPS && recent {
+            let diags: Vec<String> = diagnostics
+                .iter()
+                .map(|d| match d.reason {
+                    Some(r) => format!("{} {} \"{}\"", d.header.as_str(), d.code, r),
+                    None => format!("{} {}", d.header.as_str(), d.code),
+                })
+                .collect();
+            reg.steps.push(LadderStep {
+                member_index,
+                member: member.to_string(),
+                line: record.line,
+                local: record.time,
+                time: None,
+                direction,
+                label: match message.start {
+                    crate::parse::sip::StartLine::Request { method, .. } => method.to_string(),
+                    crate::parse::sip::StartLine::Response { status, reason } => format!("{status} {reason}"),
+                },
+                status: message.status(),
+                diagnostics: (!diags.is_empty()).then(|| crate::redact::abridge(&diags.join("; "), 160)),
+            });
         }
         if let Some(status) = message.status() {
             match status {
@@ -370,6 +426,7 @@ mod tests {
             first_time: None,
             last_time: None,
             last_response: Some(ev.clone()),
+            steps: Vec::new(),
         };
         let ok = Registration {
             challenges: 2,
