@@ -118,6 +118,9 @@ pub struct Analysis {
     pub totals: Totals,
     pub inventory: Vec<InventoryEntry>,
     pub rules_loaded: usize,
+    /// Notable moments of every source in time order, and the SIP ladder of the failing
+    /// registration.
+    pub timeline: crate::timeline::Timeline,
 }
 
 /// ISO local time, with the estimated offset when there is one.
@@ -191,6 +194,7 @@ pub fn diagnose(
     }
 
     let mut causes: Vec<(f64, (usize, u32), CauseFinding)> = Vec::new();
+    let mut reported_evidence: Vec<Evidence> = Vec::new();
     for (id, tally) in &per_cause {
         let Some(cause) = catalog.get(id) else {
             continue;
@@ -240,6 +244,7 @@ pub fn diagnose(
         evidence.dedup_by(|a, b| {
             a.0.member_index == b.0.member_index && a.0.line == b.0.line && a.0.text == b.0.text
         });
+        reported_evidence.extend(evidence.iter().map(|(e, _)| e.clone()));
         let earliest = evidence
             .first()
             .map(|(e, _)| (e.member_index, e.line))
@@ -310,6 +315,13 @@ pub fn diagnose(
     }
     unexplained.truncate(UNEXPLAINED_SHOWN);
 
+    let timeline = crate::timeline::build(
+        outcomes.iter().flat_map(|o| o.registrations.iter()),
+        reported_evidence.iter(),
+        outcomes.iter().flat_map(|o| o.unexplained.iter()),
+        clock,
+    );
+
     let mut user = Identity::default();
     for o in &outcomes {
         user.sip_uri = user.sip_uri.or_else(|| o.identity.sip_uri.clone());
@@ -338,6 +350,7 @@ pub fn diagnose(
         totals,
         inventory,
         rules_loaded: rules.len(),
+        timeline,
     }
 }
 

@@ -514,6 +514,7 @@ pub fn analyze(
             if let Some(e) = &mut r.last_response {
                 e.member_index = i;
             }
+            r.steps.iter_mut().for_each(|s| s.member_index = i);
         }
         o.clock.iter_mut().for_each(|c| c.member_index = i);
         o.unexplained.iter_mut().for_each(|e| e.member_index = i);

@@ -2,10 +2,11 @@
 //!
 //! This module owns every output format: `text` (80 columns, colour only on a terminal
 //! without NO_COLOR), `json` (the documented schema, pretty), `jsonl` (the same object on one
-//! line), `md` (for pasting into a ticket) and `csv` (one row per cause, UTF-8 with BOM for
-//! Excel). Renderers only read the analysis; secrets were removed before it was built.
+//! line), `md` (for pasting into a ticket), `csv` (one row per cause, UTF-8 with BOM for
+//! Excel) and `html` (one self-contained page with a timeline and a SIP ladder in inline SVG). Renderers only read the analysis; secrets were removed before it was built.
 
 mod csv;
+pub mod html;
 mod json;
 mod markdown;
 mod text;
@@ -25,6 +26,7 @@ pub enum OutputFormat {
     Jsonl,
     Md,
     Csv,
+    Html,
 }
 
 /// Render `analysis` in `format` to `out`; `color` applies to text only.
@@ -40,5 +42,6 @@ pub fn render(
         OutputFormat::Jsonl => json::render(analysis, false, out),
         OutputFormat::Md => markdown::render(analysis, out),
         OutputFormat::Csv => csv::render(analysis, out),
+        OutputFormat::Html => html::render(analysis, out),
     }
 }
