@@ -363,3 +363,62 @@ fn label(confidence: f64) -> &'static str {
         "low"
     }
 }
+
+impl Analysis {
+    /// Replace user names, SIP and e-mail addresses, host names and IP addresses in every
+    /// text of the analysis by consistent pseudonyms (`--redact`).
+    pub fn redact_identifiers(&mut self) {
+        let mut p = crate::redact::Pseudonymizer::default();
+        let mut f = |s: &mut String| *s = p.apply(s);
+        fn line(e: &mut EvidenceLine, f: &mut impl FnMut(&mut String)) {
+            f(&mut e.member);
+            f(&mut e.text);
+        }
+        self.inputs.iter_mut().for_each(&mut f);
+        for c in &mut self.causes {
+            // Catalogue texts too: their examples may name the very domain being hidden.
+            f(&mut c.symptom);
+            f(&mut c.resolution);
+            f(&mut c.distinguish);
+            for r in &mut c.reasons {
+                line(&mut r.first, &mut f);
+            }
+            for e in &mut c.evidence {
+                line(e, &mut f);
+            }
+        }
+        for u in &mut self.unexplained {
+            f(&mut u.text);
+            line(&mut u.first, &mut f);
+        }
+        for s in [
+            &mut self.user.sip_uri,
+            &mut self.user.client,
+            &mut self.user.registrar,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            f(s);
+        }
+        for e in &mut self.inventory {
+            f(&mut e.path);
+            if let Some(r) = &mut e.reason {
+                f(r);
+            }
+        }
+        for m in &mut self.timeline.moments {
+            f(&mut m.member);
+            f(&mut m.text);
+        }
+        if let Some(l) = &mut self.timeline.ladder {
+            for s in &mut l.steps {
+                f(&mut s.member);
+                f(&mut s.label);
+                if let Some(d) = &mut s.diagnostics {
+                    f(d);
+                }
+            }
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! with one module per stage; `docs/ARCHITECTURE.md` is the map.
 #![forbid(unsafe_code)]
 
+pub mod batch;
 pub mod bundle;
 pub mod catalog;
 pub mod correlate;

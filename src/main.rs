@@ -9,6 +9,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use chrono::NaiveDateTime;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use sfbtriage::bundle::{Limits, Status};
@@ -16,7 +17,7 @@ use sfbtriage::catalog::Catalog;
 use sfbtriage::diagnosis::DEFAULT_MIN_CONFIDENCE;
 use sfbtriage::pipeline::{self, Options};
 use sfbtriage::report::{self, OutputFormat, wrap};
-use sfbtriage::rules::{RuleSet, examples};
+use sfbtriage::rules::{RuleSet, TimeWindow, examples};
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +45,113 @@ struct RuleArgs {
     rules: Vec<PathBuf>,
 }
 
+/// Options shared by `analyze` and `batch`.
+#[derive(clap::Args)]
+struct RunArgs {
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Largest inflated member, in bytes; larger members are skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_member_size)]
+    max_member_size: u64,
+    /// Largest sum of inflated members, in bytes; members past it are skipped.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_total_size)]
+    max_total_size: u64,
+    /// Largest compression ratio (inflated:compressed) for members over 1 MiB.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
+    max_ratio: u64,
+    /// Deepest nesting of zip archives (1 = do not open zips inside the bundle).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
+    max_depth: u32,
+    /// Causes below this confidence (0-1) are not reported.
+    #[arg(long, value_name = "X", default_value_t = DEFAULT_MIN_CONFIDENCE)]
+    min_confidence: f64,
+    /// Only evidence at or after this time (YYYY-MM-DD[THH:MM[:SS[.mmm]]]; client logs are
+    /// compared in their local time, Windows events in UTC).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    since: Option<NaiveDateTime>,
+    /// Only evidence at or before this time (same form as --since).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    until: Option<NaiveDateTime>,
+    /// Replace user names, SIP and e-mail addresses, host names and IP addresses with
+    /// consistent pseudonyms in every output format.
+    #[arg(long)]
+    redact: bool,
+    /// Worker threads (default: one per core). Output is the same for any number.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Never show the progress bar (it shows only when stderr is a terminal anyway).
+    #[arg(long)]
+    no_progress: bool,
+}
+
+fn parse_time(s: &str) -> Result<NaiveDateTime, String> {
+    let s = s.trim();
+    for f in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(s, f) {
+            return Ok(t);
+        }
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight exists"))
+        .map_err(|_| format!("`{s}` is not a time like 2026-11-03T09:14 or 2026-11-03"))
+}
+
+impl RunArgs {
+    fn options(&self) -> Options {
+        Options {
+            limits: Limits {
+                max_member_size: self.max_member_size,
+                max_total_size: self.max_total_size,
+                max_ratio: self.max_ratio,
+                max_depth: self.max_depth.max(1),
+            },
+            min_confidence: self.min_confidence,
+        }
+    }
+
+    /// Load the rules with the time window applied, and size the thread pool.
+    fn prepare(&self) -> Result<(RuleSet, Catalog), ExitCode> {
+        let (mut rules, catalog) = load(&self.rules.rules)?;
+        rules.set_time_window(TimeWindow {
+            since: self.since,
+            until: self.until,
+        });
+        if let Some(n) = self.threads {
+            // Only fails if a pool already exists; then the default pool is used.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global();
+        }
+        Ok((rules, catalog))
+    }
+
+    fn progress(&self, template: &str, len: Option<u64>) -> Option<indicatif::ProgressBar> {
+        (!self.no_progress && io::stderr().is_terminal()).then(|| {
+            let bar = match len {
+                Some(n) => indicatif::ProgressBar::new(n),
+                None => indicatif::ProgressBar::new_spinner(),
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(template).expect("valid template"),
+            );
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+            bar
+        })
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BatchFormat {
+    Text,
+    Jsonl,
+    Csv,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Analyse one bundle: zip archives, folders or single log files (all paths form one bundle).
@@ -58,28 +166,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
         #[command(flatten)]
-        rules: RuleArgs,
-        /// Largest inflated member, in bytes; larger members are skipped.
-        #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_member_size)]
-        max_member_size: u64,
-        /// Largest sum of inflated members, in bytes; members past it are skipped.
-        #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_total_size)]
-        max_total_size: u64,
-        /// Largest compression ratio (inflated:compressed) for members over 1 MiB.
-        #[arg(long, value_name = "N", default_value_t = Limits::default().max_ratio)]
-        max_ratio: u64,
-        /// Deepest nesting of zip archives (1 = do not open zips inside the bundle).
-        #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
-        max_depth: u32,
-        /// Causes below this confidence (0-1) are not reported.
-        #[arg(long, value_name = "X", default_value_t = DEFAULT_MIN_CONFIDENCE)]
-        min_confidence: f64,
-        /// Worker threads (default: one per core). Output is the same for any number.
-        #[arg(long, value_name = "N")]
-        threads: Option<usize>,
-        /// Never show the progress bar (it shows only when stderr is a terminal anyway).
-        #[arg(long)]
-        no_progress: bool,
+        run: RunArgs,
+    },
+    /// Analyse every bundle below the given folders (zip files, and folders that hold client
+    /// logs or a Tracing folder), in parallel, one result per bundle in path order.
+    Batch {
+        /// Folders of ticket attachments (or bundle zips).
+        #[arg(required = true, value_name = "DIR")]
+        dirs: Vec<PathBuf>,
+        /// text: a table and counts by cause; jsonl: one `analyze --format json` object per
+        /// line (with a `bundle` field); csv: one row per bundle (UTF-8 with BOM).
+        #[arg(long, value_enum, default_value = "text")]
+        format: BatchFormat,
+        /// Also write one self-contained HTML report per bundle into this folder.
+        #[arg(long, value_name = "DIR")]
+        html_dir: Option<PathBuf>,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Explain an error message, an ms-diagnostics code or an HRESULT, without logs.
     Explain {
@@ -141,46 +244,21 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             paths,
             format,
             color,
-            rules,
-            max_member_size,
-            max_total_size,
-            max_ratio,
-            max_depth,
-            min_confidence,
-            threads,
-            no_progress,
+            run,
         } => {
-            let (rules, catalog) = match load(&rules.rules) {
+            let (rules, catalog) = match run.prepare() {
                 Ok(x) => x,
                 Err(code) => return Ok(code),
             };
-            if let Some(n) = threads {
-                // Only fails if a pool already exists; then the default pool is used.
-                let _ = rayon::ThreadPoolBuilder::new()
-                    .num_threads(n.max(1))
-                    .build_global();
+            let progress = run.progress(
+                "{spinner} reading {bytes} ({bytes_per_sec}) {elapsed}",
+                None,
+            );
+            let mut analysis =
+                pipeline::analyze(&paths, &rules, &catalog, &run.options(), progress);
+            if run.redact {
+                analysis.redact_identifiers();
             }
-            let options = Options {
-                limits: Limits {
-                    max_member_size,
-                    max_total_size,
-                    max_ratio,
-                    max_depth: max_depth.max(1),
-                },
-                min_confidence,
-            };
-            let progress = (!no_progress && io::stderr().is_terminal()).then(|| {
-                let bar = indicatif::ProgressBar::new_spinner();
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template(
-                        "{spinner} reading {bytes} ({bytes_per_sec}) {elapsed}",
-                    )
-                    .expect("valid template"),
-                );
-                bar.enable_steady_tick(std::time::Duration::from_millis(120));
-                bar
-            });
-            let analysis = pipeline::analyze(&paths, &rules, &catalog, &options, progress);
             let color = match color {
                 Color::Always => true,
                 Color::Never => false,
@@ -202,6 +280,26 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Batch {
+            dirs,
+            format,
+            html_dir,
+            run,
+        } => {
+            let (rules, catalog) = match run.prepare() {
+                Ok(x) => x,
+                Err(code) => return Ok(code),
+            };
+            batch_command(
+                &dirs,
+                format,
+                html_dir.as_deref(),
+                &run,
+                &rules,
+                &catalog,
+                &mut out,
+            )
         }
         Command::Explain { query, json, rules } => {
             let (rules, catalog) = match load(&rules.rules) {
@@ -341,4 +439,173 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             })
         }
     }
+}
+
+fn batch_command(
+    dirs: &[PathBuf],
+    format: BatchFormat,
+    html_dir: Option<&std::path::Path>,
+    run: &RunArgs,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    out: &mut dyn Write,
+) -> io::Result<ExitCode> {
+    use sfbtriage::batch::{self, BatchRow};
+    let bundles = batch::discover(dirs);
+    if bundles.is_empty() {
+        eprintln!(
+            "sfbtriage: no bundle found below {}",
+            dirs.iter()
+                .map(|d| d.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        return Ok(ExitCode::from(2));
+    }
+    if let Some(d) = html_dir {
+        std::fs::create_dir_all(d)?;
+    }
+    let total: u64 = bundles.iter().map(|b| b.bytes).sum();
+    let progress = run.progress(&format!("{{bar:30}} {{msg}} {{bytes}}/{{total_bytes}} ({{bytes_per_sec}}, ETA {{eta}}) of {} bundles", bundles.len()), Some(total));
+    let options = run.options();
+    let window = rayon::current_num_threads().max(1) * 2;
+    let name_of = |b: &batch::BundlePath| -> String {
+        let p = b.path.display().to_string();
+        p.strip_prefix("./").unwrap_or(&p).to_string()
+    };
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    let mut with_errors = 0;
+    let mut done = 0;
+    match format {
+        BatchFormat::Text => writeln!(
+            out,
+            "{:<34} {:<30} {:<24} {:>4} {:<22} {:>6}",
+            "BUNDLE", "USER", "TOP CAUSE", "CONF", "RUNNER-UP", "ERRORS"
+        )?,
+        BatchFormat::Csv => {
+            out.write_all("\u{feff}".as_bytes())?;
+            writeln!(
+                out,
+                "bundle,sip_uri,top_cause,confidence,runner_up,member_errors,members"
+            )?;
+        }
+        BatchFormat::Jsonl => {}
+    }
+    let fit = |s: &str, w: usize| -> String {
+        if s.chars().count() <= w {
+            s.to_string()
+        } else {
+            let tail: String = s
+                .chars()
+                .rev()
+                .take(w - 1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("…{tail}")
+        }
+    };
+    let csv_field = |s: &str| {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    };
+    batch::run(
+        &bundles,
+        rules,
+        catalog,
+        &options,
+        window,
+        progress.as_ref(),
+        |b, mut a| {
+            if run.redact {
+                a.redact_identifiers();
+            }
+            let name = name_of(b);
+            let row = BatchRow::of(&name, &a);
+            *counts
+                .entry(row.top_cause.clone().unwrap_or_else(|| "(none)".into()))
+                .or_default() += 1;
+            with_errors += usize::from(row.member_errors > 0);
+            done += 1;
+            if let Some(p) = &progress {
+                p.set_message(format!("{done}"));
+            }
+            if let Some(d) = html_dir {
+                let file = d.join(format!("{}.html", sanitize(&name)));
+                let mut f = io::BufWriter::new(std::fs::File::create(file)?);
+                report::render(&a, OutputFormat::Html, false, &mut f)?;
+                f.flush()?;
+            }
+            match format {
+                BatchFormat::Text => writeln!(
+                    out,
+                    "{:<34} {:<30} {:<24} {:>4} {:<22} {:>6}",
+                    fit(&row.bundle, 34),
+                    fit(row.sip_uri.as_deref().unwrap_or("-"), 30),
+                    fit(row.top_cause.as_deref().unwrap_or("(none)"), 24),
+                    row.confidence
+                        .map(|c| format!("{c:.2}"))
+                        .unwrap_or_else(|| "-".into()),
+                    fit(row.runner_up.as_deref().unwrap_or("-"), 22),
+                    row.member_errors
+                ),
+                BatchFormat::Jsonl => {
+                    let mut v = report::to_json_value(&a);
+                    if let serde_json::Value::Object(m) = &mut v {
+                        m.insert("bundle".into(), serde_json::Value::String(name.clone()));
+                    }
+                    serde_json::to_writer(&mut *out, &v)?;
+                    writeln!(out)
+                }
+                BatchFormat::Csv => writeln!(
+                    out,
+                    "{},{},{},{},{},{},{}",
+                    csv_field(&row.bundle),
+                    csv_field(row.sip_uri.as_deref().unwrap_or("")),
+                    row.top_cause.as_deref().unwrap_or(""),
+                    row.confidence
+                        .map(|c| format!("{c:.2}"))
+                        .unwrap_or_default(),
+                    row.runner_up.as_deref().unwrap_or(""),
+                    row.member_errors,
+                    row.members
+                ),
+            }
+        },
+    )?;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    if format == BatchFormat::Text {
+        writeln!(
+            out,
+            "\n{} bundles; {} with member errors. Top causes:",
+            bundles.len(),
+            with_errors
+        )?;
+        let mut by_count: Vec<_> = counts.into_iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (cause, n) in by_count {
+            writeln!(out, "  {n:>5}  {cause}")?;
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A file name for a bundle's report: path separators and odd characters become `_`.
+fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }

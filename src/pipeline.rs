@@ -198,7 +198,11 @@ pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcom
     let mut next_hit = 0;
     let mut in_record: Vec<usize> = Vec::new();
     let base = text.as_ptr() as usize;
+    let window = *rules.time_window();
     for item in reader.by_ref() {
+        if !window.contains(item.record().time) {
+            continue;
+        }
         match &item {
             UccApiItem::Record(record) => {
                 let start = record.raw.as_ptr() as usize - base;
@@ -355,6 +359,12 @@ fn evaluate_event(
     candidates: &mut Vec<usize>,
     collector: &mut HitCollector,
 ) {
+    if !rules
+        .time_window()
+        .contains(event.time.map(|t| t.naive_utc()))
+    {
+        return;
+    }
     // Member index 0 for now; `analyze` renumbers.
     let member_index = 0;
     rules.evaluate(&Observation::WinEvent(event), candidates, |rule| {

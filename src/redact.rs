@@ -102,3 +102,133 @@ mod tests {
         assert!(abridge(&"é".repeat(500), 200).chars().count() <= 200);
     }
 }
+
+/// Consistent pseudonyms for identifiers (`--redact`): the same user, domain, host or
+/// address gets the same token everywhere in one run, assigned in order of first appearance.
+#[derive(Debug, Default)]
+pub struct Pseudonymizer {
+    map: std::collections::HashMap<String, String>,
+    counts: std::collections::HashMap<&'static str, usize>,
+}
+
+static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)
+        (?P<email>\b[a-z0-9._%+'-]+@(?:[a-z0-9-]+\.)+[a-z]{2,}\b)
+        | (?P<ipv4>\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b)
+        | (?P<userpath>(?:\\|/)users(?:\\|/)[^\\/\s]+)
+        | (?P<host>\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z]\b)
+        ",
+    )
+    .unwrap()
+});
+
+/// Endings that make a dotted word a file name, not a host name.
+const FILE_ENDINGS: &[&str] = &[
+    "uccapilog",
+    "bak",
+    "etl",
+    "evtx",
+    "zip",
+    "txt",
+    "log",
+    "xml",
+    "csv",
+    "json",
+    "svc",
+    "dll",
+    "exe",
+    "reg",
+    "html",
+    "md",
+    "toml",
+    "ps1",
+    "psm1",
+    "psd1",
+    "mta",
+    "msc",
+    "cfg",
+    "ini",
+    "dat",
+    "tmp",
+];
+
+impl Pseudonymizer {
+    fn token(
+        &mut self,
+        kind: &'static str,
+        value: &str,
+        make: impl FnOnce(usize) -> String,
+    ) -> String {
+        let key = format!("{kind}\u{0}{}", value.to_ascii_lowercase());
+        if let Some(t) = self.map.get(&key) {
+            return t.clone();
+        }
+        let n = self.counts.entry(kind).or_insert(0);
+        *n += 1;
+        let t = make(*n);
+        self.map.insert(key, t.clone());
+        t
+    }
+
+    fn host(&mut self, host: &str) -> String {
+        self.token("host", host, |n| format!("host{n}.example"))
+    }
+
+    /// `text` with every e-mail / SIP address, IPv4 address, host name and user folder
+    /// replaced by its pseudonym.
+    pub fn apply(&mut self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for caps in IDENTIFIER.captures_iter(text) {
+            let m = caps.get(0).expect("whole match");
+            let replacement = if let Some(e) = caps.name("email") {
+                let (user, domain) = e.as_str().split_once('@').expect("an @");
+                let u = self.token("user", user, |n| format!("user{n}"));
+                let d = self.host(domain);
+                format!("{u}@{d}")
+            } else if let Some(ip) = caps.name("ipv4") {
+                self.token("ip", ip.as_str(), |n| format!("192.0.2.{}", n % 250 + 1))
+            } else if let Some(p) = caps.name("userpath") {
+                let s = p.as_str();
+                let (sep, name) = s.split_at(7);
+                let u = self.token("user", name, |n| format!("user{n}"));
+                format!("{sep}{u}")
+            } else {
+                let h = m.as_str();
+                let last_label = h.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+                if FILE_ENDINGS.contains(&last_label.as_str()) || h.split('.').count() < 2 {
+                    h.to_string()
+                } else {
+                    self.host(h)
+                }
+            };
+            out.push_str(&text[last..m.start()]);
+            out.push_str(&replacement);
+            last = m.end();
+        }
+        out.push_str(&text[last..]);
+        out
+    }
+}
+
+#[cfg(test)]
+mod pseudonym_tests {
+    use super::*;
+
+    #[test]
+    fn same_value_same_token() {
+        let mut p = Pseudonymizer::default();
+        let a = p.apply("sip:Kim.Akers@contoso.com via pool01.contoso.com 192.168.1.20 C:\\Users\\kim\\Tracing\\Lync-UccApi-0.UccApilog");
+        assert_eq!(
+            a,
+            "sip:user1@host1.example via host2.example 192.0.2.2 C:\\Users\\user2\\Tracing\\Lync-UccApi-0.UccApilog"
+        );
+        let b = p.apply("kim.akers@CONTOSO.com and 192.168.1.20");
+        assert_eq!(b, "user1@host1.example and 192.0.2.2");
+        assert_eq!(
+            p.apply("hr=0x80090324 at 09:14:02.117, 1.5 s"),
+            "hr=0x80090324 at 09:14:02.117, 1.5 s"
+        );
+    }
+}

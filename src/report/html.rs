@@ -297,7 +297,7 @@ pub fn timeline_svg(t: &Timeline) -> String {
         .max(1.0);
     let x = |s: f64| left + (w - left - right) * s / span;
     let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"timeline of sign-in attempts\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\">"
+        "<svg role=\"img\" aria-label=\"timeline of sign-in attempts\" viewBox=\"0 0 {w} {height}\" width=\"100%\">"
     );
     for (i, (kind, label, color)) in lanes.iter().enumerate() {
         let y = 20.0 + lane * i as f64 + lane / 2.0;
@@ -355,7 +355,7 @@ pub fn ladder_svg(l: &Ladder, registrar: &str) -> String {
     let (cx, rx) = (260.0, 860.0);
     let height = 60.0 + row * l.steps.len() as f64;
     let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"SIP ladder\" viewBox=\"0 0 {w} {height}\" width=\"100%\" xmlns=\"http://www.w3.org/2000/svg\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#344054\"/></marker></defs>"
+        "<svg role=\"img\" aria-label=\"SIP ladder\" viewBox=\"0 0 {w} {height}\" width=\"100%\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#344054\"/></marker></defs>"
     );
     let _ = write!(
         svg,

@@ -132,9 +132,32 @@ pub struct FactMatcher {
     max: Option<f64>,
 }
 
+/// The incident window of a run (`--since` / `--until`): observations outside it match no
+/// rule. Times compare as each source writes them: client logs in local time, Windows events
+/// in UTC. An observation without a time is always inside.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeWindow {
+    pub since: Option<chrono::NaiveDateTime>,
+    pub until: Option<chrono::NaiveDateTime>,
+}
+
+impl TimeWindow {
+    pub fn contains(&self, t: Option<chrono::NaiveDateTime>) -> bool {
+        match t {
+            None => true,
+            Some(t) => self.since.is_none_or(|s| t >= s) && self.until.is_none_or(|u| t <= u),
+        }
+    }
+
+    pub fn is_open(&self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+}
+
 /// Every rule of a run, compiled and indexed.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
+    window: TimeWindow,
     rules: Vec<Rule>,
     sip_by_code: HashMap<u32, Vec<usize>>,
     sip_by_status: HashMap<u16, Vec<usize>>,
@@ -291,6 +314,15 @@ impl RuleSet {
 
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// Restrict matching to an incident window.
+    pub fn set_time_window(&mut self, window: TimeWindow) {
+        self.window = window;
+    }
+
+    pub fn time_window(&self) -> &TimeWindow {
+        &self.window
     }
 
     pub fn get(&self, index: usize) -> &Rule {

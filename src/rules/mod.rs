@@ -9,5 +9,5 @@ pub mod compile;
 pub mod examples;
 pub mod spec;
 
-pub use compile::{BUILTIN_RULES, Matcher, Rule, RuleOrigin, RuleSet};
+pub use compile::{BUILTIN_RULES, Matcher, Rule, RuleOrigin, RuleSet, TimeWindow};
 pub use spec::Effect;
