@@ -5,16 +5,16 @@
 //! follow) and SIP messages (a record whose text is a SIP start line, usually right after a
 //! `Sending Packet -` / `Data Received -` framing record). It borrows everything from the
 //! decoded text and never fails: a line that is not a record prefix is a continuation of the
-//! record before it, and lines before the first record are counted as unparsed. The record
-//! prefix is parsed with nom after a cheap byte check, so most lines cost one `memchr` and a
-//! handful of comparisons.
+//! record before it, and lines before the first record are counted as unparsed. The
+//! fixed-width timestamp is read by position and the `<thread> <LEVEL> ::` part with nom, after
+//! a cheap byte check, so a continuation line costs one `memchr` and a few comparisons.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use nom::{
     IResult, Parser,
-    bytes::complete::{tag, take_while_m_n, take_while1},
+    bytes::complete::{tag, take_while1},
     character::complete::{char, space0, space1},
-    combinator::{map_res, opt},
+    combinator::opt,
 };
 
 use super::sip::{Direction, SipMessage};
@@ -101,7 +101,7 @@ pub struct UccApiReader<'a> {
     line: u32,
     pending: Option<Direction>,
     /// The prefix of the next record, already found while scanning continuations.
-    next: Option<(usize, u32, Prefix<'a>)>,
+    next: Option<(usize, usize, u32, Prefix<'a>)>,
     date_cache: Option<(&'a str, NaiveDate)>,
     pub stats: UccApiStats,
 }
@@ -176,28 +176,38 @@ fn looks_like_prefix(line: &[u8]) -> bool {
         && line[0].is_ascii_digit()
 }
 
-fn digits(n: usize) -> impl Fn(&str) -> IResult<&str, &str> {
-    move |i| take_while_m_n(n, n, |c: char| c.is_ascii_digit())(i)
-}
-
-fn number(n: usize) -> impl Fn(&str) -> IResult<&str, u32> {
-    move |i| map_res(digits(n), str::parse::<u32>).parse(i)
+/// `MM/DD/YYYY|HH:MM:SS.mmm`, fixed width, read by position: the date as written (checked
+/// and cached by the reader) and the time fields.
+fn timestamp(line: &str) -> IResult<&str, (&str, u32, u32, u32, u32)> {
+    let b = line.as_bytes();
+    let fail = || nom::Err::Error(nom::error::Error::new(line, nom::error::ErrorKind::Digit));
+    if b.len() < 23
+        || b[2] != b'/'
+        || b[5] != b'/'
+        || b[10] != b'|'
+        || b[13] != b':'
+        || b[16] != b':'
+        || b[19] != b'.'
+    {
+        return Err(fail());
+    }
+    let num = |r: std::ops::Range<usize>| {
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    if num(0..2).is_none() || num(3..5).is_none() || num(6..10).is_none() {
+        return Err(fail());
+    }
+    match (num(11..13), num(14..16), num(17..19), num(20..23)) {
+        (Some(h), Some(m), Some(s), Some(ms)) => Ok((&line[23..], (&line[..10], h, m, s, ms))),
+        _ => Err(fail()),
+    }
 }
 
 /// `MM/DD/YYYY|HH:MM:SS.mmm` then optionally ` <thread> <LEVEL> ::` and one space.
 fn prefix(line: &str) -> IResult<&str, Prefix<'_>> {
-    let (rest, (date, _, h, _, m, _, s, _, ms)) = (
-        nom::combinator::recognize((digits(2), char('/'), digits(2), char('/'), digits(4))),
-        char('|'),
-        number(2),
-        char(':'),
-        number(2),
-        char(':'),
-        number(2),
-        char('.'),
-        number(3),
-    )
-        .parse(line)?;
+    let (rest, (date, h, m, s, ms)) = timestamp(line)?;
     let time = NaiveTime::from_hms_milli_opt(h, m, s, ms);
     let thread_level = |i| -> IResult<&str, (&str, &str)> {
         let (i, _) = space1(i)?;
@@ -237,26 +247,23 @@ impl<'a> Iterator for UccApiReader<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         // Find the prefix line of this record.
-        let (start, line_no, p) = match self.next.take() {
+        let (start, line_end, line_no, p) = match self.next.take() {
             Some(found) => found,
             None => loop {
                 let (s, e, _) = self.next_line()?;
                 if let Some(p) = parse_prefix(&self.text[s..e]) {
-                    break (s, self.line, p);
+                    break (s, e, self.line, p);
                 }
                 self.stats.unparsed_lines += 1;
             },
         };
-        let line_end = self.text[start..]
-            .find(['\r', '\n'])
-            .map_or(self.text.len(), |i| start + i);
         let text = &self.text[start + p.text_at.min(line_end - start)..line_end];
         let after_prefix_line = self.pos;
         // Gather continuation lines up to the next prefix line.
         let mut cont_end = after_prefix_line;
         while let Some((s, e, end_nl)) = self.next_line() {
             if let Some(np) = parse_prefix(&self.text[s..e]) {
-                self.next = Some((s, self.line, np));
+                self.next = Some((s, e, self.line, np));
                 break;
             }
             cont_end = end_nl;
@@ -284,6 +291,7 @@ impl<'a> Iterator for UccApiReader<'a> {
         };
         let pending = std::mem::replace(&mut self.pending, framing);
         if framing.is_none()
+            && could_be_sip_start(text)
             && let Some(message) = SipMessage::parse(text, continuation)
         {
             self.stats.sip_messages += 1;
@@ -298,6 +306,11 @@ impl<'a> Iterator for UccApiReader<'a> {
         }
         Some(UccApiItem::Record(record))
     }
+}
+
+/// Cheap test before the SIP start-line parser: `SIP/2.0 …` or `… SIP/2.0`.
+fn could_be_sip_start(text: &str) -> bool {
+    text.starts_with("SIP/2.0 ") || text.trim_end().ends_with(" SIP/2.0")
 }
 
 /// True when `text` (the first KB or so of a file) holds a UccApi record prefix on one of its

@@ -165,7 +165,9 @@ pub struct RuleSet {
     sip_rest: Vec<usize>,
     prefilter: Option<AhoCorasick>,
     /// Pattern index → rule index.
-    pattern_rule: Vec<usize>,
+    /// Pattern index → the rules that use that literal (a literal is one pattern however
+    /// many rules share it).
+    pattern_rules: Vec<Vec<usize>>,
     record_unfiltered: Vec<usize>,
     fact_by_name: HashMap<String, Vec<usize>>,
     /// Event rules that name ms-diagnostics codes, by code.
@@ -275,8 +277,13 @@ impl RuleSet {
                             variants.sort();
                             variants.dedup();
                             for v in variants {
-                                patterns.push(v);
-                                set.pattern_rule.push(i);
+                                match patterns.iter().position(|p| *p == v) {
+                                    Some(k) => set.pattern_rules[k].push(i),
+                                    None => {
+                                        patterns.push(v);
+                                        set.pattern_rules.push(vec![i]);
+                                    }
+                                }
                             }
                         }
                     }
@@ -343,10 +350,12 @@ impl RuleSet {
         let Some(ac) = &self.prefilter else {
             return Vec::new();
         };
-        let mut hits: Vec<(usize, usize)> = ac
-            .find_overlapping_iter(text)
-            .map(|m| (m.start(), self.pattern_rule[m.pattern().as_usize()]))
-            .collect();
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for m in ac.find_overlapping_iter(text) {
+            for &rule in &self.pattern_rules[m.pattern().as_usize()] {
+                hits.push((m.start(), rule));
+            }
+        }
         hits.sort_unstable();
         hits
     }
@@ -406,7 +415,7 @@ impl RuleSet {
                 if let Some(ac) = &self.prefilter {
                     let hay = record.raw.as_bytes();
                     for m in ac.find_overlapping_iter(hay) {
-                        candidates.push(self.pattern_rule[m.pattern().as_usize()]);
+                        candidates.extend_from_slice(&self.pattern_rules[m.pattern().as_usize()]);
                     }
                 }
                 candidates.extend_from_slice(&self.record_unfiltered);
