@@ -183,10 +183,13 @@ impl MemberTracker {
                 direction,
                 label: match message.start {
                     crate::parse::sip::StartLine::Request { method, .. } => method.to_string(),
-                    crate::parse::sip::StartLine::Response { status, reason } => format!("{status} {reason}"),
+                    crate::parse::sip::StartLine::Response { status, reason } => {
+                        format!("{status} {reason}")
+                    }
                 },
                 status: message.status(),
-                diagnostics: (!diags.is_empty()).then(|| crate::redact::abridge(&diags.join("; "), 160)),
+                diagnostics: (!diags.is_empty())
+                    .then(|| crate::redact::abridge(&diags.join("; "), 160)),
             });
         }
         if let Some(status) = message.status() {

@@ -144,6 +144,8 @@ fn line_of(
         time: if e.utc {
             e.time
                 .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        } else if e.zone_unknown {
+            format_time(e.time, None)
         } else {
             format_time(e.time, clock)
         },

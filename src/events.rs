@@ -76,6 +76,10 @@ pub struct Evidence {
     /// `time` is UTC (a Windows event), not the client's local time.
     #[serde(skip)]
     pub utc: bool,
+    /// `time` is the local time of the machine that exported a Windows event (a CSV or text
+    /// export), in a zone nothing in the bundle tells: printed as written, with no offset.
+    #[serde(skip)]
+    pub zone_unknown: bool,
 }
 
 /// Longest evidence text kept, in characters.
@@ -96,6 +100,7 @@ impl Evidence {
             time,
             text: redact::abridge(&redact::secrets(text), EVIDENCE_TEXT_MAX),
             utc: false,
+            zone_unknown: false,
         }
     }
 
@@ -103,6 +108,13 @@ impl Evidence {
     /// client's estimated zone.
     pub fn in_utc(mut self) -> Self {
         self.utc = true;
+        self
+    }
+
+    /// Mark `time` as local to a machine whose zone is unknown (an event from a text export),
+    /// so reports show it without `Z` and without the client's estimated offset.
+    pub fn in_unknown_zone(mut self) -> Self {
+        self.zone_unknown = true;
         self
     }
 }
