@@ -65,10 +65,12 @@ pub struct Evidence {
     /// Member path inside the bundle (`bundle.zip!Tracing/Lync-UccApi-0.UccApilog`).
     pub member: String,
     /// 1-based line in the member; for a Windows event, its record ID (`EventRecordID`, or
-    /// the event's 1-based position in an XML export that has none).
+    /// the event's 1-based position in an XML export that has none, or the line where the
+    /// event starts in a text export that has none).
     pub line: u32,
     /// Local time written by the client, when the line had one; for a Windows event, its UTC
-    /// time (event logs store UTC, UccApi logs the client's local time).
+    /// time (event logs store UTC, UccApi logs the client's local time), or the exporting
+    /// machine's local time when a text export wrote only that (see `zone_unknown`).
     #[serde(skip)]
     pub time: Option<NaiveDateTime>,
     /// Abridged, secret-free text.

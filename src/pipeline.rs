@@ -352,9 +352,11 @@ impl HitCollector {
 /// Evaluate one Windows event against the rules.
 ///
 /// Its evidence points at the member, with the event's record ID as `line` (an `.evtx` has no
-/// lines; `position` stands in when an XML export has no `EventRecordID`), and its time is the
-/// event's UTC time as a `NaiveDateTime`: event logs store UTC, while UccApi evidence carries
-/// the client's local time, so the two are not directly comparable.
+/// lines; `position` stands in when the export has no record ID: the event's position in an
+/// XML export, the line where it starts in a text export), and its time is the event's UTC
+/// time as a `NaiveDateTime`: event logs store UTC, while UccApi evidence carries the client's
+/// local time, so the two are not directly comparable. A text export that wrote only the
+/// exporting machine's local time gives that time, marked as in an unknown zone.
 fn evaluate_event(
     rules: &RuleSet,
     path: &str,
@@ -695,7 +697,7 @@ mod tests {
         assert_eq!(top.id.0, "dns-cname-missing", "{:#?}", analysis.causes);
         assert_eq!(top.reasons[0].rule, "dns-cname-missing.lync-event-3");
         let ev = &top.evidence[0];
-        assert_eq!(ev.line, 1, "position of the event in the export");
+        assert_eq!(ev.line, 2, "the line where the event's row starts");
         assert!(
             ev.text
                 .starts_with("Lync 3 Error: Lync n’a pas pu résoudre"),
@@ -761,7 +763,7 @@ mod tests {
             entry
                 .reason
                 .unwrap()
-                .starts_with("first unreadable record: row 3")
+                .starts_with("first unreadable record: line 3: not an event row")
         );
     }
 

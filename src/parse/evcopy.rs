@@ -155,7 +155,8 @@ enum Mode {
     Xml,
 }
 
-/// Read every event; `each` gets the event and its 1-based position.
+/// Read every event; `each` gets the event and the 1-based line
+/// where it starts (what evidence points at).
 pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats {
     let mut blocks: Vec<Block<'_>> = Vec::new();
     let mut mode = Mode::Header;
@@ -231,7 +232,7 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
             Some(mut event) => {
                 event.finish();
                 stats.events += 1;
-                each(event, stats.events);
+                each(event, b.first_line as u64);
             }
             None => {
                 stats.error(|| format!("line {}: event without a numeric Event ID", b.first_line))

@@ -86,7 +86,19 @@ pub fn sniff(text: &str) -> Option<Delimiter> {
     is_event_row(&row).then_some(delimiter)
 }
 
-/// Read every event of an export; `each` gets the event and its 1-based position.
+/// The 1-based line of a record's start. The reader's byte position of a record may still
+/// point into the line break before it (the `\n` of a CRLF), so line breaks there are skipped.
+fn line_at(text: &str, position: Option<&csv::Position>) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64
+}
+
+/// Read every event of an export; `each` gets the event and the 1-based line
+/// where it starts (what evidence points at).
 pub fn read_events(
     text: &str,
     delimiter: Delimiter,
@@ -95,16 +107,16 @@ pub fn read_events(
     let text = text.trim_start_matches('\u{FEFF}');
     let mut stats = TextStats::default();
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
-    for (n, row) in reader(text, delimiter).into_records().enumerate() {
+    for row in reader(text, delimiter).into_records() {
         match row {
             Ok(r) => {
                 // Blank lines between rows.
                 if r.len() == 1 && r[0].trim().is_empty() {
                     continue;
                 }
-                rows.push((n as u64 + 1, r));
+                rows.push((line_at(text, r.position()), r));
             }
-            Err(e) => stats.error(|| format!("row {}: {e}", n + 1)),
+            Err(e) => stats.error(|| e.to_string()),
         }
     }
     // A caption row is the first row when it does not read as an event.
@@ -116,11 +128,11 @@ pub fn read_events(
     for (n, row) in rows.iter().skip(skip) {
         let fields: Vec<&str> = row.iter().collect();
         if !is_event_row(&fields) {
-            stats.error(|| format!("row {n}: not an event row ({} fields)", fields.len()));
+            stats.error(|| format!("line {n}: not an event row ({} fields)", fields.len()));
             continue;
         }
         let Some(time) = eventtext::parse_date(fields[1], order) else {
-            stats.error(|| format!("row {n}: unreadable date `{}`", fields[1].trim()));
+            stats.error(|| format!("line {n}: unreadable date `{}`", fields[1].trim()));
             continue;
         };
         let level_name = fields[0].trim();
@@ -138,7 +150,7 @@ pub fn read_events(
         eventtext::set_time(&mut event, Some(time));
         event.finish();
         stats.events += 1;
-        each(event, stats.events);
+        each(event, *n);
     }
     stats
 }
@@ -301,7 +313,10 @@ Warning,9/30/2026 1:00:00 PM,Lync,11,None\n";
             "2026-09-30 13:00:00"
         );
         assert_eq!(events[1].message, None);
-        assert!(stats.first_error.unwrap().starts_with("row 3:"));
+        assert_eq!(
+            stats.first_error.as_deref(),
+            Some("line 3: not an event row (6 fields)")
+        );
         // Plain CSV that is not an event export.
         assert_eq!(
             sniff("name,age,city,zip,country\nBob,42,Paris,75001,FR\n"),

@@ -23,6 +23,11 @@ fn header(text: &str) -> Option<(&str, u8)> {
     } else {
         text
     };
+    Some((body, delimiter_of(body)?))
+}
+
+/// The header's delimiter, when the header names an event ID property and a source property.
+fn delimiter_of(body: &str) -> Option<u8> {
     let first = body.lines().next()?;
     let delimiter = [b',', b';', b'\t']
         .into_iter()
@@ -32,8 +37,18 @@ fn header(text: &str) -> Option<(&str, u8)> {
         .map(|n| n.trim().trim_matches('"').to_ascii_lowercase())
         .collect();
     let has = |want: &[&str]| names.iter().any(|n| want.contains(&n.as_str()));
-    (has(&["eventid", "id", "instanceid"]) && has(&["source", "providername"]))
-        .then_some((body, delimiter))
+    (has(&["eventid", "id", "instanceid"]) && has(&["source", "providername"])).then_some(delimiter)
+}
+
+/// The 1-based line of a record's start. The reader's byte position of a record may still
+/// point into the line break before it (the `\n` of a CRLF), so line breaks there are skipped.
+fn line_at(text: &str, position: Option<&csv::Position>) -> u64 {
+    let bytes = text.as_bytes();
+    let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
+    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+        at += 1;
+    }
+    1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64
 }
 
 /// True when the text is a PowerShell CSV of event objects.
@@ -41,7 +56,8 @@ pub fn sniff(text: &str) -> bool {
     header(text).is_some()
 }
 
-/// Read every event; `each` gets the event and its 1-based position.
+/// Read every event; `each` gets the event and the 1-based line
+/// where it starts (what evidence points at).
 pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats {
     let mut stats = TextStats::default();
     let Some((body, delimiter)) = header(text) else {
@@ -59,12 +75,15 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
             return stats;
         }
     };
-    let mut rows: Vec<(usize, Vec<(String, PsValue)>)> = Vec::new();
-    for (n, row) in reader.records().enumerate() {
+    // Lines above the header (`#TYPE`).
+    let whole = text.trim_start_matches('\u{FEFF}');
+    let skipped = whole[..whole.len() - body.len()].matches('\n').count() as u64;
+    let mut rows: Vec<(u64, Vec<(String, PsValue)>)> = Vec::new();
+    for row in reader.records() {
         match row {
             Ok(r) if r.len() == 1 && r[0].trim().is_empty() => {}
             Ok(r) => rows.push((
-                n + 1,
+                skipped + line_at(body, r.position()),
                 names
                     .iter()
                     .zip(r.iter())
@@ -78,7 +97,7 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
                     })
                     .collect(),
             )),
-            Err(e) => stats.error(|| format!("row {}: {e}", n + 1)),
+            Err(e) => stats.error(|| e.to_string()),
         }
     }
     let order = DateOrder::infer(rows.iter().filter_map(|(_, p)| psjson::date_values(p)));
@@ -86,9 +105,9 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
         match psjson::event_from_properties(props, order) {
             Ok(event) => {
                 stats.events += 1;
-                each(event, stats.events);
+                each(event, *n);
             }
-            Err(e) => stats.error(|| format!("row {n}: {e}")),
+            Err(e) => stats.error(|| format!("line {n}: {e}")),
         }
     }
     stats
@@ -164,6 +183,11 @@ mod tests {
                 ("Microsoft-Windows-DNS-Client", 1014, 3)
             );
             assert_eq!(e.record_id, Some(1005));
+            let mut lines = Vec::new();
+            read_events(&text, |_, line| lines.push(line));
+            let first = if type_line { 3 } else { 2 };
+
+            assert_eq!(lines[..2], [first, first + 1]);
             assert_eq!(e.local_time.unwrap().to_string(), "2017-12-05 09:19:46");
             assert!(
                 events[3]

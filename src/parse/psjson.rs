@@ -193,16 +193,22 @@ pub fn sniff(text: &str) -> bool {
         && (t.contains("\"Source\"") || t.contains("\"ProviderName\""))
 }
 
-/// Read every event; `each` gets the event and its 1-based position.
+/// Read every event; `each` gets the event and the 1-based line
+/// where it starts (what evidence points at).
 pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats {
-    let mut objects: Vec<Vec<(String, PsValue)>> = Vec::new();
+    // (line where the object starts, its properties)
+    let mut objects: Vec<(u64, Vec<(String, PsValue)>)> = Vec::new();
     let mut stats = TextStats::default();
     let mut pos = 0;
     let bytes = text.as_bytes();
+    // Line of `pos`, counted incrementally.
+    let (mut line, mut counted) = (1u64, 0usize);
     loop {
+        // The brackets of a top-level array are skipped like the commas between its items,
+        // so each item is read (and located) on its own.
         while pos < bytes.len()
             && (bytes[pos].is_ascii_whitespace()
-                || bytes[pos] == b','
+                || matches!(bytes[pos], b',' | b'[' | b']')
                 || text[pos..].starts_with('\u{FEFF}'))
         {
             pos += if bytes[pos] < 0x80 {
@@ -214,26 +220,16 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
         if pos >= bytes.len() {
             break;
         }
+        line += memchr::memchr_iter(b'\n', &bytes[counted..pos]).count() as u64;
+        counted = pos;
         let mut values = serde_json::Deserializer::from_str(&text[pos..]).into_iter::<Value>();
         match values.next() {
             Some(Ok(v)) => {
                 pos += values.byte_offset();
-                match v {
-                    Value::Array(items) => {
-                        for item in items {
-                            collect_object(item, &mut objects, &mut stats);
-                        }
-                    }
-                    other => collect_object(other, &mut objects, &mut stats),
-                }
+                collect_object(line, v, &mut objects, &mut stats);
             }
             Some(Err(e)) => {
-                stats.error(|| {
-                    format!(
-                        "JSON at line {}: {e}",
-                        1 + text[..pos].matches('\n').count()
-                    )
-                });
+                stats.error(|| format!("line {line}: {e}"));
                 // Resume at the next line that starts an object.
                 match next_object_line(text, pos + 1) {
                     Some(next) => pos = next,
@@ -243,29 +239,38 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
             None => break,
         }
     }
-    let order = DateOrder::infer(objects.iter().filter_map(|o| date_values(o)));
-    for (n, props) in objects.iter().enumerate() {
+    let order = DateOrder::infer(objects.iter().filter_map(|(_, o)| date_values(o)));
+    for (line, props) in &objects {
         match event_from_properties(props, order) {
             Ok(event) => {
                 stats.events += 1;
-                each(event, stats.events);
+                each(event, *line);
             }
-            Err(e) => stats.error(|| format!("object {}: {e}", n + 1)),
+            Err(e) => stats.error(|| format!("line {line}: {e}")),
         }
     }
     stats
 }
 
-fn collect_object(v: Value, objects: &mut Vec<Vec<(String, PsValue)>>, stats: &mut TextStats) {
+fn collect_object(
+    line: u64,
+    v: Value,
+    objects: &mut Vec<(u64, Vec<(String, PsValue)>)>,
+    stats: &mut TextStats,
+) {
     match v {
-        Value::Object(o) => objects.push(
+        Value::Object(o) => objects.push((
+            line,
             o.iter()
                 .map(|(k, v)| (k.clone(), PsValue::from_json(v)))
                 .collect(),
-        ),
-        other => {
-            stats.error(|| format!("a JSON {} where an event object was expected", kind(&other)))
-        }
+        )),
+        other => stats.error(|| {
+            format!(
+                "line {line}: a JSON {} where an event object was expected",
+                kind(&other)
+            )
+        }),
     }
 }
 
@@ -317,6 +322,9 @@ mod tests {
         assert!(sniff(&text));
         let (events, stats) = read(&text);
         assert_eq!((stats.events, stats.errors), (2, 0), "{stats:?}");
+        let mut lines = Vec::new();
+        read_events(&text, |_, line| lines.push(line));
+        assert_eq!(lines, [1, 11], "the lines of the two `{{`");
         assert_eq!(
             (
                 events[0].provider.as_str(),

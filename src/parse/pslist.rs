@@ -41,7 +41,8 @@ pub fn sniff(text: &str) -> bool {
     id && source
 }
 
-/// Read every event; `each` gets the event and its 1-based position.
+/// Read every event; `each` gets the event and the 1-based line
+/// where it starts (what evidence points at).
 pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats {
     let mut blocks: Vec<(usize, Vec<(String, String)>)> = Vec::new();
     // Blank lines seen since the last value line, added back if the value continues.
@@ -98,7 +99,7 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
         match psjson::event_from_properties(p, order) {
             Ok(event) => {
                 stats.events += 1;
-                each(event, stats.events);
+                each(event, *n as u64);
             }
             Err(e) => stats.error(|| format!("line {n}: {e}")),
         }

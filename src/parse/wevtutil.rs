@@ -49,7 +49,8 @@ struct Block<'a> {
     description: Vec<&'a str>,
 }
 
-/// Read every event; `each` gets the event and its 1-based position.
+/// Read every event; `each` gets the event and the 1-based line
+/// where it starts (what evidence points at).
 pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats {
     let mut blocks: Vec<Block<'_>> = Vec::new();
     let mut in_description = false;
@@ -116,7 +117,7 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
         );
         event.finish();
         stats.events += 1;
-        each(event, stats.events);
+        each(event, b.first_line as u64);
     }
     stats
 }
