@@ -50,24 +50,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// True for the Windows event forms (`.evtx` and every export).
-    pub fn is_windows_events(self) -> bool {
-        matches!(
-            self,
-            Self::Evtx
-                | Self::EventXml
-                | Self::EventCsv
-                | Self::EventTsv
-                | Self::EventWevtutil
-                | Self::EventDetailsText
-                | Self::EventPsJson
-                | Self::EventPsCsv
-                | Self::EventPsList
-        )
-    }
-}
-
-impl Format {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::UccApiLog => "uccapi-log",

@@ -767,6 +767,47 @@ mod tests {
         );
     }
 
+    /// Every text reader on every event excerpt (its own form or not), whole and cut or
+    /// noised every few characters: counts come back, nothing panics.
+    #[test]
+    fn text_readers_survive_any_excerpt_cut_or_noised() {
+        use crate::parse::eventtext::tests_support::excerpt;
+        let (rules, _) = rules();
+        let names = [
+            "eventviewer_saveas_csv_security_keywords_col.csv.txt",
+            "eventviewer_saveas_txt_tabdelimited_sysmon1.txt",
+            "wevtutil_text_en_security4799_htb.txt",
+            "wevtutil_text_zhCN_kernelpower107.txt",
+            "eventviewer_copy_as_text_ja_taskscheduler201.txt",
+            "uccapi_ms-diagnostics_4005_and_LS_UserReplicator_30061_supportarticles.txt",
+            "lync_client_app_events_get-eventlog_json.txt",
+        ];
+        let forms = [
+            Format::EventCsv,
+            Format::EventTsv,
+            Format::EventWevtutil,
+            Format::EventDetailsText,
+            Format::EventPsJson,
+            Format::EventPsCsv,
+            Format::EventPsList,
+        ];
+        for name in names {
+            let Some(text) = excerpt(name) else { return };
+            let bytes = text.as_bytes();
+            for form in forms {
+                let whole = analyze_event_text(&rules, name, form, bytes);
+                assert!(whole.entry.is_some());
+                for cut in (0..bytes.len()).step_by(7) {
+                    let _ = analyze_event_text(&rules, name, form, &bytes[..cut]);
+                    let mut noised = bytes.to_vec();
+                    noised[cut] ^= 0x5A;
+                    let out = analyze_event_text(&rules, name, form, &noised);
+                    assert_eq!(out.entry.unwrap().status, Status::Parsed);
+                }
+            }
+        }
+    }
+
     #[test]
     fn utf16_export_is_read_too() {
         let (rules, _) = rules();

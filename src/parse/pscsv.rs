@@ -174,7 +174,7 @@ mod tests {
         for type_line in [true, false] {
             let text = export_csv_from_excerpt(&json, type_line);
             assert!(sniff(&text));
-            assert!(!crate::parse::evcsv::sniff(&text).is_some());
+            assert!(crate::parse::evcsv::sniff(&text).is_none());
             let (events, stats) = read(&text);
             assert_eq!((stats.events, stats.errors), (8, 0), "{stats:?}");
             let e = &events[4];
