@@ -471,5 +471,25 @@ mod tests {
             let _ = read(&fr[..i]);
         }
         assert!(!sniff("Source: a\nEvent ID: 3\n"));
+        // Full-width colons (as some East Asian copies have them).
+        let Some(ja) = excerpt("eventviewer_copy_as_text_ja_defrag259.txt") else {
+            return;
+        };
+        let wide = ja
+            .lines()
+            .map(|l| match labelled(l) {
+                Some(_) => l.replacen(':', "：", 1),
+                None => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\r\n");
+        assert!(wide.contains("イベント ID：       259"));
+        assert!(sniff(&wide));
+        let (events, stats) = read(&wide);
+        assert_eq!(
+            (stats.events, events[0].event_id, events[0].level),
+            (1, 259, 4)
+        );
+        assert_eq!(events[0].computer, "sunshine7");
     }
 }

@@ -37,11 +37,10 @@ fn reader(text: &str, delimiter: Delimiter) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
-/// True when a row's first five fields read as an event: something in the level column, a
-/// date, a source, a number.
+/// True when a row's first five fields read as an event: a level (or keyword) column that
+/// may be empty, a date, a source, a number.
 fn is_event_row(fields: &[&str]) -> bool {
     fields.len() >= 5
-        && !fields[0].trim().is_empty()
         && eventtext::looks_like_date(fields[1])
         && !fields[2].trim().is_empty()
         && parse_id(fields[3]).is_some()
@@ -73,7 +72,16 @@ pub fn sniff(text: &str) -> Option<Delimiter> {
     if is_event_row(&head) {
         return Some(delimiter);
     }
-    if head.len() != 5 || head.iter().any(|c| c.trim().is_empty() || c.contains('\n')) {
+    // Five captions (a trailing delimiter may add an empty sixth).
+    let captions = match head.len() {
+        5 => &head[..],
+        6 if head[5].trim().is_empty() => &head[..5],
+        _ => return None,
+    };
+    if captions
+        .iter()
+        .any(|c| c.trim().is_empty() || c.contains('\n'))
+    {
         return None;
     }
     // The sniffed head may end inside the first row's description; its first fields are whole.
@@ -140,7 +148,7 @@ pub fn read_events(
             provider: fields[2].trim().to_string(),
             event_id: parse_id(fields[3]).unwrap_or(0),
             level: eventtext::level_from_word(level_name).unwrap_or(0),
-            level_name: Some(level_name.to_string()),
+            level_name: (!level_name.is_empty()).then(|| level_name.to_string()),
             message: fields
                 .get(5)
                 .map(|m| m.trim_end().to_string())
@@ -215,6 +223,105 @@ pub(crate) mod tests {
             "{m:?}"
         );
         assert!(m.ends_with("ParentUser: {User}"), "{m:?}");
+    }
+
+    /// Captions and keyword/level words of the five columns in other display languages
+    /// (formats.md §6.3, the copy-as-text labels of §6.6 for the keyword column).
+    /// (language, Security-log captions, caption of the level column, keyword, level word)
+    const LOCALIZED: [(&str, [&str; 5], &str, &str, &str); 3] = [
+        (
+            "fr",
+            [
+                "Mots clés",
+                "Date et heure",
+                "Source",
+                "ID de l’événement",
+                "Catégorie de la tâche",
+            ],
+            "Niveau",
+            "Succès de l’audit",
+            "Informations",
+        ),
+        (
+            "ja",
+            [
+                "キーワード",
+                "日付と時刻",
+                "ソース",
+                "イベント ID",
+                "タスクのカテゴリ",
+            ],
+            "レベル",
+            "成功の監査",
+            "情報",
+        ),
+        (
+            "zh-CN",
+            ["关键字", "日期和时间", "来源", "事件 ID", "任务类别"],
+            "级别",
+            "审核成功",
+            "信息",
+        ),
+    ];
+
+    /// Both real excerpts with their captions and level words localized, each as UTF-8 and as
+    /// UTF-16LE with a BOM: same events, same fields, the localized level name kept.
+    #[test]
+    fn localized_variants_of_the_real_excerpts() {
+        let (Some(security), Some(sysmon)) = (
+            excerpt("eventviewer_saveas_csv_security_keywords_col.csv.txt"),
+            excerpt("eventviewer_saveas_txt_tabdelimited_sysmon1.txt"),
+        ) else {
+            return;
+        };
+        for (lang, captions, level_caption, audit_success, information) in LOCALIZED {
+            let sec = security
+                .replacen(
+                    "Keywords,Date and Time,Source,Event ID,Task Category",
+                    &captions.join(","),
+                    1,
+                )
+                .replacen("Audit Success,", &format!("{audit_success},"), 1);
+            let mut level = captions;
+            level[0] = level_caption;
+            let sys = sysmon
+                .replacen(
+                    "Level\tDate and Time\tSource\tEvent ID\tTask Category",
+                    &level.join("\t"),
+                    1,
+                )
+                .replacen("Information\t", &format!("{information}\t"), 1);
+            for (text, delimiter, want) in [
+                (sec, Delimiter::Comma, (4624, 0, audit_success)),
+                (sys, Delimiter::Tab, (1, 4, information)),
+            ] {
+                for bytes in [text.as_bytes().to_vec(), utf16le(&text)] {
+                    let d = crate::detect::decode_events(&bytes);
+                    assert_eq!(sniff(&d.text), Some(delimiter), "{lang}");
+                    let (events, stats) = read(&d.text, delimiter);
+                    assert_eq!((stats.events, stats.errors), (1, 0), "{lang}");
+                    let e = &events[0];
+                    assert_eq!(
+                        (e.event_id, e.level, e.level_name.as_deref()),
+                        (want.0, want.1, Some(want.2)),
+                        "{lang}"
+                    );
+                    assert!(e.local_time.is_some() && e.message.is_some(), "{lang}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn empty_level_column_and_trailing_delimiter() {
+        let text = "Level,Date and Time,Source,Event ID,Task Category,\r\n,9/29/2026 10:01:02 AM,Lync,3,None,\"x\"\r\n";
+        assert_eq!(sniff(text), Some(Delimiter::Comma));
+        let (events, stats) = read(text, Delimiter::Comma);
+        assert_eq!((stats.events, stats.errors), (1, 0));
+        assert_eq!(
+            (events[0].level, events[0].level_name.as_deref()),
+            (0, None)
+        );
     }
 
     /// The excerpt's layout with French captions, a second row and a day-first date that only

@@ -484,6 +484,14 @@ pub(crate) mod tests_support {
         Some(rest.to_string())
     }
 
+    /// Level names as `LevelDisplayName` (Get-WinEvent) writes them on a French, Japanese and
+    /// Simplified Chinese system: (language, Error, Warning).
+    pub const LEVEL_NAMES: [(&str, &str, &str); 3] = [
+        ("fr", "Erreur", "Avertissement"),
+        ("ja", "エラー", "警告"),
+        ("zh-CN", "错误", "警告"),
+    ];
+
     /// UTF-16LE with a BOM, as Windows PowerShell 5.1 and Event Viewer on some builds write.
     pub fn utf16le(s: &str) -> Vec<u8> {
         [0xFF, 0xFE]

@@ -199,6 +199,66 @@ mod tests {
         }
     }
 
+    /// The System excerpt as `Get-WinEvent | Export-Csv -UseCulture` on French, Japanese and
+    /// Chinese systems: localized level names, the culture's date format and list separator.
+    #[test]
+    fn localized_variants_of_the_real_excerpt() {
+        let Some(json) =
+            excerpt("windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt")
+        else {
+            return;
+        };
+        let objects: Vec<serde_json::Value> =
+            serde_json::from_str(&format!("[{}]", json.trim().trim_end_matches(','))).unwrap();
+        for (lang, error, warning) in LEVEL_NAMES {
+            // fr-FR: `;` and dd/MM/yyyy HH:mm:ss; ja-JP and zh-CN: `,` and yyyy/MM/dd H:mm:ss.
+            let (sep, date) = match lang {
+                "fr" => (";", "18/12/2017 06:03:49"),
+                _ => (",", "2017/12/18 6:03:49"),
+            };
+            let mut text = [
+                "Message",
+                "Id",
+                "ProviderName",
+                "LevelDisplayName",
+                "TimeCreated",
+            ]
+            .map(|h| format!("\"{h}\""))
+            .join(sep);
+            text.push_str("\r\n");
+            for o in &objects {
+                let level = if o["EntryType"] == 1 { error } else { warning };
+                let row = [
+                    o["Message"].as_str().unwrap().replace('"', "\"\""),
+                    o["EventID"].to_string(),
+                    o["Source"].as_str().unwrap().to_string(),
+                    level.to_string(),
+                    date.to_string(),
+                ];
+                text.push_str(&row.map(|f| format!("\"{f}\"")).join(sep));
+                text.push_str("\r\n");
+            }
+            let bytes = utf16le(&text);
+            let d = crate::detect::decode_events(&bytes);
+            assert!(sniff(&d.text), "{lang}");
+            let (events, stats) = read(&d.text);
+            assert_eq!((stats.events, stats.errors), (8, 0), "{lang}");
+            let e = &events[0];
+            assert_eq!(
+                (e.provider.as_str(), e.event_id, e.level),
+                ("Schannel", 36874, 2),
+                "{lang}"
+            );
+            assert_eq!(e.level_name.as_deref(), Some(error));
+            assert_eq!((events[7].event_id, events[7].level), (24, 3), "{lang}");
+            assert_eq!(
+                e.local_time.unwrap().to_string(),
+                "2017-12-18 06:03:49",
+                "{lang}"
+            );
+        }
+    }
+
     #[test]
     fn culture_separator_localized_values_utf16_and_bad_rows() {
         let text = "\"Id\";\"ProviderName\";\"LevelDisplayName\";\"TimeCreated\";\"Message\"\r\n\

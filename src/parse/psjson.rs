@@ -447,6 +447,38 @@ mod tests {
         );
     }
 
+    /// The real Lync excerpt as `Get-WinEvent | ConvertTo-Json` on a French, Japanese and
+    /// Chinese system (localized `LevelDisplayName` instead of `EntryType`), UTF-8 and UTF-16LE.
+    #[test]
+    fn localized_variants_of_the_real_excerpt() {
+        let Some(text) = excerpt("lync_client_app_events_get-eventlog_json.txt") else {
+            return;
+        };
+        for (lang, error, warning) in LEVEL_NAMES {
+            let localized = text
+                .replace(
+                    "\"EntryType\":  1,",
+                    &format!("\"LevelDisplayName\":  \"{error}\","),
+                )
+                .replace(
+                    "\"EntryType\":  2,",
+                    &format!("\"LevelDisplayName\":  \"{warning}\","),
+                );
+            for bytes in [localized.as_bytes().to_vec(), utf16le(&localized)] {
+                let d = crate::detect::decode_events(&bytes);
+                assert!(sniff(&d.text), "{lang}");
+                let (events, stats) = read(&d.text);
+                assert_eq!((stats.events, stats.errors), (2, 0), "{lang}");
+                let got: Vec<_> = events
+                    .iter()
+                    .map(|e| (e.event_id, e.level, e.level_name.as_deref().unwrap()))
+                    .collect();
+                assert_eq!(got, [(3, 2, error), (11, 3, warning)], "{lang}");
+                assert_eq!(events[1].diagnostics.len(), 2, "{lang}");
+            }
+        }
+    }
+
     #[test]
     fn broken_json_is_counted_and_skipped() {
         let text = "{ \"EventID\": 3, \"Source\": \"Lync\", \n  \"Message\": \"cut\n{\n  \"EventID\": 4, \"Source\": \"Kerberos\"\n}\n";

@@ -191,6 +191,51 @@ mod tests {
         assert_eq!((events[0].level, events[1].level), (2, 3));
     }
 
+    /// The real Lync excerpt as `Get-WinEvent | Format-List` on French, Japanese and Chinese
+    /// systems (localized `LevelDisplayName`), UTF-16LE as Windows PowerShell 5.1 writes it.
+    #[test]
+    fn localized_variants_of_the_real_excerpt() {
+        let Some(json) = excerpt("lync_client_app_events_get-eventlog_json.txt") else {
+            return;
+        };
+        let objects: Vec<serde_json::Value> =
+            serde_json::from_str(&format!("[{}]", json.trim().trim_end_matches(','))).unwrap();
+        for (lang, error, warning) in LEVEL_NAMES {
+            let mut text = String::from("\r\n");
+            for o in &objects {
+                let level = if o["EntryType"] == 1 { error } else { warning };
+                let message = o["Message"]
+                    .as_str()
+                    .unwrap()
+                    .replace("\r\n", "\r\n                   ");
+                text.push_str(&format!(
+                    "TimeCreated      : 2017/12/17 1:20:33\r\nProviderName     : {}\r\nId               : {}\r\nLevelDisplayName : {level}\r\nMessage          : {message}\r\n\r\n",
+                    o["Source"].as_str().unwrap(),
+                    o["EventID"]
+                ));
+            }
+            let bytes = utf16le(&text);
+            let d = crate::detect::decode_events(&bytes);
+            assert!(sniff(&d.text), "{lang}");
+            let (events, stats) = read(&d.text);
+            assert_eq!((stats.events, stats.errors), (2, 0), "{lang}");
+            let got: Vec<_> = events
+                .iter()
+                .map(|e| (e.event_id, e.level, e.level_name.as_deref().unwrap()))
+                .collect();
+            assert_eq!(got, [(3, 2, error), (11, 3, warning)], "{lang}");
+            assert_eq!(
+                events[1].diagnostics.len(),
+                2,
+                "{lang}: event 11's Response Data survives the wrapping"
+            );
+            assert_eq!(
+                events[0].local_time.unwrap().to_string(),
+                "2017-12-17 01:20:33"
+            );
+        }
+    }
+
     #[test]
     fn blocks_without_id_are_errors() {
         let text = "Source : Lync\nMessage : x\n\nSource : Lync\nEventID : 3\nMessage : y\n    z\n";
