@@ -866,6 +866,90 @@ def log_failing(p: Profile, outcome: str, attempts: int, gap_s: int, non_ascii_d
     return CRLF.join(L.lines) + CRLF
 
 
+def log_dns_failure(p: Profile, attempts: int, gap_s: int) -> str:
+    """A client that finds no server: every DNS name of automatic configuration fails to
+    resolve, so no SIP traffic is ever sent and the client gives up after each attempt."""
+    rng = random.Random(p.seed)
+    L = Log(p, rng)
+    s = Session(p, L)
+    s.startup()
+    d = p.domain
+    for i in range(attempts):
+        if i:
+            L.t += timedelta(seconds=gap_s, milliseconds=rng.randint(-900, 900))
+            L.info(f"CUccServerEndpoint::OnRetryTimer - sign-in attempt {i + 1} of {attempts}", tid=L.tid_timer)
+            s.startup(first_run=False)
+        L.info(f"CUccAutoDiscovery::Start - domain={d}, mode=automatic", tid=L.tid_net, adv=(1, 4))
+        s.dns_lookup(f"lyncdiscoverinternal.{d}", "A", None)
+        s.dns_lookup(f"lyncdiscover.{d}", "A", None)
+        L.warn(f"CUccAutoDiscovery::OnComplete - no autodiscover service found for {d}, hr=0x8007232B",
+               tid=L.tid_net, adv=(1, 6))
+        L.info(f"CUccServerDiscovery::Start - domain={d} (DNS SRV and fallback host names)", tid=L.tid_net, adv=(1, 4))
+        s.dns_lookup(f"_sipinternaltls._tcp.{d}", "SRV", None)
+        s.dns_lookup(f"_sip._tls.{d}", "SRV", None)
+        s.dns_lookup(f"sipinternal.{d}", "A", None)
+        s.dns_lookup(f"sip.{d}", "A", None)
+        s.dns_lookup(f"sipexternal.{d}", "A", None)
+        L.error(f"CUccServerEndpoint::Register - no SIP server found for sip:{p.user}, hr=0x8007232B",
+                adv=(1, 5))
+        L.trace("CUccSignInUI::ShowError - \"Cannot sign in because the server is temporarily unavailable\"",
+                adv=(2, 10))
+    L.info("CUccServerEndpoint::Disable - giving up, endpoint state=SIGN_IN_FAILED", adv=(100, 400))
+    L.info("CUccPlatform::Flush - trace buffer flushed", adv=(100, 900))
+    return CRLF.join(L.lines) + CRLF
+
+
+def csv_field(text: str) -> str:
+    """One Event Viewer CSV description field: always quoted, quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def eventviewer_csv_fr(domain: str, computer: str, lync_times: list[datetime], spp_time: datetime) -> str:
+    """Event Viewer "Save All Events As… CSV" of the Application log on a French Windows:
+    French column captions, dd/MM/yyyy 24-hour local dates, CRLF line endings, a sixth
+    unnamed quoted description column. The Lync event 3 text is the real English message of
+    shared/corpus/excerpts/lync_client_app_events_get-eventlog_json.txt translated to French
+    (constructed: no French Lync message was available); the Security-SPP line is noise."""
+    rows = ["Niveau,Date et heure,Source,ID de l’événement,Catégorie de la tâche"]
+    events = [(t, "Erreur", "Lync", 3, "Aucun",
+               f"Lync n’a pas pu résoudre le nom d’hôte DNS du serveur de connexion sip.{domain}.\r\n\r\n\r\n\r\n"
+               "Résolution :\r\n\r\nSi vous utilisez la configuration manuelle de Communicator, vérifiez que le nom "
+               "du serveur est entré correctement et en entier.  Si vous utilisez la configuration automatique, "
+               "l’administrateur réseau doit vérifier la configuration de l’enregistrement DNS A de "
+               f"sip.{domain}, car il n’a pas pu être résolu.") for t in lync_times]
+    events.append((spp_time, "Informations", "Microsoft-Windows-Security-SPP", 16384, "Aucun",
+                   "Planification réussie du redémarrage du service de protection logicielle à "
+                   f"{spp_time + timedelta(days=1):%Y-%m-%dT%H:%M:%S}Z. Raison : RulesEngine."))
+    for t, level, source, eid, task, message in sorted(events, key=lambda e: e[0], reverse=True):
+        rows.append(f"{level},{t:%d/%m/%Y %H:%M:%S},{source},{eid},{task},{csv_field(message)}")
+    return CRLF.join(rows) + CRLF
+
+
+def wevtutil_text(domain: str, computer: str, events: list[tuple[datetime, str, int, str, str, str]]) -> str:
+    """`wevtutil qe System /f:text` on an older build (local ISO dates without a zone, as in
+    shared/corpus/excerpts/wevtutil_text_en_wlms_tryhackme.txt): English labels, French values
+    and descriptions (constructed translations of the real English texts of
+    windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt)."""
+    out = []
+    for n, (t, source, eid, task, level, description) in enumerate(events):
+        out += [f"Event[{n}]:",
+                "  Log Name: System",
+                f"  Source: {source}",
+                f"  Date: {t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}",
+                f"  Event ID: {eid}",
+                f"  Task: {task}",
+                f"  Level: {level}",
+                "  Opcode: Informations",
+                "  Keyword: N/A",
+                "  User: S-1-5-19" if source.endswith("Time-Service") else "  User: N/A",
+                "  User Name: AUTORITE NT\\SERVICE LOCAL" if source.endswith("Time-Service") else "  User Name: N/A",
+                f"  Computer: {computer}.{domain}",
+                "  Description: ",
+                description,
+                ""]
+    return CRLF.join(out)
+
+
 # --------------------------------------------------------------------------------------------
 # Zip writing (deterministic)
 # --------------------------------------------------------------------------------------------
@@ -1028,6 +1112,37 @@ def main() -> None:
     text6 = log_failing(p6, "skew", 3, 60, non_ascii_display="Renée Côté")
     written.append(write_zip("utf16-clock-skew.zip", {
         "Lync-UccApi-1.UccApilog": b"\xff\xfe" + text6.encode("utf-16-le"),
+    }))
+
+    # 7. sip CNAME missing, with Windows event exports (SfB 2016, Online, UTC+1, French Windows):
+    #    the client log shows every DNS name of automatic configuration answered "name does not
+    #    exist"; the Application log export (Event Viewer CSV, French captions, UTF-16LE with
+    #    BOM) holds Lync event 3 for sip.<domain> once per attempt; the System log export
+    #    (wevtutil text) holds a healthy clock (Time-Service 35 and 37: synchronizing with the
+    #    domain controller) and a Service Control Manager 7036, none of which any rule takes as
+    #    a cause. Time-Service texts: constructed French translations.
+    p7 = online_profile(user="mathilde.roux@fourthcoffee.com", targetname="sippoolpa30a05.infra.lync.com",
+                        diag_source="sippoolpa30a05.infra.lync.com", remote_ip="52.112.90.17", local_ip="10.8.3.54",
+                        public_ip="91.163.20.118", tz=timedelta(hours=1), skew=timedelta(0), pid="1C7C",
+                        start=datetime(2026, 11, 24, 8, 52, 40, 318000), seed=701, computer="FC-PAR-0112",
+                        subnet="10.8.3.0")
+    log7 = log_dns_failure(p7, 2, 75)
+    first = p7.start + timedelta(seconds=1)
+    second = first + timedelta(seconds=76)
+    ntp = f"DC01.{p7.domain} (ntp.d|{p7.local_ip}:123->10.8.0.10:123)"
+    system7 = [
+        (p7.start - timedelta(minutes=41, seconds=12), "Microsoft-Windows-Time-Service", 35, "Aucun", "Informations",
+         f"Le service de temps synchronise maintenant l’heure système avec la source de temps {ntp}."),
+        (p7.start - timedelta(minutes=41, seconds=11), "Microsoft-Windows-Time-Service", 37, "Aucun", "Informations",
+         f"Le fournisseur de temps NtpClient reçoit actuellement des données de temps valides de {ntp}."),
+        (p7.start - timedelta(minutes=3, seconds=12), "Service Control Manager", 7036, "Aucun", "Informations",
+         "Le service Assistant Connexion avec un compte Microsoft est entré dans l’état : en cours d’exécution."),
+    ]
+    written.append(write_zip("event-exports-dns.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log7.encode("utf-8"),
+        "EventLogs/Application.csv": b"\xff\xfe" + eventviewer_csv_fr(
+            p7.domain, p7.computer, [first, second], p7.start - timedelta(hours=2, minutes=7)).encode("utf-16-le"),
+        "EventLogs/System.txt": wevtutil_text(p7.domain, p7.computer, system7).encode("utf-8"),
     }))
 
     for w in written:

@@ -5,7 +5,11 @@
 //! (UTF-8 with or without BOM, UTF-16LE/BE with BOM or recognisably without, else lossy
 //! UTF-8). It never reads beyond the bytes it is given and never fails: a member no parser
 //! claims gets [`Format::Unknown`] with the reason it was not claimed. Content sniffing tries
-//! the UccApi prefix first, then Event Viewer XML (`<Events` / `<Event xmlns=` in the first KB).
+//! the UccApi prefix first, then the Windows event exports ([`sniff_event_export`]: "Copy
+//! details as text", Event Viewer XML, `wevtutil` text, PowerShell JSON / CSV, Event Viewer
+//! CSV / tab-delimited text, PowerShell `Format-List`), each recognised by its content, never by
+//! English captions alone. Event exports that are not UTF-8 or UTF-16 are decoded in a legacy
+//! code page ([`decode_events`]); UccApi logs keep [`decode`].
 
 use std::borrow::Cow;
 
@@ -25,6 +29,20 @@ pub enum Format {
     Evtx,
     /// Event Viewer "Save … as XML" export (`<Events><Event xmlns=…>`), any file name.
     EventXml,
+    /// Event Viewer "Save … as CSV (Comma Separated)": five columns plus a description.
+    EventCsv,
+    /// Event Viewer "Save … as Text (Tab delimited)": the same table, tab-separated.
+    EventTsv,
+    /// `wevtutil qe <log> /f:text`: `Event[n]:` blocks.
+    EventWevtutil,
+    /// Event Viewer "Copy details as text": labelled fields, optional `Event Xml:` block.
+    EventDetailsText,
+    /// PowerShell `Get-EventLog` / `Get-WinEvent` | `ConvertTo-Json`.
+    EventPsJson,
+    /// PowerShell `Get-EventLog` / `Get-WinEvent` | `Export-Csv`.
+    EventPsCsv,
+    /// PowerShell `Get-EventLog` / `Get-WinEvent` | `Format-List`.
+    EventPsList,
     /// Lync for Mac 2011 log (`Microsoft-Lync.log`), a different layout.
     MacLyncLog,
     /// Anything else.
@@ -39,6 +57,13 @@ impl Format {
             Self::Etl => "etl",
             Self::Evtx => "evtx",
             Self::EventXml => "event-xml",
+            Self::EventCsv => "event-csv",
+            Self::EventTsv => "event-tsv",
+            Self::EventWevtutil => "event-wevtutil",
+            Self::EventDetailsText => "event-details-text",
+            Self::EventPsJson => "event-ps-json",
+            Self::EventPsCsv => "event-ps-csv",
+            Self::EventPsList => "event-ps-list",
             Self::MacLyncLog => "mac-lync-log",
             Self::Unknown => "unknown",
         }
@@ -97,13 +122,43 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     if uccapi::sniff(&text) {
         return Format::UccApiLog;
     }
-    if eventxml::sniff(&text) {
-        return Format::EventXml;
+    // Event exports: the text may be in a legacy code page, and the head may end inside a
+    // character.
+    let events_text = decode_events(&head[..sniff_len]).text;
+    if let Some(f) = sniff_event_export(&events_text) {
+        return f;
     }
     if text.contains("SIPService::") || text.contains("Office Communications Server LOGON") {
         return Format::MacLyncLog;
     }
     Format::Unknown
+}
+
+/// Which Windows event export a text is, by content. "Copy details as text" goes first
+/// because its trailing `Event Xml:` block would otherwise read as an XML export; the
+/// PowerShell CSV (property names) before Event Viewer's CSV (captions in any language).
+pub fn sniff_event_export(text: &str) -> Option<Format> {
+    use crate::parse::{evcopy, evcsv, pscsv, psjson, pslist, wevtutil};
+    if evcopy::sniff(text) {
+        Some(Format::EventDetailsText)
+    } else if eventxml::sniff(text) {
+        Some(Format::EventXml)
+    } else if wevtutil::sniff(text) {
+        Some(Format::EventWevtutil)
+    } else if psjson::sniff(text) {
+        Some(Format::EventPsJson)
+    } else if pscsv::sniff(text) {
+        Some(Format::EventPsCsv)
+    } else if let Some(d) = evcsv::sniff(text) {
+        Some(match d {
+            evcsv::Delimiter::Comma => Format::EventCsv,
+            evcsv::Delimiter::Tab => Format::EventTsv,
+        })
+    } else if pslist::sniff(text) {
+        Some(Format::EventPsList)
+    } else {
+        None
+    }
 }
 
 /// Why an unknown member was not read, in a few words.
@@ -139,6 +194,12 @@ pub enum Encoding {
     Utf16Be,
     /// Bytes that were not valid UTF-8: invalid sequences became U+FFFD.
     Utf8Lossy,
+    /// Windows-1252 (Western European ANSI code page): an event export that was not UTF-8.
+    Windows1252,
+    /// Shift_JIS / cp932 (Japanese ANSI code page): an event export with Japanese labels.
+    ShiftJis,
+    /// GBK / cp936 (Simplified Chinese ANSI code page): an event export with Chinese labels.
+    Gbk,
 }
 
 impl Encoding {
@@ -149,6 +210,9 @@ impl Encoding {
             Self::Utf16Le => "utf-16le",
             Self::Utf16Be => "utf-16be",
             Self::Utf8Lossy => "utf-8-lossy",
+            Self::Windows1252 => "windows-1252",
+            Self::ShiftJis => "shift_jis",
+            Self::Gbk => "gbk",
         }
     }
 }
@@ -216,6 +280,69 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
         }
         Some(Encoding::Utf8Bom) => utf8(&bytes[3..], Encoding::Utf8Bom),
         _ => utf8(bytes, Encoding::Utf8),
+    }
+}
+
+/// Words only a Japanese event export holds (labels and level names of "Copy details as text",
+/// CSV captions), to tell cp932 bytes from cp936 ones.
+const JAPANESE_EVENT_WORDS: [&str; 8] = [
+    "ログの名前",
+    "イベント ID",
+    "レベル",
+    "ソース",
+    "情報",
+    "エラー",
+    "警告",
+    "日付",
+];
+/// The same for Simplified Chinese.
+const CHINESE_EVENT_WORDS: [&str; 8] = [
+    "日志名称",
+    "事件 ID",
+    "级别",
+    "来源",
+    "信息",
+    "错误",
+    "警告",
+    "日期",
+];
+
+/// Decode a Windows event export: like [`decode`], but bytes that are not UTF-8 are read in
+/// the legacy ANSI code page they were most likely written in (Event Viewer text exports and
+/// `wevtutil` redirected by `cmd` use it): cp932 or cp936 when the bytes decode cleanly in that
+/// code page and then hold Japanese or Chinese event labels, else cp1252. UccApi logs keep
+/// using [`decode`].
+pub fn decode_events(bytes: &[u8]) -> Decoded<'_> {
+    let d = decode(bytes);
+    if d.encoding != Encoding::Utf8Lossy {
+        return d;
+    }
+    let holds = |enc: &'static encoding_rs::Encoding, words: &[&str]| {
+        // A sniffed head may end in the middle of a two-byte character.
+        enc.decode_without_bom_handling_and_without_replacement(bytes)
+            .or_else(|| {
+                let cut = &bytes[..bytes.len().saturating_sub(1)];
+                enc.decode_without_bom_handling_and_without_replacement(cut)
+            })
+            .filter(|t| words.iter().filter(|w| t.contains(*w)).count() >= 2)
+            .map(|t| t.into_owned())
+    };
+    if let Some(text) = holds(encoding_rs::SHIFT_JIS, &JAPANESE_EVENT_WORDS) {
+        return Decoded {
+            text: Cow::Owned(text),
+            encoding: Encoding::ShiftJis,
+        };
+    }
+    if let Some(text) = holds(encoding_rs::GBK, &CHINESE_EVENT_WORDS) {
+        return Decoded {
+            text: Cow::Owned(text),
+            encoding: Encoding::Gbk,
+        };
+    }
+    let (text, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes);
+    Decoded {
+        text: Cow::Owned(text.into_owned()),
+        encoding: Encoding::Windows1252,
     }
 }
 
@@ -334,6 +461,92 @@ mod tests {
         let mut odd = le.clone();
         odd.push(0x41);
         assert!(decode(&odd).text.ends_with('\u{FFFD}'));
+    }
+
+    #[test]
+    fn event_exports_by_content_in_any_encoding() {
+        use crate::parse::eventtext::tests_support::{excerpt, utf16le};
+        let cases = [
+            (
+                "eventviewer_saveas_csv_security_keywords_col.csv.txt",
+                Format::EventCsv,
+            ),
+            (
+                "eventviewer_saveas_txt_tabdelimited_sysmon1.txt",
+                Format::EventTsv,
+            ),
+            (
+                "wevtutil_text_en_security4799_htb.txt",
+                Format::EventWevtutil,
+            ),
+            (
+                "wevtutil_text_zhCN_kernelpower107.txt",
+                Format::EventWevtutil,
+            ),
+            (
+                "eventviewer_copy_as_text_ja_defrag259.txt",
+                Format::EventDetailsText,
+            ),
+            (
+                "eventviewer_copy_as_text_zhCN_security4688.txt",
+                Format::EventDetailsText,
+            ),
+            (
+                "lync_server_eventviewer_text_LS_DataMCU_daniyar.txt",
+                Format::EventDetailsText,
+            ),
+            (
+                "uccapi_ms-diagnostics_4005_and_LS_UserReplicator_30061_supportarticles.txt",
+                Format::EventDetailsText,
+            ),
+            (
+                "lync_client_app_events_get-eventlog_json.txt",
+                Format::EventPsJson,
+            ),
+        ];
+        for (name, format) in cases {
+            let Some(text) = excerpt(name) else { return };
+            assert_eq!(detect("export.txt", text.as_bytes()), format, "{name}");
+            let le = utf16le(&text);
+            assert_eq!(
+                detect("export.txt", &le[..le.len().min(4096)]),
+                format,
+                "{name} utf-16le"
+            );
+        }
+        // Not every CSV or listing is an event export.
+        assert_eq!(
+            detect(
+                "a.csv",
+                b"name,age,city,zip,country\nBob,42,Paris,75001,FR\n"
+            ),
+            Format::Unknown
+        );
+        assert_eq!(
+            detect("svc.txt", b"Name : msoidsvc\nStatus : Running\n"),
+            Format::Unknown
+        );
+    }
+
+    #[test]
+    fn legacy_code_pages_for_event_exports_only() {
+        let fr = "Niveau,Date et heure,Source,ID de l'événement,Catégorie de la tâche\r\nErreur,05/11/2026 09:14:02,Lync,3,Aucun,\"Lync n'a pas pu résoudre le nom d'hôte DNS du serveur de connexion sip.contoso.com.\"\r\n";
+        let (cp1252, _, bad) = encoding_rs::WINDOWS_1252.encode(fr);
+        assert!(!bad);
+        let d = decode_events(&cp1252);
+        assert_eq!((d.text.as_ref(), d.encoding), (fr, Encoding::Windows1252));
+        assert_eq!(detect("Application.csv", &cp1252), Format::EventCsv);
+        // `decode` itself is unchanged: invalid UTF-8 stays lossy UTF-8 (UccApi logs).
+        assert_eq!(decode(&cp1252).encoding, Encoding::Utf8Lossy);
+        // Japanese bytes without Japanese event words are not taken for cp932.
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("テスト,テスト");
+        assert_eq!(decode_events(&sjis).encoding, Encoding::Windows1252);
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("ログの名前:         Application\r\nイベント ID:       3\r\nレベル:           エラー\r\n");
+        assert_eq!(decode_events(&sjis).encoding, Encoding::ShiftJis);
+        let (gbk, _, _) = encoding_rs::GBK
+            .encode("日志名称:          System\r\n事件 ID:         3\r\n级别:            错误\r\n");
+        assert_eq!(decode_events(&gbk).encoding, Encoding::Gbk);
+        assert_eq!(detect("copy.txt", &gbk), Format::EventDetailsText);
     }
 
     #[test]

@@ -133,6 +133,18 @@ pub fn format_time(t: Option<NaiveDateTime>, clock: Option<&ClockEstimate>) -> O
     })
 }
 
+/// How an evidence time is shown: UTC with `Z`; a local time with the client's estimated
+/// zone; a local time of unknown zone (a text event export) as written.
+pub fn evidence_time(e: &Evidence, clock: Option<&ClockEstimate>) -> Option<String> {
+    if e.utc {
+        e.time.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+    } else if e.zone_unknown {
+        format_time(e.time, None)
+    } else {
+        format_time(e.time, clock)
+    }
+}
+
 fn line_of(
     e: &Evidence,
     rule: &str,
@@ -144,12 +156,7 @@ fn line_of(
         effect,
         member: e.member.clone(),
         line: e.line,
-        time: if e.utc {
-            e.time
-                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-        } else {
-            format_time(e.time, clock)
-        },
+        time: evidence_time(e, clock),
         text: e.text.clone(),
     }
 }

@@ -65,10 +65,12 @@ pub struct Evidence {
     /// Member path inside the bundle (`bundle.zip!Tracing/Lync-UccApi-0.UccApilog`).
     pub member: String,
     /// 1-based line in the member; for a Windows event, its record ID (`EventRecordID`, or
-    /// the event's 1-based position in an XML export that has none).
+    /// the event's 1-based position in an XML export that has none, or the line where the
+    /// event starts in a text export that has none).
     pub line: u32,
     /// Local time written by the client, when the line had one; for a Windows event, its UTC
-    /// time (event logs store UTC, UccApi logs the client's local time).
+    /// time (event logs store UTC, UccApi logs the client's local time), or the exporting
+    /// machine's local time when a text export wrote only that (see `zone_unknown`).
     #[serde(skip)]
     pub time: Option<NaiveDateTime>,
     /// Abridged, secret-free text.
@@ -76,6 +78,10 @@ pub struct Evidence {
     /// `time` is UTC (a Windows event), not the client's local time.
     #[serde(skip)]
     pub utc: bool,
+    /// `time` is the local time of the machine that exported a Windows event (a CSV or text
+    /// export), in a zone nothing in the bundle tells: printed as written, with no offset.
+    #[serde(skip)]
+    pub zone_unknown: bool,
 }
 
 /// Longest evidence text kept, in characters.
@@ -96,6 +102,7 @@ impl Evidence {
             time,
             text: redact::abridge(&redact::secrets(text), EVIDENCE_TEXT_MAX),
             utc: false,
+            zone_unknown: false,
         }
     }
 
@@ -103,6 +110,13 @@ impl Evidence {
     /// client's estimated zone.
     pub fn in_utc(mut self) -> Self {
         self.utc = true;
+        self
+    }
+
+    /// Mark `time` as local to a machine whose zone is unknown (an event from a text export),
+    /// so reports show it without `Z` and without the client's estimated offset.
+    pub fn in_unknown_zone(mut self) -> Self {
+        self.zone_unknown = true;
         self
     }
 }

@@ -17,10 +17,11 @@ use crate::correlate::{self, ClockSample, Identity, MemberTracker, Registration}
 use crate::detect::{self, Format};
 use crate::diagnosis::{self, Analysis};
 use crate::events::{Evidence, Observation, describe_sip};
+use crate::parse::eventtext::TextStats;
 use crate::parse::sip::Direction;
 use crate::parse::uccapi::{UccApiItem, UccApiReader};
 use crate::parse::winevent::WinEvent;
-use crate::parse::{eventxml, evtx};
+use crate::parse::{evcopy, evcsv, eventxml, evtx, pscsv, psjson, pslist, wevtutil};
 use crate::rules::RuleSet;
 
 /// Evidence kept per rule per member; the rest are counted.
@@ -94,6 +95,13 @@ impl MemberSink for MemberAnalyzer<'_> {
             ),
             Format::Evtx => analyze_evtx(self.rules, path, bytes),
             Format::EventXml => analyze_event_xml(self.rules, path, bytes),
+            Format::EventCsv
+            | Format::EventTsv
+            | Format::EventWevtutil
+            | Format::EventDetailsText
+            | Format::EventPsJson
+            | Format::EventPsCsv
+            | Format::EventPsList => analyze_event_text(self.rules, path, format, bytes),
             Format::MacLyncLog => skipped(
                 path,
                 size,
@@ -348,9 +356,11 @@ impl HitCollector {
 /// Evaluate one Windows event against the rules.
 ///
 /// Its evidence points at the member, with the event's record ID as `line` (an `.evtx` has no
-/// lines; `position` stands in when an XML export has no `EventRecordID`), and its time is the
-/// event's UTC time as a `NaiveDateTime`: event logs store UTC, while UccApi evidence carries
-/// the client's local time, so the two are not directly comparable.
+/// lines; `position` stands in when the export has no record ID: the event's position in an
+/// XML export, the line where it starts in a text export), and its time is the event's UTC
+/// time as a `NaiveDateTime`: event logs store UTC, while UccApi evidence carries the client's
+/// local time, so the two are not directly comparable. A text export that wrote only the
+/// exporting machine's local time gives that time, marked as in an unknown zone.
 fn evaluate_event(
     rules: &RuleSet,
     path: &str,
@@ -370,14 +380,18 @@ fn evaluate_event(
     rules.evaluate(&Observation::WinEvent(event), candidates, |rule| {
         collector.hit(rule, || {
             let line = event.record_id.unwrap_or(position);
-            Evidence::new(
+            let evidence = Evidence::new(
                 member_index,
                 path,
                 u32::try_from(line).unwrap_or(u32::MAX),
-                event.time.map(|t| t.naive_utc()),
+                event.time.map(|t| t.naive_utc()).or(event.local_time),
                 &event.describe(),
-            )
-            .in_utc()
+            );
+            if event.time_is_local() {
+                evidence.in_unknown_zone()
+            } else {
+                evidence.in_utc()
+            }
         })
     });
 }
@@ -490,6 +504,57 @@ pub fn analyze_event_xml(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOut
             ..Counts::default()
         },
         stats.first_error.map(|e| e.to_string()),
+        collector.hits,
+    )
+}
+
+/// Read one text export of Windows events (Event Viewer CSV / tab-delimited text, `wevtutil`
+/// text, "Copy details as text", PowerShell JSON / CSV / list) and evaluate every event.
+///
+/// The text is decoded with [`detect::decode_events`] (legacy code pages included). Events
+/// whose export wrote only a local time give evidence in that local time, without a zone.
+pub fn analyze_event_text(
+    rules: &RuleSet,
+    path: &str,
+    format: Format,
+    bytes: &[u8],
+) -> MemberOutcome {
+    let decoded = detect::decode_events(bytes);
+    let text: &str = &decoded.text;
+    let mut collector = HitCollector::default();
+    let mut candidates = Vec::new();
+    let mut each = |event: WinEvent, position: u64| {
+        evaluate_event(
+            rules,
+            path,
+            &event,
+            position,
+            &mut candidates,
+            &mut collector,
+        );
+    };
+    let stats: TextStats = match format {
+        Format::EventCsv => evcsv::read_events(text, evcsv::Delimiter::Comma, &mut each),
+        Format::EventTsv => evcsv::read_events(text, evcsv::Delimiter::Tab, &mut each),
+        Format::EventWevtutil => wevtutil::read_events(text, &mut each),
+        Format::EventDetailsText => evcopy::read_events(text, &mut each),
+        Format::EventPsJson => psjson::read_events(text, &mut each),
+        Format::EventPsCsv => pscsv::read_events(text, &mut each),
+        Format::EventPsList => pslist::read_events(text, &mut each),
+        _ => TextStats::default(),
+    };
+    event_outcome(
+        path,
+        format,
+        bytes.len() as u64,
+        Some(decoded.encoding.as_str()),
+        Counts {
+            lines: 1 + memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64,
+            records: stats.events,
+            errors: stats.errors,
+            ..Counts::default()
+        },
+        stats.first_error,
         collector.hits,
     )
 }
@@ -622,6 +687,136 @@ mod tests {
             ),
             ("event-xml", Status::Parsed, 1, 0)
         );
+    }
+
+    #[test]
+    fn zip_with_a_french_utf16_csv_export_reports_dns_cname_missing() {
+        let csv = crate::parse::evcsv::tests::french_csv();
+        let bytes = crate::parse::eventtext::tests_support::utf16le(&csv);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bundle.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("Journaux/Application.csv", opts).unwrap();
+        w.write_all(&bytes).unwrap();
+        w.finish().unwrap();
+
+        let (rules, catalog) = rules();
+        let analysis = analyze(&[path], &rules, &catalog, &Options::default(), None);
+        let top = analysis.causes.first().expect("a cause");
+        assert_eq!(top.id.0, "dns-cname-missing", "{:#?}", analysis.causes);
+        assert_eq!(top.reasons[0].rule, "dns-cname-missing.lync-event-3");
+        let ev = &top.evidence[0];
+        assert_eq!(ev.line, 2, "the line where the event's row starts");
+        assert!(
+            ev.text
+                .starts_with("Lync 3 Error: Lync n’a pas pu résoudre"),
+            "{}",
+            ev.text
+        );
+        // Local time of the exporting machine: no `Z`, no offset.
+        assert_eq!(ev.time.as_deref(), Some("2026-11-05T09:14:02.000"));
+        let entry = &analysis.inventory[0];
+        assert_eq!(
+            (
+                entry.format,
+                entry.status,
+                entry.encoding,
+                entry.counts.records,
+                entry.counts.errors
+            ),
+            ("event-csv", Status::Parsed, Some("utf-16le"), 2, 0)
+        );
+        // Its Time-Service 129 supports clock-skew weakly, below the Lync event.
+        let skew = analysis.causes.iter().find(|c| c.id.0 == "clock-skew");
+        assert!(skew.is_some_and(|c| c.confidence < top.confidence));
+    }
+
+    #[test]
+    fn every_text_form_goes_through_the_rules() {
+        use crate::parse::eventtext::tests_support::excerpt;
+        let (rules, _) = rules();
+        let analyzer = MemberAnalyzer {
+            rules: &rules,
+            progress: None,
+        };
+        let Some(json) =
+            excerpt("windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt")
+        else {
+            return;
+        };
+        let format = detect::detect("System.json", json.as_bytes());
+        assert_eq!(format, Format::EventPsJson);
+        let out = analyzer.content("System.json", format, json.as_bytes());
+        let entry = out.entry.unwrap();
+        assert_eq!(
+            (entry.format, entry.counts.records, entry.counts.errors),
+            ("event-ps-json", 8, 0)
+        );
+        let hit: Vec<&str> = out
+            .hits
+            .iter()
+            .map(|h| rules.get(h.rule).id.as_str())
+            .collect();
+        assert_eq!(
+            hit,
+            ["clock-skew.time-service-not-syncing"],
+            "Time-Service 129 and 50"
+        );
+        assert_eq!(out.hits[0].count, 2);
+        // Broken rows are counted, and the first is named.
+        let bad = "Level,Date and Time,Source,Event ID,Task Category\nError,9/29/2026 10:01:02 AM,Lync,3,None,\"x\"\nError,9/29/2026 10:01:02 AM,Lync,three,None,\"x\"\n";
+        let out = analyzer.content("a.csv", Format::EventCsv, bad.as_bytes());
+        let entry = out.entry.unwrap();
+        assert_eq!((entry.counts.records, entry.counts.errors), (1, 1));
+        assert!(
+            entry
+                .reason
+                .unwrap()
+                .starts_with("first unreadable record: line 3: not an event row")
+        );
+    }
+
+    /// Every text reader on every event excerpt (its own form or not), whole and cut or
+    /// noised every few characters: counts come back, nothing panics.
+    #[test]
+    fn text_readers_survive_any_excerpt_cut_or_noised() {
+        use crate::parse::eventtext::tests_support::excerpt;
+        let (rules, _) = rules();
+        let names = [
+            "eventviewer_saveas_csv_security_keywords_col.csv.txt",
+            "eventviewer_saveas_txt_tabdelimited_sysmon1.txt",
+            "wevtutil_text_en_security4799_htb.txt",
+            "wevtutil_text_zhCN_kernelpower107.txt",
+            "eventviewer_copy_as_text_ja_taskscheduler201.txt",
+            "uccapi_ms-diagnostics_4005_and_LS_UserReplicator_30061_supportarticles.txt",
+            "lync_client_app_events_get-eventlog_json.txt",
+        ];
+        let forms = [
+            Format::EventCsv,
+            Format::EventTsv,
+            Format::EventWevtutil,
+            Format::EventDetailsText,
+            Format::EventPsJson,
+            Format::EventPsCsv,
+            Format::EventPsList,
+        ];
+        for name in names {
+            let Some(text) = excerpt(name) else { return };
+            let bytes = text.as_bytes();
+            for form in forms {
+                let whole = analyze_event_text(&rules, name, form, bytes);
+                assert!(whole.entry.is_some());
+                for cut in (0..bytes.len()).step_by(7) {
+                    let _ = analyze_event_text(&rules, name, form, &bytes[..cut]);
+                    let mut noised = bytes.to_vec();
+                    noised[cut] ^= 0x5A;
+                    let out = analyze_event_text(&rules, name, form, &noised);
+                    assert_eq!(out.entry.unwrap().status, Status::Parsed);
+                }
+            }
+        }
     }
 
     #[test]

@@ -71,15 +71,6 @@ fn local_key(e: &Evidence, clock: Option<&ClockEstimate>) -> Option<NaiveDateTim
     })
 }
 
-fn display(e: &Evidence, clock: Option<&ClockEstimate>) -> Option<String> {
-    if e.utc {
-        e.time
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-    } else {
-        format_time(e.time, clock)
-    }
-}
-
 fn step_kind(step: &LadderStep) -> (&'static str, bool) {
     match (step.direction, step.status) {
         (_, None) => ("register", false),
@@ -127,6 +118,7 @@ pub fn build<'a>(
                     time: step.local,
                     text,
                     utc: false,
+                    zone_unknown: false,
                 },
             });
         }
@@ -175,7 +167,7 @@ pub fn build<'a>(
         .into_iter()
         .take(MOMENTS_KEPT)
         .map(|p| Moment {
-            time: display(&p.evidence, clock),
+            time: crate::diagnosis::evidence_time(&p.evidence, clock),
             offset_seconds: p
                 .key
                 .zip(origin)

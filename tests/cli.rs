@@ -97,6 +97,22 @@ const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
         Some("clock-skew"),
         &[("Lync-UccApi-1.UccApilog", "uccapi-log", "parsed")],
     ),
+    (
+        "event-exports-dns.zip",
+        Some("dns-cname-missing"),
+        &[
+            ("EventLogs/Application.csv", "event-csv", "parsed"),
+            ("EventLogs/System.txt", "event-wevtutil", "parsed"),
+            ("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed"),
+        ],
+    ),
+];
+
+/// Samples whose top cause rests on weaker evidence than a server's diagnostic code, with the
+/// confidence label they get; every other sample's top cause is `high`.
+const NOT_HIGH: &[(&str, &str)] = &[
+    // Lync event 3 alone (no server answered, so no ms-diagnostics code): 0.6.
+    ("event-exports-dns.zip", "medium"),
 ];
 
 #[test]
@@ -109,18 +125,30 @@ fn every_sample_gives_its_cause_and_inventory() {
             Some(id) => {
                 assert_eq!(causes[0]["id"], *id, "{name}: {causes:#?}");
                 assert_eq!(causes[0]["rank"], 1);
-                assert_eq!(causes[0]["confidence_label"], "high", "{name}");
+                let label = NOT_HIGH
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map_or("high", |(_, l)| *l);
+                assert_eq!(causes[0]["confidence_label"], label, "{name}");
                 assert!(
                     causes[0]["article"]["url"]
                         .as_str()
                         .unwrap()
                         .starts_with("https://learn.microsoft.com/")
                 );
+                // The evidence is in a log the tool parsed: a client log or an event export.
                 let ev = &causes[0]["evidence"][0];
+                let member = v["inventory"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|e| e["path"] == ev["member"])
+                    .unwrap_or_else(|| panic!("{name}: evidence member in the inventory"));
+                assert_eq!(member["status"], "parsed", "{name}");
+                let format = member["format"].as_str().unwrap();
                 assert!(
-                    ev["member"].as_str().unwrap().contains("UccApi")
-                        || ev["member"].as_str().unwrap().contains("uccapi"),
-                    "{name}"
+                    format == "uccapi-log" || format.starts_with("event-"),
+                    "{name}: {format}"
                 );
                 assert!(ev["line"].as_u64().unwrap() > 0);
                 assert!(
@@ -417,4 +445,57 @@ fn shared_corpus_never_panics_and_nothing_is_lost() {
     }
     let v = analyze_json(&[], &corpus);
     assert_eq!(v["inventory"].as_array().unwrap().len(), files);
+}
+
+#[test]
+fn event_exports_sample_reads_every_form_and_keeps_local_times_local() {
+    let v = analyze_json(&[], &sample("event-exports-dns.zip"));
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(
+        causes.len(),
+        1,
+        "a healthy clock in the System export: {causes:#?}"
+    );
+    assert_eq!(
+        causes[0]["reasons"][0]["rule"],
+        "dns-cname-missing.lync-event-3"
+    );
+    assert_eq!(
+        causes[0]["evidence_count"], 2,
+        "Lync event 3 once per attempt"
+    );
+    let ev = &causes[0]["evidence"][0];
+    assert_eq!(ev["member"], "EventLogs/Application.csv");
+    assert_eq!(
+        ev["line"], 2,
+        "the first event row, below the French captions"
+    );
+    // Event Viewer CSV dates are the exporting machine's local time: no `Z`, no offset.
+    assert_eq!(ev["time"], "2026-11-24T08:53:57.000");
+    assert!(
+        ev["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Lync 3 Error: Lync n’a pas pu résoudre")
+    );
+    let inv = v["inventory"].as_array().unwrap();
+    let counts: Vec<(&str, &str, u64, u64)> = inv
+        .iter()
+        .map(|e| {
+            (
+                e["path"].as_str().unwrap(),
+                e["encoding"].as_str().unwrap(),
+                e["counts"]["records"].as_u64().unwrap(),
+                e["counts"]["errors"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        counts,
+        [
+            ("EventLogs/Application.csv", "utf-16le", 3, 0),
+            ("EventLogs/System.txt", "utf-8", 3, 0),
+            ("Tracing/Lync-UccApi-0.UccApilog", "utf-8", 66, 0),
+        ]
+    );
 }

@@ -2,12 +2,22 @@
 //!
 //! [`uccapi`] reads the client trace log, [`sip`] reads one SIP message and its Microsoft
 //! diagnostic headers (shared with every other source that embeds SIP text). Windows events
-//! come from [`evtx`] (binary logs) and [`eventxml`] (Event Viewer XML exports) and share one
-//! model, [`winevent::WinEvent`]. Parsers never fail on content: what they do not understand
-//! stays text and is counted.
+//! come from [`evtx`] (binary logs), [`eventxml`] (Event Viewer XML exports) and the text
+//! exports — [`evcsv`] (Event Viewer CSV / tab-delimited text), [`wevtutil`] (`wevtutil qe
+//! /f:text`), [`evcopy`] ("Copy details as text"), [`psjson`], [`pscsv`] and [`pslist`]
+//! (PowerShell `ConvertTo-Json`, `Export-Csv`, `Format-List`), with what they share in
+//! [`eventtext`] — and all share one model, [`winevent::WinEvent`]. Parsers never fail on
+//! content: what they do not understand stays text and is counted.
 
+pub mod evcopy;
+pub mod evcsv;
+pub mod eventtext;
 pub mod eventxml;
 pub mod evtx;
+pub mod pscsv;
+pub mod psjson;
+pub mod pslist;
 pub mod sip;
 pub mod uccapi;
+pub mod wevtutil;
 pub mod winevent;

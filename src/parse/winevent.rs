@@ -9,7 +9,7 @@
 //! an unexpected manner"), the SIP status lines and ms-diagnostics headers of its "Response
 //! Data" section, parsed with [`MsDiagnostic::parse`] and kept, owned, on the event.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::sip::{self, DiagnosticHeader, MsDiagnostic};
 
@@ -43,8 +43,13 @@ pub struct WinEvent {
     pub level: u8,
     /// `RenderingInfo/Level`, the level as the exporting machine named it (localized).
     pub level_name: Option<String>,
-    /// `System/TimeCreated/@SystemTime`, always UTC.
+    /// `System/TimeCreated/@SystemTime`, always UTC. `None` when the export wrote only the
+    /// exporting machine's wall-clock time (see [`Self::local_time`]).
     pub time: Option<DateTime<Utc>>,
+    /// The event's time as a text export wrote it, in the exporting machine's local time with
+    /// no zone (Event Viewer CSV / text, "Copy details as text", older `wevtutil`, culture-
+    /// formatted PowerShell dates). Only set when [`Self::time`] is `None`.
+    pub local_time: Option<NaiveDateTime>,
     /// `System/Channel` (the log name: `Application`, `System` …).
     pub channel: String,
     /// `System/Computer`.
@@ -114,6 +119,11 @@ impl WinEvent {
                     .join("\n"),
             ),
         }
+    }
+
+    /// True when the event's only time is local to the exporting machine (zone unknown).
+    pub fn time_is_local(&self) -> bool {
+        self.time.is_none() && self.local_time.is_some()
     }
 
     /// The value of the first EventData item named `name` (case-insensitive).

@@ -281,7 +281,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             crate::bundle::Status::Skipped => s.yellow("skipped"),
             crate::bundle::Status::Failed => s.red("failed "),
         };
-        if 22 + e.path.chars().count() <= WIDTH {
+        if 11 + e.format.len().max(11) + e.path.chars().count() <= WIDTH {
             writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
         } else {
             // A long path gets a line of its own.
@@ -289,7 +289,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             writeln!(out, "    {}", e.path)?;
         }
         let mut detail = Vec::new();
-        if matches!(e.format, "evtx" | "event-xml") {
+        if e.format == "evtx" || e.format.starts_with("event-") {
             if e.status == crate::bundle::Status::Parsed {
                 detail.push(format!(
                     "{} event{}, {} unreadable",

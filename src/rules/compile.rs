@@ -109,6 +109,8 @@ pub struct EventMatcher {
     message_contains: Vec<String>,
     /// (name, lowercased substring).
     data: Vec<(String, String)>,
+    /// Over [`event_regex_text`]; checked last, on candidates only.
+    regex: Option<Regex>,
 }
 
 impl EventMatcher {
@@ -555,10 +557,30 @@ impl Rule {
                             .iter()
                             .any(|(n, v)| n.eq_ignore_ascii_case(name) && contains_lower(v, needle))
                     })
+                    && m.regex
+                        .as_ref()
+                        .is_none_or(|r| r.is_match(event_regex_text(ev).as_bytes()))
             }
             _ => false,
         }
     }
+}
+
+/// What an event rule's `regex` reads: the message (if any), then one `Name=value` line per
+/// EventData item.
+pub fn event_regex_text(ev: &crate::parse::winevent::WinEvent) -> String {
+    let mut s = String::new();
+    if let Some(m) = &ev.message {
+        s.push_str(m);
+        s.push('\n');
+    }
+    for (name, value) in &ev.data {
+        s.push_str(name);
+        s.push('=');
+        s.push_str(value);
+        s.push('\n');
+    }
+    s
 }
 
 /// ASCII case-insensitive substring test.
@@ -637,6 +659,7 @@ fn event_matcher(e: EventSpec) -> Result<EventMatcher, String> {
             .into_iter()
             .map(|d| (d.name.trim().to_string(), d.contains.to_lowercase()))
             .collect(),
+        regex: None,
     };
     if m.providers.is_empty() || m.ids.is_empty() {
         return Err(
@@ -686,7 +709,13 @@ fn compile_rule(
         )));
     }
     let matcher = if let Some(e) = spec.event {
-        Matcher::Event(event_matcher(e).map_err(fail)?)
+        let pattern = e.regex.clone();
+        let mut m = event_matcher(e).map_err(fail)?;
+        m.regex = pattern
+            .as_deref()
+            .map(|p| regex(&origin, &id, p))
+            .transpose()?;
+        Matcher::Event(m)
     } else if let Some(s) = spec.sip {
         let headers = s
             .header
@@ -1063,6 +1092,54 @@ data = [{ name = "alertdesc", contains = "48" }]
             "{hits:?}"
         );
         assert!(rs.literal_hits(b"nothing here").is_empty());
+    }
+
+    #[test]
+    fn event_regex_reads_the_message_and_the_data_lines() {
+        let rs = set(r#"
+[[rule]]
+id = "alert"
+cause = "adfs-self-signed-cert"
+weight = 0.3
+summary = "s"
+[rule.event]
+provider = "Schannel"
+id = 36888
+regex = '(?im)alert code is 48\b|^AlertDesc=48$'
+"#)
+        .unwrap();
+        let mut cand = Vec::new();
+        let mut hit = |e: &WinEvent| {
+            let mut n = 0;
+            rs.evaluate(&Observation::WinEvent(e), &mut cand, |_| n += 1);
+            n
+        };
+        // From the data (an .evtx) and from the message (a text export).
+        assert_eq!(hit(&event("Schannel", 36888, 2, None)), 1);
+        let mut text = event(
+            "Schannel",
+            36888,
+            2,
+            Some("The TLS protocol defined fatal alert code is 48."),
+        );
+        text.data.clear();
+        assert_eq!(hit(&text), 1);
+        text.message = Some("The TLS protocol defined fatal alert code is 40.".into());
+        assert_eq!(hit(&text), 0);
+        let mut data_40 = event("Schannel", 36888, 2, None);
+        data_40.data[0].1 = "40".into();
+        data_40.data[1].1 = "48".into();
+        assert_eq!(
+            hit(&data_40),
+            0,
+            "`48` elsewhere in the data is not AlertDesc=48"
+        );
+        assert_eq!(
+            event_regex_text(&event("S", 1, 2, Some("m"))),
+            "m\nAlertDesc=48\n%2=Serveur DNS INJOIGNABLE\n"
+        );
+        let bad = "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n[rule.event]\nprovider = \"a\"\nid = 1\nregex = \"(\"\n";
+        assert!(set(bad).unwrap_err().to_string().contains("bad regex"));
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! the same parser, rules and correlator as a real member, so an example tests the rule as it
 //! runs, not a copy of its logic. An example that starts with `<Event` is a Windows event as
 //! Event Viewer saves it as XML (one `<Event>`, or several under `<Events>`) and goes through
-//! the event XML reader and the same rules as an exported event log.
+//! the event XML reader and the same rules as an exported event log. Any other text that reads
+//! as a Windows event export ([`crate::detect::sniff_event_export`]: `wevtutil` text, "Copy
+//! details as text", Event Viewer CSV, PowerShell JSON / CSV / list) goes through that form's
+//! reader.
 
 use super::RuleSet;
 use crate::correlate;
@@ -106,6 +109,19 @@ pub fn rules_matching_events(rules: &RuleSet, xml: &str) -> Vec<usize> {
     hit
 }
 
+/// Indices of the rules that match the events of a text export of the given form, sorted.
+pub fn rules_matching_event_text(
+    rules: &RuleSet,
+    format: crate::detect::Format,
+    text: &str,
+) -> Vec<usize> {
+    let outcome = pipeline::analyze_event_text(rules, "example", format, text.as_bytes());
+    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
+    hit.sort_unstable();
+    hit.dedup();
+    hit
+}
+
 /// Run every example of every rule.
 pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
     let mut out = Vec::new();
@@ -113,6 +129,8 @@ pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
         for (n, ex) in rule.examples.iter().enumerate() {
             let hits = if is_event_xml(&ex.log) {
                 rules_matching_events(rules, &ex.log)
+            } else if let Some(format) = crate::detect::sniff_event_export(ex.log.trim_start()) {
+                rules_matching_event_text(rules, format, ex.log.trim_start())
             } else {
                 rules_matching(rules, &as_log(&ex.log))
             };
@@ -167,6 +185,20 @@ mod tests {
         assert_eq!(hits, ["clock-skew.time-service-not-syncing"]);
         // UccApi examples are unchanged: text that is not XML still becomes an INFO record.
         assert!(as_log("<Eventually>").starts_with(STAMP));
+    }
+
+    #[test]
+    fn text_export_examples_go_through_their_reader() {
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        let text = "Event[0]:\n  Log Name: System\n  Source: Microsoft-Windows-Time-Service\n  Date: 2026-11-03T09:00:00.000\n  Event ID: 129\n  Level: Warning\n  Description:\nNtpClient was unable to set a domain peer to use as a time source.\n";
+        let format = crate::detect::sniff_event_export(text).unwrap();
+        let hits: Vec<_> = rules_matching_event_text(&rules, format, text)
+            .into_iter()
+            .map(|i| rules.get(i).id.as_str())
+            .collect();
+        assert_eq!(hits, ["clock-skew.time-service-not-syncing"]);
+        // Plain text examples are still UccApi records.
+        assert!(crate::detect::sniff_event_export("hr=0x80090324 here").is_none());
     }
 
     #[test]

@@ -147,6 +147,12 @@ pub struct EventSpec {
     /// EventData conditions (all of).
     #[serde(default)]
     pub data: Vec<DataSpec>,
+    /// A regex (byte-oriented, Unicode classes off; `(?i)` for case-insensitive) over the
+    /// event's text: the rendered message, if any, then one `Name=value` line per EventData
+    /// item. Lets one rule read a value that a text export renders in the message and an
+    /// `.evtx` stores as EventData (a TLS alert code, a DNS name).
+    #[serde(default)]
+    pub regex: Option<String>,
 }
 
 /// `{ name = "AlertDesc", contains = "48" }`: an EventData item with this name (unnamed items
