@@ -94,17 +94,6 @@ pub fn sniff(text: &str) -> Option<Delimiter> {
     is_event_row(&row).then_some(delimiter)
 }
 
-/// The 1-based line of a record's start. The reader's byte position of a record may still
-/// point into the line break before it (the `\n` of a CRLF), so line breaks there are skipped.
-fn line_at(text: &str, position: Option<&csv::Position>) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
-    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-        at += 1;
-    }
-    1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64
-}
-
 /// Read every event of an export; `each` gets the event and the 1-based line
 /// where it starts (what evidence points at).
 pub fn read_events(
@@ -115,6 +104,7 @@ pub fn read_events(
     let text = text.trim_start_matches('\u{FEFF}');
     let mut stats = TextStats::default();
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
+    let mut lines = eventtext::LineCounter::new(text);
     for row in reader(text, delimiter).into_records() {
         match row {
             Ok(r) => {
@@ -122,7 +112,7 @@ pub fn read_events(
                 if r.len() == 1 && r[0].trim().is_empty() {
                     continue;
                 }
-                rows.push((line_at(text, r.position()), r));
+                rows.push((lines.csv_record(r.position()), r));
             }
             Err(e) => stats.error(|| e.to_string()),
         }
