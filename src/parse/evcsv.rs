@@ -59,50 +59,40 @@ fn parse_id(s: &str) -> Option<u32> {
 pub fn sniff(text: &str) -> Option<Delimiter> {
     let text = text.trim_start_matches('\u{FEFF}');
     let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.contains('\t') {
-        Delimiter::Tab
-    } else if first.contains(',') {
-        Delimiter::Comma
-    } else {
-        return None;
-    };
+    // A first row without captions may hold a tab inside its description: try both.
+    [Delimiter::Tab, Delimiter::Comma]
+        .into_iter()
+        .filter(|d| first.contains(char::from(d.byte())))
+        .find(|&d| sniff_with(text, d))
+}
+
+fn sniff_with(text: &str, delimiter: Delimiter) -> bool {
     let mut rows = reader(text, delimiter).into_records();
-    let head = rows.next()?.ok()?;
+    let Some(Ok(head)) = rows.next() else {
+        return false;
+    };
     let head: Vec<&str> = head.iter().collect();
     if is_event_row(&head) {
-        return Some(delimiter);
+        return true;
     }
     // Five captions (a trailing delimiter may add an empty sixth).
     let captions = match head.len() {
         5 => &head[..],
         6 if head[5].trim().is_empty() => &head[..5],
-        _ => return None,
+        _ => return false,
     };
     if captions
         .iter()
         .any(|c| c.trim().is_empty() || c.contains('\n'))
     {
-        return None;
+        return false;
     }
     // The sniffed head may end inside the first row's description; its first fields are whole.
-    let row = rows.next()?;
-    let row = match row {
-        Ok(r) => r,
-        Err(_) => return None,
+    let Some(Ok(row)) = rows.next() else {
+        return false;
     };
     let row: Vec<&str> = row.iter().collect();
-    is_event_row(&row).then_some(delimiter)
-}
-
-/// The 1-based line of a record's start. The reader's byte position of a record may still
-/// point into the line break before it (the `\n` of a CRLF), so line breaks there are skipped.
-fn line_at(text: &str, position: Option<&csv::Position>) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
-    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-        at += 1;
-    }
-    1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64
+    is_event_row(&row)
 }
 
 /// Read every event of an export; `each` gets the event and the 1-based line
@@ -115,6 +105,7 @@ pub fn read_events(
     let text = text.trim_start_matches('\u{FEFF}');
     let mut stats = TextStats::default();
     let mut rows: Vec<(u64, csv::StringRecord)> = Vec::new();
+    let mut lines = eventtext::LineCounter::new(text);
     for row in reader(text, delimiter).into_records() {
         match row {
             Ok(r) => {
@@ -122,7 +113,7 @@ pub fn read_events(
                 if r.len() == 1 && r[0].trim().is_empty() {
                     continue;
                 }
-                rows.push((line_at(text, r.position()), r));
+                rows.push((lines.csv_record(r.position()), r));
             }
             Err(e) => stats.error(|| e.to_string()),
         }
@@ -430,6 +421,9 @@ Warning,9/30/2026 1:00:00 PM,Lync,11,None\n";
             None
         );
         assert_eq!(sniff("a,b\n1,2\n"), None);
+        // No caption row, and a tab in the first description.
+        let bare = "Error,9/29/2026 10:01:02 AM,Lync,3,None,\"a\tb\"\n";
+        assert_eq!(sniff(bare), Some(Delimiter::Comma));
     }
 
     #[test]

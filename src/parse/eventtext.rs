@@ -343,6 +343,41 @@ fn zone_offset(s: &str) -> Option<i32> {
     Some(sign * (h * 3600 + m * 60))
 }
 
+/// 1-based line numbers of increasing byte offsets in one text, counted incrementally (a
+/// reader asks once per record, so counting from the start each time would be quadratic).
+pub struct LineCounter<'t> {
+    text: &'t [u8],
+    at: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    pub fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            at: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of a csv record's start. The reader's byte position of a record may still
+    /// point into the line break before it (the `\n` of a CRLF), so line breaks there are
+    /// skipped. Offsets before the last one asked return the last line.
+    pub fn csv_record(&mut self, position: Option<&csv::Position>) -> u64 {
+        let mut to = position
+            .map_or(0, |p| p.byte() as usize)
+            .min(self.text.len());
+        while to < self.text.len() && matches!(self.text[to], b'\r' | b'\n') {
+            to += 1;
+        }
+        if to > self.at {
+            self.line += memchr::memchr_iter(b'\n', &self.text[self.at..to]).count() as u64;
+            self.at = to;
+        }
+        self.line
+    }
+}
+
 /// Store an export time on an event: UTC in `time`, local wall-clock time in `local_time`.
 pub fn set_time(event: &mut super::winevent::WinEvent, t: Option<ExportTime>) {
     match t {
@@ -443,6 +478,24 @@ mod tests {
             DateOrder::infer(["2025/06/02 14:20:21", "03/13/2026 10:00"]),
             MonthFirst
         );
+    }
+
+    #[test]
+    fn line_counter_is_incremental_and_skips_the_rest_of_a_crlf() {
+        let text = "a,b\r\nc,d\r\n\r\ne,f\n";
+        let mut rows = Vec::new();
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let mut lines = LineCounter::new(text);
+        for r in reader.records() {
+            let r = r.unwrap();
+            rows.push((r[0].to_string(), lines.csv_record(r.position())));
+        }
+        let want = [("a", 1), ("c", 2), ("e", 4)].map(|(a, n)| (a.to_string(), n));
+        assert_eq!(rows, want);
+        // An earlier offset does not move it back.
+        assert_eq!(lines.csv_record(None), 4);
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! `ConvertTo-Json` output ([`super::psjson::event_from_properties`]); a row without a numeric
 //! event ID is counted as an error.
 
-use super::eventtext::{DateOrder, TextStats};
+use super::eventtext::{DateOrder, LineCounter, TextStats};
 use super::psjson::{self, PsValue};
 use super::winevent::WinEvent;
 
@@ -38,17 +38,6 @@ fn delimiter_of(body: &str) -> Option<u8> {
         .collect();
     let has = |want: &[&str]| names.iter().any(|n| want.contains(&n.as_str()));
     (has(&["eventid", "id", "instanceid"]) && has(&["source", "providername"])).then_some(delimiter)
-}
-
-/// The 1-based line of a record's start. The reader's byte position of a record may still
-/// point into the line break before it (the `\n` of a CRLF), so line breaks there are skipped.
-fn line_at(text: &str, position: Option<&csv::Position>) -> u64 {
-    let bytes = text.as_bytes();
-    let mut at = position.map_or(0, |p| p.byte() as usize).min(bytes.len());
-    while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
-        at += 1;
-    }
-    1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64
 }
 
 /// True when the text is a PowerShell CSV of event objects.
@@ -79,11 +68,12 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
     let whole = text.trim_start_matches('\u{FEFF}');
     let skipped = whole[..whole.len() - body.len()].matches('\n').count() as u64;
     let mut rows: Vec<(u64, Vec<(String, PsValue)>)> = Vec::new();
+    let mut lines = LineCounter::new(body);
     for row in reader.records() {
         match row {
             Ok(r) if r.len() == 1 && r[0].trim().is_empty() => {}
             Ok(r) => rows.push((
-                skipped + line_at(body, r.position()),
+                skipped + lines.csv_record(r.position()),
                 names
                     .iter()
                     .zip(r.iter())

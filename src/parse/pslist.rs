@@ -45,6 +45,7 @@ pub fn sniff(text: &str) -> bool {
 /// where it starts (what evidence points at).
 pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats {
     let mut blocks: Vec<(usize, Vec<(String, String)>)> = Vec::new();
+    let mut names: std::collections::HashSet<String> = std::collections::HashSet::new();
     // Blank lines seen since the last value line, added back if the value continues.
     let mut pending_blank = 0;
     for (n, line) in text.lines().enumerate() {
@@ -53,11 +54,12 @@ pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> TextStats
             continue;
         }
         if let Some((name, value)) = property(line) {
-            let repeats = blocks
-                .last()
-                .is_some_and(|(_, b)| b.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)));
-            if blocks.is_empty() || repeats {
+            // Names of the current block, lowercased: a set, so a block with very many
+            // properties stays linear.
+            if blocks.is_empty() || !names.insert(name.to_ascii_lowercase()) {
                 blocks.push((n + 1, Vec::new()));
+                names.clear();
+                names.insert(name.to_ascii_lowercase());
             }
             let block = &mut blocks.last_mut().unwrap().1;
             block.push((name.to_string(), value.trim_end().to_string()));
