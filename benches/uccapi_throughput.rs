@@ -127,5 +127,7 @@ fn floor_literal_scan(bencher: divan::Bencher) {
     // The rule literals' own prefilter pass (what `rg -F` with the same literals would do).
     let log = &*LOG;
     let rules = &*RULES;
-    bencher.counter(BytesCount::of_slice(log)).bench(|| rules.literal_hits(divan::black_box(log)).len());
+    bencher
+        .counter(BytesCount::of_slice(log))
+        .bench(|| rules.literal_hits(divan::black_box(log)).len());
 }

@@ -5,11 +5,14 @@
 //! (UTF-8 with or without BOM, UTF-16LE/BE with BOM or recognisably without, else lossy
 //! UTF-8). It never reads beyond the bytes it is given and never fails: a member no parser
 //! claims gets [`Format::Unknown`] with the reason it was not claimed. Content sniffing tries
-//! the UccApi prefix first, then Event Viewer XML (`<Events` / `<Event xmlns=` in the first KB).
+//! the UccApi prefix first, then Event Viewer XML (`<Events` / `<Event xmlns=` in the first KB),
+//! then a PowerShell transcript or console capture, then Windows command output (`nslookup`,
+//! `ipconfig`, `netsh winhttp`, `systeminfo`, registry exports), each by its own markers.
 
 use std::borrow::Cow;
 
-use crate::parse::{eventxml, uccapi};
+use crate::parse::cmdout::{self, OutputKind};
+use crate::parse::{eventxml, powershell, uccapi};
 
 /// What a member is, as far as sfbtriage is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -25,6 +28,18 @@ pub enum Format {
     Evtx,
     /// Event Viewer "Save … as XML" export (`<Events><Event xmlns=…>`), any file name.
     EventXml,
+    /// Windows PowerShell transcript or console capture, any file name.
+    PowerShell,
+    /// `nslookup` output.
+    Nslookup,
+    /// `ipconfig /all` output.
+    Ipconfig,
+    /// `netsh winhttp show proxy` output.
+    WinHttpProxy,
+    /// `systeminfo` output.
+    SystemInfo,
+    /// Registry export (`.reg`, "Windows Registry Editor Version 5.00").
+    RegExport,
     /// Lync for Mac 2011 log (`Microsoft-Lync.log`), a different layout.
     MacLyncLog,
     /// Anything else.
@@ -39,6 +54,12 @@ impl Format {
             Self::Etl => "etl",
             Self::Evtx => "evtx",
             Self::EventXml => "event-xml",
+            Self::PowerShell => "powershell-transcript",
+            Self::Nslookup => "nslookup",
+            Self::Ipconfig => "ipconfig",
+            Self::WinHttpProxy => "winhttp-proxy",
+            Self::SystemInfo => "systeminfo",
+            Self::RegExport => "reg-export",
             Self::MacLyncLog => "mac-lync-log",
             Self::Unknown => "unknown",
         }
@@ -99,6 +120,18 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     }
     if eventxml::sniff(&text) {
         return Format::EventXml;
+    }
+    if powershell::sniff(&text) {
+        return Format::PowerShell;
+    }
+    if let Some(kind) = cmdout::classify(&text) {
+        return match kind {
+            OutputKind::Nslookup => Format::Nslookup,
+            OutputKind::Ipconfig => Format::Ipconfig,
+            OutputKind::WinHttpProxy => Format::WinHttpProxy,
+            OutputKind::SystemInfo => Format::SystemInfo,
+            OutputKind::RegExport => Format::RegExport,
+        };
     }
     if text.contains("SIPService::") || text.contains("Office Communications Server LOGON") {
         return Format::MacLyncLog;
@@ -295,6 +328,53 @@ mod tests {
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(line.iter().flat_map(|&b| [b, 0]));
         assert_eq!(detect("a.txt", &utf16), Format::UccApiLog);
+    }
+
+    #[test]
+    fn powershell_and_command_output_by_content() {
+        let transcript = "**********************\r\nWindows PowerShell transcript start\r\nStart time: 20261103091402\r\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(transcript.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(detect("notes/session.log", &le), Format::PowerShell);
+        assert_eq!(
+            detect(
+                "x.txt",
+                b"PS C:\\Users\\kim> Import-Module SkypeOnlineConnector\r\n"
+            ),
+            Format::PowerShell
+        );
+        assert_eq!(
+            detect("x.txt", b"Get-CsWebTicket : Failed\r\n    + CategoryInfo          : NotSpecified: (:) [Get-CsWebTicket]\r\n"),
+            Format::PowerShell
+        );
+        let reg = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n";
+        let reg_le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(reg.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(detect("policy.txt", &reg_le), Format::RegExport);
+        assert_eq!(
+            detect("a", b"Server:  dc01\r\nAddress:  10.0.0.1\r\n"),
+            Format::Nslookup
+        );
+        assert_eq!(
+            detect(
+                "a",
+                b"\r\nWindows IP Configuration\r\n\r\n   Host Name : X\r\n"
+            ),
+            Format::Ipconfig
+        );
+        assert_eq!(
+            detect("a", b"\r\nCurrent WinHTTP proxy settings:\r\n\r\n    Direct access (no proxy server).\r\n"),
+            Format::WinHttpProxy
+        );
+        assert_eq!(
+            detect("a", b"Host Name: WS\r\nOS Name: Microsoft Windows 10\r\nTime Zone: (UTC+01:00) Paris\r\n"),
+            Format::SystemInfo
+        );
+        assert_eq!(detect("a", b"Server room notes: none"), Format::Unknown);
     }
 
     #[test]

@@ -81,8 +81,8 @@ const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
         &[
             (
                 "MOSDAL_KIMA-PC_20261103/Network_Diagnostics/ipconfig.txt",
-                "unknown",
-                "skipped",
+                "ipconfig",
+                "parsed",
             ),
             ("MOSDAL_KIMA-PC_20261103/Tracing.zip", "zip", "parsed"),
             (

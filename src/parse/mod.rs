@@ -3,11 +3,15 @@
 //! [`uccapi`] reads the client trace log, [`sip`] reads one SIP message and its Microsoft
 //! diagnostic headers (shared with every other source that embeds SIP text). Windows events
 //! come from [`evtx`] (binary logs) and [`eventxml`] (Event Viewer XML exports) and share one
-//! model, [`winevent::WinEvent`]. Parsers never fail on content: what they do not understand
-//! stays text and is counted.
+//! model, [`winevent::WinEvent`]. [`powershell`] reads transcripts and console captures into
+//! records with wrapped lines joined; [`cmdout`] reads `nslookup`, `ipconfig`, `netsh winhttp`,
+//! `systeminfo` output and registry exports, recognised by content. Parsers never fail on
+//! content: what they do not understand stays text and is counted.
 
+pub mod cmdout;
 pub mod eventxml;
 pub mod evtx;
+pub mod powershell;
 pub mod sip;
 pub mod uccapi;
 pub mod winevent;

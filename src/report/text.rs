@@ -156,6 +156,21 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
         )?;
         write!(out, "{}", wrap(&c.distinguish, "     ", WIDTH))?;
     }
+    if !c.tied_with.is_empty() {
+        let ids: Vec<&str> = c.tied_with.iter().map(|id| id.0.as_str()).collect();
+        write!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "same evidence as {}: the logs cannot tell them apart, so check the point above",
+                    ids.join(", ")
+                ),
+                "   ",
+                WIDTH
+            )
+        )?;
+    }
     writeln!(out, "   {}", s.dim("source:"))?;
     write!(out, "{}", wrap(&c.article.section, "     ", WIDTH))?;
     writeln!(out, "     {}", c.article.url)?;
