@@ -296,7 +296,8 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             crate::bundle::Status::Skipped => s.yellow("skipped"),
             crate::bundle::Status::Failed => s.red("failed "),
         };
-        if 22 + e.path.chars().count() <= WIDTH {
+        // Two spaces, the status (7), a space, the format padded to 11, a space, the path.
+        if 11 + e.format.len().max(11) + e.path.chars().count() <= WIDTH {
             writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
         } else {
             // A long path gets a line of its own.
@@ -313,6 +314,15 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
                     e.counts.errors
                 ));
             }
+        } else if e.status == crate::bundle::Status::Parsed
+            && e.format != "uccapi-log"
+            && e.format != "zip"
+        {
+            // Transcripts, command output and registry exports: no SIP in them.
+            detail.push(format!(
+                "{} lines, {} records",
+                e.counts.lines, e.counts.records
+            ));
         } else if e.counts.records > 0 || e.format == "uccapi-log" {
             detail.push(format!(
                 "{} lines, {} records, {} SIP messages",
