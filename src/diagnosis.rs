@@ -6,8 +6,10 @@
 //! counter-signal (the user signed in successfully afterwards, the clock is measured in sync)
 //! pulls it down. Causes are ranked by confidence, then by their earliest evidence, then by
 //! id, and carry one line per rule that moved them. Error responses that no rule explained
-//! are kept as "unexplained", never dropped. The result, [`Analysis`], is what every report
-//! format renders.
+//! are kept as "unexplained", never dropped. A corroborating rule adds its weight but never
+//! reports a cause alone. Look-alike causes that end with the same confidence on the same
+//! evidence are tied (`tied_with`, `look_alike_groups`) with what to check to separate them.
+//! The result, [`Analysis`], is what every report format renders.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
