@@ -364,11 +364,12 @@ pub fn derive_clue_facts(clues: &[ClueAt], sip_uri: Option<&str>) -> Vec<Fact> {
             _ => None,
         })
         .collect();
-    let found = |name: &str| {
-        lookups
-            .iter()
-            .any(|(_, l)| l.name == name && !matches!(l.answer, DnsAnswer::NotFound { .. }))
-    };
+    let answered: std::collections::HashSet<&str> = lookups
+        .iter()
+        .filter(|(_, l)| !matches!(l.answer, DnsAnswer::NotFound { .. }))
+        .map(|(_, l)| l.name.as_str())
+        .collect();
+    let found = |name: &str| answered.contains(name);
     let server = |l: &crate::parse::cmdout::DnsLookup| {
         l.server
             .as_deref()
@@ -379,15 +380,14 @@ pub fn derive_clue_facts(clues: &[ClueAt], sip_uri: Option<&str>) -> Vec<Fact> {
     let mut missing_sip: Vec<(&ClueAt, String)> = Vec::new();
     let mut missing_other: Vec<(&ClueAt, String)> = Vec::new();
     let mut disagree: Vec<(&ClueAt, String)> = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for (at, l) in &lookups {
         let DnsAnswer::NotFound { reason } = &l.answer else {
             continue;
         };
-        if seen.contains(&l.name.as_str()) {
+        if !seen.insert(&l.name) {
             continue;
         }
-        seen.push(&l.name);
         let text = format!("{} not found{}: {reason}", l.name, server(l));
         if found(&l.name) {
             let answered = lookups

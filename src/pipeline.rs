@@ -324,6 +324,28 @@ pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcom
     }
 }
 
+/// Evidence text for a long record whose matching literal lies far in (`at`, a byte offset):
+/// its first words (the cmdlet and host), `…`, then the text from shortly before the literal,
+/// so the abridged evidence still shows what matched. Short records and early hits are kept.
+fn focus(body: &str, at: Option<usize>) -> String {
+    const LEAD: usize = 60;
+    const BEFORE: usize = 40;
+    let Some(at) = at.filter(|&a| a > 120 && a < body.len()) else {
+        return body.to_string();
+    };
+    let floor = |mut i: usize| {
+        while !body.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let lead_end = floor(LEAD);
+    let lead_end = body[..lead_end].rfind(' ').unwrap_or(lead_end);
+    let from = floor(at - BEFORE);
+    let from = body[from..at].find(' ').map_or(from, |i| from + i + 1);
+    format!("{} … {}", &body[..lead_end], &body[from..])
+}
+
 /// Read a PowerShell transcript or a command output (any text member that is neither a
 /// UccApi log nor an event export): its records go through the record rules like log
 /// records, and what `nslookup`, `netsh winhttp` and registry exports show becomes clues for
@@ -393,10 +415,12 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
             next_hit += 1;
         }
         in_record.clear();
+        let first_hit = next_hit;
         while next_hit < literal_hits.len() && literal_hits[next_hit].0 < end {
             in_record.push(literal_hits[next_hit].1);
             next_hit += 1;
         }
+        let hits_here = &literal_hits[first_hit..next_hit];
         let body = &buffer[start..end];
         let record = crate::parse::uccapi::UccApiRecord {
             line: *line,
@@ -413,10 +437,16 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
             &mut candidates,
             |rule| {
                 collector.hit(rule, || {
+                    // Where the rule's literal is, so long records show it (see `focus`).
+                    let at = hits_here
+                        .iter()
+                        .find(|(_, r)| *r == rule)
+                        .map(|(offset, _)| offset - start);
+                    let body = focus(body, at);
                     let text = if *level == "ERROR" {
                         format!("ERROR {body}")
                     } else {
-                        body.to_string()
+                        body
                     };
                     Evidence::new(member_index, path, *line, None, &text)
                 })
@@ -983,6 +1013,59 @@ mod tests {
         let (_d, path) = zip_of(&[("tnc.txt", tnc.as_bytes().to_vec())]);
         let a = analyze(&[path], &rules, &catalog, &opts(), None);
         assert_eq!(a.causes[0].confidence, 0.5);
+    }
+
+    #[test]
+    fn focus_keeps_the_lead_and_the_match() {
+        let body = format!(
+            "Cmdlet-Name : [host] {} the needle here",
+            "word ".repeat(40)
+        );
+        let at = body.find("needle");
+        let f = focus(&body, at);
+        assert!(f.starts_with("Cmdlet-Name : [host] word"), "{f}");
+        assert!(f.contains(" … ") && f.ends_with("the needle here"), "{f}");
+        assert_eq!(focus("short needle", Some(6)), "short needle");
+        assert_eq!(focus(&body, None), body);
+        // Multi-byte text around the cut points.
+        let body = format!("é{}needle", "éà ".repeat(60));
+        let f = focus(&body, body.find("needle"));
+        assert!(f.ends_with("needle"), "{f}");
+    }
+
+    #[test]
+    fn text_members_never_panic_on_cut_or_mangled_input() {
+        let (rules, _) = rules();
+        let console = "PS C:\\> x\r\n".to_string()
+            + &"New-PSSession : maximum number of concurrent shells for this tenant ".repeat(3)
+            + "\r\n    + CategoryInfo          : OpenError\r\n";
+        let texts = [
+            TRANSCRIPT,
+            NSLOOKUP_MISSING,
+            TRUST_REG,
+            PROXY,
+            console.as_str(),
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            for format in [Format::PowerShell, Format::Nslookup, Format::RegExport] {
+                for cut in 0..=bytes.len() {
+                    let out = analyze_text(&rules, "m", format, &bytes[..cut]);
+                    assert_eq!(out.entry.unwrap().status, Status::Parsed);
+                }
+            }
+            // One character dropped anywhere, and UTF-16 cut at every byte (odd ones too).
+            let chars: Vec<char> = text.chars().collect();
+            for i in 0..chars.len() {
+                let s: String = chars[..i].iter().chain(&chars[i + 1..]).collect();
+                let _ = analyze_text(&rules, "m", Format::PowerShell, s.as_bytes());
+                let _ = analyze_text(&rules, "m", Format::Nslookup, s.as_bytes());
+            }
+            let le = utf16le(text);
+            for cut in 0..=le.len() {
+                let _ = analyze_text(&rules, "m", Format::PowerShell, &le[..cut]);
+            }
+        }
     }
 
     #[test]
