@@ -1015,6 +1015,56 @@ mod tests {
         assert_eq!(a.causes[0].confidence, 0.5);
     }
 
+    /// The connector errors exactly as the article quotes them, one per line, in the shared
+    /// corpus: the file is recognised as PowerShell output and each line finds its cause.
+    #[test]
+    fn connector_errors_from_the_shared_corpus() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/excerpts/powershell_sfbo_connector_errors_officedocs.txt"
+        );
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("note: {path} absent; skipped");
+            return;
+        };
+        assert_eq!(detect::detect("errors.txt", &bytes), Format::PowerShell);
+        let (rules, catalog) = rules();
+        let (_d, zip) = zip_of(&[("errors.txt", bytes.clone())]);
+        let a = analyze(&[zip], &rules, &catalog, &opts(), None);
+        let text = String::from_utf8(bytes).unwrap();
+        let line_of = |stem: &str| {
+            1 + text
+                .lines()
+                .position(|l| !l.starts_with('#') && l.contains(stem))
+                .unwrap() as u32
+        };
+        for (cause, stem) in [
+            ("ps-execution-policy", "running scripts is disabled"),
+            ("ps-version", "minimum PowerShell version"),
+            ("liveid-connect-failed", "Failed to connect live id"),
+            ("liveid-module-missing", "Can not load Live Id"),
+            ("ps-logon-failed", "Logon failed for the user"),
+            (
+                "ps-no-tenant-permission",
+                "permission to manage this tenant",
+            ),
+            (
+                "ps-remote-access-disabled",
+                "remote PowerShell session has been disabled",
+            ),
+            ("ps-max-shells-user", "concurrent shells for this user"),
+            ("ps-max-shells-tenant", "concurrent shells for this tenant"),
+        ] {
+            let c = a
+                .causes
+                .iter()
+                .find(|c| c.id.0 == cause)
+                .unwrap_or_else(|| panic!("{cause}: {:#?}", a.causes));
+            assert_eq!(c.evidence_count, 1, "{cause}");
+            assert_eq!(c.evidence[0].line, line_of(stem), "{cause}");
+        }
+    }
+
     #[test]
     fn focus_keeps_the_lead_and_the_match() {
         let body = format!(

@@ -84,10 +84,13 @@ fn prompt_command(line: &str) -> Option<&str> {
 }
 
 /// `Get-CsWebTicket : …`, `New-PSSession : [host] …`, `nouveauté-PSSession : …`: a command
-/// name with a dash, then ` : `.
+/// name with a dash, then ` : ` (Windows PowerShell), or `Get-CsWebTicket: …` (PowerShell 7's
+/// concise view, whose name must then be an approved verb and a noun).
 fn starts_error(line: &str) -> bool {
     let Some(i) = line.find(" : ") else {
-        return false;
+        return line
+            .split_once(": ")
+            .is_some_and(|(name, _)| verb_noun(name));
     };
     let name = &line[..i];
     !name.is_empty()
@@ -96,6 +99,73 @@ fn starts_error(line: &str) -> bool {
         && !name.starts_with('-')
         && !name.contains(char::is_whitespace)
         && !name.contains(['\\', '/', ':'])
+}
+
+/// Verbs PowerShell approves for command names (the ones a support bundle shows).
+const VERBS: &[&str] = &[
+    "Add",
+    "Clear",
+    "Close",
+    "Compare",
+    "Connect",
+    "Convert",
+    "ConvertFrom",
+    "ConvertTo",
+    "Copy",
+    "Disable",
+    "Disconnect",
+    "Enable",
+    "Enter",
+    "Exit",
+    "Export",
+    "Find",
+    "Format",
+    "Get",
+    "Grant",
+    "Import",
+    "Install",
+    "Invoke",
+    "Join",
+    "Measure",
+    "Move",
+    "New",
+    "Out",
+    "Read",
+    "Receive",
+    "Register",
+    "Remove",
+    "Rename",
+    "Repair",
+    "Reset",
+    "Resolve",
+    "Restart",
+    "Resume",
+    "Revoke",
+    "Save",
+    "Search",
+    "Select",
+    "Send",
+    "Set",
+    "Show",
+    "Start",
+    "Stop",
+    "Suspend",
+    "Test",
+    "Uninstall",
+    "Unregister",
+    "Update",
+    "Wait",
+    "Write",
+];
+
+/// `Get-CsWebTicket`, `New-PSSession`: an approved verb, a dash, a noun of letters and digits.
+fn verb_noun(name: &str) -> bool {
+    let Some((verb, noun)) = name.split_once('-') else {
+        return false;
+    };
+    VERBS.contains(&verb)
+        && noun.starts_with(|c: char| c.is_ascii_uppercase())
+        && noun.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 fn is_error_tail(line: &str) -> bool {
@@ -132,6 +202,9 @@ pub fn sniff(text: &str) -> bool {
             || t.starts_with("+ FullyQualifiedErrorId")
             || prompt_command(l).is_some_and(|_| l.starts_with("PS ") && l.contains(":\\"))
             || l.starts_with("PS>TerminatingError(")
+            // Bare error lines: `Get-CsWebTicket : …` / `Get-CsWebTicket: …`.
+            || l.split_once(':')
+                .is_some_and(|(name, rest)| verb_noun(name.trim_end()) && rest.starts_with(' '))
     })
 }
 
@@ -301,7 +374,9 @@ pub fn read(text: &str) -> (Vec<PsRecord>, PsStats) {
                 o.lines.push(&line[3..]);
             }
             Some(o) if o.kind == PsKind::Error => {
-                if o.tail_seen && !line.starts_with(' ') {
+                // A new `Cmdlet : message` line starts the next error record (bare error lines
+                // as a console shows them with `$ErrorView` set to show messages only).
+                if (o.tail_seen && !line.starts_with(' ')) || starts_error(line) {
                     // The record ended with its FullyQualifiedErrorId (and its wrapped tail).
                     close(&mut open, &mut out, &mut stats);
                     open = Some(new_output(line, no));
@@ -455,6 +530,11 @@ End time: 20261103091501
             let _ = sniff(s);
         }
         assert!(!sniff("just some text\nwith lines"));
+        assert!(!sniff("Note-Taking : a few words\nWell-Known: quick"));
+        assert!(sniff("Get-CsWebTicket: Failed to connect live id servers."));
+        assert!(sniff(
+            "# a comment\nImport-Module : File x cannot be loaded"
+        ));
         assert!(!sniff("11/03/2026|09:14:02.117 2F4C:1B80 INFO  :: PS C:\\"));
     }
 }
