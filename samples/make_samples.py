@@ -803,13 +803,18 @@ def tail_noise(s: Session, n: int) -> None:
             L.trace("CUccNetworkMonitor::Poll - connectivity unchanged, hr=0x00000000", tid=L.tid_net, adv=(0, 40))
 
 
-def log_healthy(p: Profile, with_noise: bool) -> str:
+def log_healthy(p: Profile, with_noise: bool, trust_prompt: str | None = None) -> str:
     rng = random.Random(p.seed)
     L = Log(p, rng)
     s = Session(p, L)
     s.startup()
     s.discovery()
     s.connect()
+    if trust_prompt:
+        # The client's server-trust question (dialog text as formats.md section 3 quotes it).
+        L.info(f'CUccSignInUI::ShowServerTrustPrompt - host={trust_prompt}: "Skype for Business cannot verify that the '
+               'server is trusted for your sign-in address. Connect anyway?"', adv=(2, 10))
+        L.info("CUccSignInUI::OnServerTrustPromptClosed - user chose Connect, AlwaysTrust=1", adv=(4000, 9000))
     contacts = [(f"sip:juergen.weiss@{p.domain}", "Jürgen Weiß"), (f"sip:lena.mikkelsen@{p.domain}", "Lena Mikkelsen"),
                 (f"sip:omar.haddad@{p.domain}", "Omar Haddad")]
     if with_noise:
@@ -1036,6 +1041,476 @@ def ipconfig_text(host: str, ip: str, gw: str, when: datetime) -> str:
     return CRLF.join(lines)
 
 
+# --------------------------------------------------------------------------------------------
+# PowerShell transcripts, console captures and Windows command output
+# --------------------------------------------------------------------------------------------
+# The connector error texts follow the wording the connector article quotes
+# (shared/corpus/excerpts/powershell_sfbo_connector_errors_officedocs.txt, formats.md section 4);
+# the French one follows the French article's translation (seed 002). The transcript header,
+# the error-record layout (At line / CategoryInfo / FullyQualifiedErrorId) and the command output
+# layouts are standard Windows PowerShell 5.1 / Windows 10 output, rebuilt from memory, not copied
+# from a real machine. Hosts, users and addresses are invented.
+
+MODULE_DIR = r"C:\Program Files\Common Files\Skype for Business Online\Modules\SkypeOnlineConnector"
+
+
+def wrap_words(text: str, width: int, indent: str = "") -> list[str]:
+    """Word-wrap like a transcript: break at spaces, long words split at the width."""
+    out, line = [], ""
+    for word in text.split(" "):
+        cand = word if not line else f"{line} {word}"
+        if len(cand) <= width:
+            line = cand
+            continue
+        if line:
+            out.append(line)
+        while len(word) > width:
+            out.append(word[:width])
+            word = word[width:]
+        line = indent + word if out else word
+    if line:
+        out.append(line)
+    return out
+
+
+def wrap_hard(text: str, width: int) -> list[str]:
+    """Cut like a console window copied with the mouse: every `width` characters, mid-word."""
+    return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+
+
+def ps_error(message: str, position: list[str], category: str, fqid: str, width: int, hard: bool) -> list[str]:
+    wrap = (lambda t: wrap_hard(t, width)) if hard else (lambda t: wrap_words(t, width))
+    lines = wrap(message) + position
+    lines += wrap(f"    + CategoryInfo          : {category}")
+    lines += wrap(f"    + FullyQualifiedErrorId : {fqid}")
+    return lines
+
+
+def ps_header(user: str, machine: str, start: datetime, pid: int) -> list[str]:
+    return [
+        "**********************",
+        "Windows PowerShell transcript start",
+        f"Start time: {start:%Y%m%d%H%M%S}",
+        f"Username: {user}",
+        f"RunAs User: {user}",
+        "Configuration Name: ",
+        f"Machine: {machine} (Microsoft Windows NT 10.0.19045.0)",
+        r"Host Application: C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe",
+        f"Process ID: {pid}",
+        "PSVersion: 5.1.19041.3570",
+        "PSEdition: Desktop",
+        "PSCompatibleVersions: 1.0, 2.0, 3.0, 4.0, 5.0, 5.1.19041.3570",
+        "BuildVersion: 10.0.19041.3570",
+        "CLRVersion: 4.0.30319.42000",
+        "WSManStackVersion: 3.0",
+        "PSRemotingProtocolVersion: 2.3",
+        "SerializationVersion: 1.1.0.1",
+        "**********************",
+    ]
+
+
+def transcript(user: str, machine: str, start: datetime, pid: int, body: list[str], end: datetime) -> str:
+    home = "C:\\Users\\" + user.split("\\")[-1]
+    lines = ps_header(user, machine, start, pid)
+    lines.append(f"Transcript started, output file is {home}\\Documents\\PowerShell_transcript.{machine}."
+                 f"{pid:x}.{start:%Y%m%d%H%M%S}.txt")
+    lines += [ln.replace("{HOME}", home) for ln in body]
+    lines += [f"PS {home}> Stop-Transcript", "**********************", "Windows PowerShell transcript end",
+              f"End time: {end:%Y%m%d%H%M%S}", "**********************"]
+    return CRLF.join(lines) + CRLF
+
+
+def connect_block(home_prompt: str, error: list[str], via: str = "New-CsOnlineSession") -> list[str]:
+    return [
+        f"{home_prompt} Import-Module SkypeOnlineConnector",
+        f"{home_prompt} $cred = Get-Credential",
+        "",
+        "cmdlet Get-Credential at command pipeline position 1",
+        "Supply values for the following parameters:",
+        "Credential",
+        f"{home_prompt} $s = {via} -Credential $cred -Verbose",
+        "VERBOSE: Determining domain admin",
+        "VERBOSE: Admin Domain was successfully determined",
+        "VERBOSE: Requesting token from Live ID",
+    ] + error
+
+
+def connector_error(cmdlet: str, text: str, category: str, fqid: str, width: int = 120, hard: bool = False,
+                    line_ref: str = f"At {MODULE_DIR}\\SkypeOnlineConnectorStartup.psm1:149 char:16") -> list[str]:
+    position = wrap_words(line_ref, width) + ["+ ...            $webTicket = Get-CsWebTicket @params",
+                                              "+                 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]
+    return ps_error(f"{cmdlet} : {text}", position, category, fqid, width, hard)
+
+
+def session_error(text: str, fqid: str, connecting: bool, host: str = "admin1a.online.lync.com",
+                  width: int = 120, hard: bool = False, verb: str = "New-PSSession") -> list[str]:
+    lead = (f"[{host}] Connecting to remote server {host} failed with the following error message : " if connecting
+            else f"[{host}] Processing data from remote server {host} failed with the following error message: ")
+    position = wrap_words(f"At {MODULE_DIR}\\SkypeOnlineConnectorStartup.psm1:175 char:16", width) + [
+        "+ ...   $session = New-PSSession -Name $psSessionName -ConnectionUri $Con ...",
+        "+                  ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"]
+    return ps_error(f"{verb} : {lead}{text}", position,
+                    "OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) [New-PSSession], "
+                    "PSRemotingTransportException", fqid, width, hard)
+
+
+def nslookup_query(cmd_prompt: str, query: str, server: tuple[str, str], answer: list[str]) -> list[str]:
+    return [f"{cmd_prompt}nslookup {query}", f"Server:  {server[0]}", f"Address:  {server[1]}", ""] + answer + [""]
+
+
+def nx(server: str, name: str) -> list[str]:
+    return [f"*** {server} can't find {name}: Non-existent domain"]
+
+
+def winhttp(proxy: str | None) -> str:
+    lines = ["", "Current WinHTTP proxy settings:", ""]
+    if proxy:
+        lines += [f"    Proxy Server(s) :  {proxy}", "    Bypass List     :  <local>"]
+    else:
+        lines += ["    Direct access (no proxy server)."]
+    return CRLF.join(lines + [""]) + CRLF
+
+
+def systeminfo(host: str, zone: str, boot: datetime) -> str:
+    lines = [
+        "",
+        f"Host Name:                 {host}",
+        "OS Name:                   Microsoft Windows 10 Enterprise",
+        "OS Version:                10.0.19045 N/A Build 19045",
+        "OS Manufacturer:           Microsoft Corporation",
+        "OS Configuration:          Member Workstation",
+        "System Type:               x64-based PC",
+        f"System Boot Time:          {boot:%m/%d/%Y, %I:%M:%S %p}",
+        "System Locale:             en-us;English (United States)",
+        "Input Locale:              en-us;English (United States)",
+        f"Time Zone:                 {zone}",
+        "Total Physical Memory:     16,204 MB",
+        "Logon Server:              \\\\NWT-DC01",
+        "",
+    ]
+    return CRLF.join(lines)
+
+
+def reg_export(domains: str) -> bytes:
+    text = CRLF.join([
+        "Windows Registry Editor Version 5.00",
+        "",
+        r"[HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Communicator]",
+        f'"TrustModelData"="{domains}"',
+        '"EnableTracing"=dword:00000001',
+        "",
+        "",
+    ])
+    return b"\xff\xfe" + text.encode("utf-16-le")    # regedit exports UTF-16LE with a BOM
+
+
+def utf16(text: str) -> bytes:
+    return b"\xff\xfe" + text.encode("utf-16-le")
+
+
+def bom8(text: str) -> bytes:
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+
+def connector_samples() -> list[Path]:
+    written = []
+    t0 = datetime(2026, 11, 12, 14, 5, 21)
+    home = "PS {HOME}>"
+
+    # ps-execution-policy: transcript, UTF-16LE (Out-File / redirection default in Windows PowerShell 5.1)
+    body = [
+        f"{home} Import-Module SkypeOnlineConnector",
+    ] + ps_error(f"Import-Module : File {MODULE_DIR}\\SkypeOnlineConnectorStartup.psm1 cannot be loaded because "
+                 "running scripts is disabled on this system. For more information, see about_Execution_Policies at "
+                 "https:/go.microsoft.com/fwlink/?LinkID=135170.",
+                 ["At line:1 char:1", "+ Import-Module SkypeOnlineConnector",
+                  "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"],
+                 "SecurityError: (:) [Import-Module], PSSecurityException",
+                 "UnauthorizedAccess,Microsoft.PowerShell.Commands.ImportModuleCommand", 120, False) + [
+        f"{home} Get-ExecutionPolicy",
+        "Restricted",
+    ]
+    written.append(write_zip("ps-execution-policy.zip", {
+        "PowerShell_transcript.NWT-ADM-02.txt": utf16(transcript(r"NORTHWIND\megan.b", "NWT-ADM-02", t0, 5120, body,
+                                                                   t0 + timedelta(minutes=2, seconds=9))),
+    }))
+
+    # ps-version: a PowerShell 2.0 console window copied with the mouse (hard-wrapped at 80 columns)
+    lines = ["PS C:\\Users\\tom.k> $PSVersionTable.PSVersion", "", "Major  Minor  Build  Revision",
+             "-----  -----  -----  --------", "2      0      -1     -1", "",
+             "PS C:\\Users\\tom.k> Import-Module LyncOnlineConnector"]
+    lines += ps_error("Import-Module : The version of the loaded PowerShell is '2.0'. The module 'C:\\Program Files\\"
+                      "Common Files\\Microsoft Lync Server 2013\\Modules\\LyncOnlineConnector\\LyncOnlineConnector.psd1'"
+                      " requires a minimum PowerShell version of '3.0' to execute. Please verify the installation of "
+                      "the PowerShell and try again.",
+                      wrap_hard("At line:1 char:14", 80) + wrap_hard("+ Import-Module <<<<  LyncOnlineConnector", 80),
+                      "ResourceUnavailable: (LyncOnlineConnector.psd1:String) [Import-Module], "
+                      "InvalidOperationException",
+                      "Modules_InsufficientPowerShellVersion,Microsoft.PowerShell.Commands.ImportModuleCommand",
+                      80, True)
+    lines += ["", "PS C:\\Users\\tom.k>"]
+    written.append(write_zip("ps-version.zip", {
+        "console-copy.txt": (CRLF.join(lines) + CRLF).encode("utf-8"),
+    }))
+
+    # winrm-basic-auth-disabled: transcript, UTF-16LE
+    body = connect_block(home, session_error(
+        "The WinRM client cannot process the request. Basic authentication is currently disabled in the client "
+        "configuration. Change the client configuration and try the request again. For more information, see the "
+        "about_Remote_Troubleshooting Help topic.", "-2144108321,PSSessionOpenFailed", True)) + [
+        f"{home} winrm get winrm/config/client/auth",
+        "Auth",
+        "    Basic = false [Source=\"GPO\"]",
+        "    Digest = true",
+        "    Kerberos = true",
+        "    Negotiate = true",
+        "    Certificate = true",
+        "    CredSSP = false",
+    ]
+    t = t0 + timedelta(days=1, hours=1, minutes=12)
+    written.append(write_zip("winrm-basic-auth-disabled.zip", {
+        "transcripts/sfbo-connect.txt": utf16(transcript(r"NORTHWIND\megan.b", "NWT-ADM-02", t, 6012, body,
+                                                         t + timedelta(minutes=3, seconds=40))),
+    }))
+
+    # liveid-connect-failed: transcript, UTF-8 with BOM
+    body = [f"{home} Get-Service msoidsvc", "", "Status   Name               DisplayName",
+            "------   ----               -----------",
+            "Running  msoidsvc           Microsoft Online Services Sign-in A...", ""]
+    body += connect_block(home, connector_error(
+        "Get-CsWebTicket", "Failed to connect live id servers. Make sure proxy is enabled or machine has network "
+        "connection to live id servers.", "NotSpecified: (:) [Get-CsWebTicket], WebTicketException",
+        "Microsoft.Rtc.Management.Hosted.Online.Models.WebTicketException"))
+    t = t0 + timedelta(days=2, minutes=47)
+    written.append(write_zip("liveid-connect-failed.zip", {
+        "Admin/transcript.txt": bom8(transcript(r"LITWARE\it.ops", "LIT-MGMT-01", t, 3312, body,
+                                                t + timedelta(minutes=1, seconds=5))),
+    }))
+
+    # liveid-module-missing: console window copied at 120 columns (hard wrap)
+    lines = ["PS C:\\Users\\it.ops> Get-Service msoidsvc"]
+    lines += ps_error("Get-Service : Cannot find any service with service name 'msoidsvc'.",
+                      ["At line:1 char:1", "+ Get-Service msoidsvc", "+ ~~~~~~~~~~~~~~~~~~~~"],
+                      "ObjectNotFound: (msoidsvc:String) [Get-Service], ServiceCommandException",
+                      "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand", 120, True)
+    lines += ["", "PS C:\\Users\\it.ops> $s = New-CsOnlineSession -Credential $cred"]
+    lines += connector_error("Get-CsWebTicket", "Can not load Live Id module. Make sure correct version of Live Id "
+                             "Sign-in assistant is installed.",
+                             "NotSpecified: (:) [Get-CsWebTicket], WebTicketException",
+                             "Microsoft.Rtc.Management.Hosted.Online.Models.WebTicketException", 120, True)
+    lines += ["", "PS C:\\Users\\it.ops>"]
+    written.append(write_zip("liveid-module-missing.zip", {
+        "console.txt": (CRLF.join(lines) + CRLF).encode("utf-8"),
+    }))
+
+    # ps-logon-failed: transcript, UTF-16LE, two tries
+    err = connector_error("Get-CsWebTicket", "Logon failed for the user 'admin@tailspintoys.onmicrosoft.com'. Please "
+                          "create a new PSCredential object, making sure that you have used the correct user name and "
+                          "password.", "NotSpecified: (:) [Get-CsWebTicket], WebTicketException",
+                          "Microsoft.Rtc.Management.Hosted.Online.Models.WebTicketException")
+    body = connect_block(home, err) + [f"{home} $s = New-CsOnlineSession -Credential $cred"] + err
+    t = t0 + timedelta(days=3, hours=-4, minutes=2)
+    written.append(write_zip("ps-logon-failed.zip", {
+        "PowerShell_transcript.TST-ADMIN.txt": utf16(transcript(r"TAILSPIN\pieter.d", "TST-ADMIN", t, 9188, body,
+                                                                 t + timedelta(minutes=4, seconds=51))),
+    }))
+
+    # ps-no-tenant-permission: French console capture (fr-FR Windows), UTF-8
+    lines = ["PS C:\\Users\\julie.m> $s = New-CsOnlineSession -Credential $cred"]
+    lines += wrap_words("New-PSSession : [admin3e.online.lync.com] le traitement des données à partir du serveur "
+                        "distant admin3e.online.lync.com a échoué avec le message d’erreur suivant : l’utilisateur "
+                        "'julie.martin@fourthcoffee.fr' n’est pas autorisé à gérer ce client. Les autorisations "
+                        "peuvent être accordées en attribuant l’utilisateur au rôle RBAC approprié.", 120)
+    lines += [f"Au caractère {MODULE_DIR}\\SkypeOnlineConnectorStartup.psm1:175 : 16",
+              "    + CategoryInfo          : OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) "
+              "[New-PSSession], PSRemotingTransportException",
+              "    + FullyQualifiedErrorId : -2144108477,PSSessionOpenFailed", "", "PS C:\\Users\\julie.m>"]
+    written.append(write_zip("ps-no-tenant-permission.zip", {
+        "capture-console.txt": (CRLF.join(lines) + CRLF).encode("utf-8"),
+    }))
+
+    # ps-remote-access-disabled: transcript, UTF-8 with BOM
+    body = connect_block(home, session_error(
+        "The ability to connect to this tenant by using a remote PowerShell session has been disabled. Please contact "
+        "Lync Help to check Tenant Powershell Policy of this tenant. For more information, see the "
+        "about_Remote_Troubleshooting Help topic.", "-2144108477,PSSessionOpenFailed", False))
+    t = t0 + timedelta(days=5, hours=2, minutes=33)
+    written.append(write_zip("ps-remote-access-disabled.zip", {
+        "transcript-2026-11-17.txt": bom8(transcript(r"WINGTIP\renee.c", "WTT-ADM", t, 4410, body,
+                                                     t + timedelta(minutes=1, seconds=48))),
+    }))
+
+    # ps-max-shells-user: transcript, UTF-16LE; three sessions already open
+    body = [f"{home} Get-PSSession", "",
+            " Id Name            ComputerName    ComputerType    State         ConfigurationName     Availability",
+            " -- ----            ------------    ------------    -----         -----------------     ------------"]
+    for i in range(1, 4):
+        body.append(f"  {i} SfBPowerShell... admin1a.onli... RemoteMachine   Opened        Microsoft.PowerShell     "
+                    "Available")
+    body.append("")
+    body += connect_block(home, session_error(
+        "The WS-Management service cannot process the request. The maximum number of concurrent shells for this user "
+        "has been exceeded. Close existing shells or raise the quota for this user. For more information, see the "
+        "about_Remote_Troubleshooting Help topic.", "-2144108090,PSSessionOpenFailed", True))
+    t = t0 + timedelta(days=6, hours=-1, minutes=19)
+    written.append(write_zip("ps-max-shells-user.zip", {
+        "transcripts/PowerShell_transcript.NWT-ADM-02.txt": utf16(transcript(
+            r"NORTHWIND\megan.b", "NWT-ADM-02", t, 7784, body, t + timedelta(minutes=2, seconds=2))),
+    }))
+
+    # ps-max-shells-tenant: console window copied at 120 columns (hard wrap), UTF-8
+    lines = ["PS C:\\Scripts> .\\Nightly-SfBReport.ps1"]
+    lines += session_error(
+        "The WS-Management service cannot process the request. The maximum number of concurrent shells for this "
+        "tenant has been exceeded. Close existing shells or raise the quota for this tenant. For more information, see "
+        "the about_Remote_Troubleshooting Help topic.", "-2144108090,PSSessionOpenFailed", True, hard=True)
+    lines += ["", "PS C:\\Scripts>"]
+    written.append(write_zip("ps-max-shells-tenant.zip", {
+        "nightly-report-console.txt": (CRLF.join(lines) + CRLF).encode("utf-8"),
+    }))
+    return written
+
+
+def network_samples(profiles: dict[str, Profile]) -> list[Path]:
+    written = []
+    cmd = "C:\\Users\\ajohnson>"
+    local = ("ws-dc01.woodgrovebank.com", "10.30.0.10")
+
+    # dns-cname-missing: MOSDAL-style network diagnostics, no sip CNAME for the domain
+    d = "woodgrovebank.com"
+    ns = CRLF.join(
+        nslookup_query(cmd, f"-type=CNAME sip.{d}", local, nx(local[0], f"sip.{d}"))
+        + nslookup_query(cmd, f"lyncdiscover.{d}", local, nx(local[0], f"lyncdiscover.{d}"))
+        + nslookup_query(cmd, f"-type=SRV _sip._tls.{d}", local, nx(local[0], f"_sip._tls.{d}"))
+        + nslookup_query(cmd, f"sipinternal.{d}", local, nx(local[0], f"sipinternal.{d}"))
+        + nslookup_query(cmd, "sipdir.online.lync.com", local,
+                         ["Non-authoritative answer:", "Name:    sipdir.online.lync.com", "Address:  52.112.64.12"])
+    ) + CRLF
+    written.append(write_zip("dns-cname-missing.zip", {
+        "MOSDAL_WGB-LT-0088_20261118/Network_Diagnostics/nslookup.txt": ns.encode("ascii"),
+        "MOSDAL_WGB-LT-0088_20261118/Network_Diagnostics/ipconfig.txt":
+            ipconfig_text("WGB-LT-0088", "10.30.7.88", "10.30.7.1", datetime(2026, 11, 18, 7, 40, 2)).encode("ascii"),
+        "MOSDAL_WGB-LT-0088_20261118/Network_Diagnostics/proxy.txt": winhttp(None).encode("ascii"),
+    }))
+
+    # dns-propagation: the new records answer at the DNS host, not yet at the company resolver
+    d = "fourthcoffee.com"
+    inner = ("dc1.corp.fourthcoffee.com", "10.50.0.5")
+    auth = ("ns1.dnshost-example.net", "203.0.113.53")
+    ns = CRLF.join(
+        nslookup_query(cmd, f"-type=CNAME sip.{d}", inner, nx(inner[0], f"sip.{d}"))
+        + nslookup_query(cmd, f"-type=CNAME sip.{d} {auth[0]}", auth,
+                         [f"sip.{d}\tcanonical name = sipdir.online.lync.com"])
+        + nslookup_query(cmd, f"-type=CNAME lyncdiscover.{d}", inner, nx(inner[0], f"lyncdiscover.{d}"))
+        + nslookup_query(cmd, f"-type=CNAME lyncdiscover.{d} {auth[0]}", auth,
+                         [f"lyncdiscover.{d}\tcanonical name = webdir.online.lync.com"])
+    ) + CRLF
+    written.append(write_zip("dns-propagation.zip", {
+        "dns-checks.txt": ns.encode("ascii"),
+        "notes.txt": b"Domain fourthcoffee.com added to the tenant yesterday evening; records created at the DNS host "
+                     b"this morning.\r\n",
+    }))
+
+    # msoidsvc-blocked: WinHTTP proxy + the Sign-In Assistant endpoint unreachable
+    tnc = [
+        "PS C:\\Users\\ajohnson> Test-NetConnection login.microsoftonline.com -Port 443",
+        "WARNING: TCP connect to (20.190.151.68 : 443) failed",
+        "WARNING: Ping to 20.190.151.68 failed with status: TimedOut",
+        "",
+        "",
+        "ComputerName           : login.microsoftonline.com",
+        "RemoteAddress          : 20.190.151.68",
+        "RemotePort             : 443",
+        "InterfaceAlias         : Ethernet",
+        "SourceAddress          : 10.30.7.88",
+        "PingSucceeded          : False",
+        "PingReplyDetails (RTT) : 0 ms",
+        "TcpTestSucceeded       : False",
+        "",
+        "",
+        "PS C:\\Users\\ajohnson> Get-Service msoidsvc",
+        "",
+        "Status   Name               DisplayName",
+        "------   ----               -----------",
+        "Running  msoidsvc           Microsoft Online Services Sign-in A...",
+        "",
+    ]
+    t = datetime(2026, 11, 18, 8, 2, 40)
+    written.append(write_zip("msoidsvc-blocked.zip", {
+        "Network/winhttp-proxy.txt": winhttp("proxy.woodgrovebank.com:8080").encode("ascii"),
+        "Network/connectivity.txt": utf16(transcript(r"WOODGROVE\ajohnson", "WGB-LT-0088", t, 2264, tnc,
+                                                     t + timedelta(seconds=58))),
+    }))
+
+    # trustmodeldata-missing: the policy value lists other domains, not the user's
+    p = profiles["trust"]
+    written.append(write_zip("trustmodeldata-missing.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_healthy(p, False).encode("utf-8"),
+        "Registry/Communicator-policies.reg": reg_export("contoso.com,litwareinc.com"),
+    }))
+
+    # untrusted-server-prompt: the client asked the user, and the policy value lacks the domain
+    p = profiles["prompt"]
+    written.append(write_zip("untrusted-server-prompt.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_healthy(p, False, trust_prompt="sipdir.online.lync.com").encode("utf-8"),
+        "Registry/Communicator-policies.reg": reg_export("fabrikam.com"),
+    }))
+
+    # healthy with noise: every command output present and fine, an admin session that worked
+    p = profiles["healthy"]
+    d = p.domain
+    dns = ("nwt-dc01.corp.northwindtraders.com", "10.20.0.10")
+    ns = CRLF.join(
+        nslookup_query(cmd, f"sip.{d}", dns, ["Non-authoritative answer:",
+                                              "Name:    sipdir.online.lync.com.trafficmanager.net",
+                                              "Address:  52.112.64.12",
+                                              f"Aliases:  sip.{d}",
+                                              "          sipdir.online.lync.com"])
+        + nslookup_query(cmd, f"lyncdiscover.{d}", dns, ["Non-authoritative answer:",
+                                                         "Name:    webdir.online.lync.com",
+                                                         "Addresses:  52.112.196.40",
+                                                         "          52.112.196.41",
+                                                         f"Aliases:  lyncdiscover.{d}"])
+        + nslookup_query(cmd, f"-type=SRV _sip._tls.{d}", dns, [
+            f"_sip._tls.{d}\tSRV service location:", "          priority       = 100", "          weight         = 1",
+            "          port           = 443", "          svr hostname   = sipdir.online.lync.com"])
+        + nslookup_query(cmd, f"lyncdiscoverinternal.{d}", dns, nx(dns[0], f"lyncdiscoverinternal.{d}"))
+        + nslookup_query(cmd, f"sipinternal.{d}", dns, nx(dns[0], f"sipinternal.{d}"))
+    ) + CRLF
+    admin = [
+        "PS {HOME}> Import-Module SkypeOnlineConnector",
+        "PS {HOME}> $s = New-CsOnlineSession -Credential $cred",
+        "PS {HOME}> Import-PSSession $s -AllowClobber | Out-Null",
+        f"PS {{HOME}}> Get-CsOnlineUser -Identity {p.user} | Select-Object SipAddress, Enabled",
+        "",
+        "SipAddress                                 Enabled",
+        "----------                                 -------",
+        f"sip:{p.user:<38} True",
+        "",
+        "PS {HOME}> Get-CsOnlineUser -Identity former.contractor@" + d,
+    ] + ps_error(f"Get-CsOnlineUser : Management object not found for identity \"former.contractor@{d}\".",
+                 ["At line:1 char:1", f"+ Get-CsOnlineUser -Identity former.contractor@{d}",
+                  "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"],
+                 f"NotSpecified: (former.contractor@{d}:UserIdParameter) [Get-CsOnlineUser], ManagementException",
+                 "Microsoft.Rtc.Management.AD.ManagementException,Microsoft.Rtc.Management.AD.Cmdlets.GetOcsUserCmdlet",
+                 120, False) + ["PS {HOME}> Remove-PSSession $s"]
+    t = datetime(2026, 11, 10, 9, 12, 4)
+    written.append(write_zip("healthy-with-noise.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_healthy(p, True).encode("utf-8"),
+        "Diagnostics/nslookup.txt": ns.encode("ascii"),
+        "Diagnostics/winhttp.txt": winhttp(None).encode("ascii"),
+        "Diagnostics/systeminfo.txt": systeminfo(p.computer, "(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, "
+                                                 "Vienna", datetime(2026, 11, 10, 7, 58, 31)).encode("ascii"),
+        "Diagnostics/ipconfig.txt": ipconfig_text(p.computer, p.local_ip, "10.20.4.1",
+                                                  datetime(2026, 11, 10, 7, 59, 2)).encode("ascii"),
+        "Diagnostics/Communicator-policies.reg": reg_export(f"{d},contoso.com"),
+        "Admin/PowerShell_transcript.txt": utf16(transcript(r"NORTHWIND\megan.b", "NWT-ADM-02", t, 1880, admin,
+                                                            t + timedelta(minutes=3))),
+        "readme.txt": b"All good now, sending the logs you asked for anyway. - Adele\r\n",
+    }))
+    return written
+
+
 def main() -> None:
     written = []
 
@@ -1144,6 +1619,25 @@ def main() -> None:
             p7.domain, p7.computer, [first, second], p7.start - timedelta(hours=2, minutes=7)).encode("utf-16-le"),
         "EventLogs/System.txt": wevtutil_text(p7.domain, p7.computer, system7).encode("utf-8"),
     }))
+    written += connector_samples()
+    profiles = {
+        "trust": online_profile(user="lee.gu@woodgrovebank.com", targetname="sippoolam41c03.infra.lync.com",
+                                diag_source="sippoolam41c03.infra.lync.com", remote_ip="52.112.76.20",
+                                local_ip="10.30.7.91", public_ip="84.241.10.77", tz=timedelta(hours=1),
+                                skew=timedelta(0), pid="1F20", start=datetime(2026, 11, 18, 8, 10, 44, 52000),
+                                seed=701, computer="WGB-LT-0091", subnet="10.30.7.0"),
+        "prompt": online_profile(user="isaiah.langer@woodgrovebank.com", targetname="sippoolam41c03.infra.lync.com",
+                                 diag_source="sippoolam41c03.infra.lync.com", remote_ip="52.112.76.20",
+                                 local_ip="10.30.7.93", public_ip="84.241.10.77", tz=timedelta(hours=1),
+                                 skew=timedelta(0), pid="0B74", start=datetime(2026, 11, 18, 8, 31, 9, 610000),
+                                 seed=801, computer="WGB-LT-0093", subnet="10.30.7.0"),
+        "healthy": online_profile(user="adele.vance@northwindtraders.com", targetname="sippooldb40e07.infra.lync.com",
+                                  diag_source="sippooldb40e07.infra.lync.com", remote_ip="52.112.67.21",
+                                  local_ip="10.20.4.117", public_ip="85.76.112.9", tz=timedelta(hours=1),
+                                  skew=timedelta(0), pid="3A0C", start=datetime(2026, 11, 10, 9, 20, 51, 337000),
+                                  seed=901, computer="NWT-LT-0417", subnet="10.20.4.0"),
+    }
+    written += network_samples(profiles)
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 
-use crate::events::{Evidence, Fact, describe_sip};
+use crate::events::{Clue, ClueAt, Evidence, Fact, describe_sip};
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
 
@@ -364,6 +364,205 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             });
         }
         out.clock = Some(estimate);
+    }
+    out
+}
+
+/// The CNAME target the current article gives for `sip.<domain>`.
+pub const SIP_CNAME_TARGET: &str = "sipdir.online.lync.com";
+/// The target an older revision of the article gave.
+pub const SIP_CNAME_OLD_TARGET: &str = "sipdir.online.microsoft.com";
+
+/// The domain of a SIP URI (`sip:kim@contoso.com` → `contoso.com`), lowercase.
+pub fn sip_domain(uri: &str) -> Option<String> {
+    let uri = uri.trim().trim_start_matches('<');
+    let rest = uri
+        .strip_prefix("sip:")
+        .or_else(|| uri.strip_prefix("SIP:"))
+        .unwrap_or(uri);
+    let (_, domain) = rest.split_once('@')?;
+    let domain = domain
+        .split([';', '>', ':', '?'])
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    (domain.contains('.') && !domain.contains(char::is_whitespace)).then_some(domain)
+}
+
+fn fact_at(name: &'static str, value: f64, at: &ClueAt, text: String) -> Fact {
+    let mut evidence = at.evidence.clone();
+    evidence.text = crate::redact::abridge(
+        &crate::redact::secrets(&text),
+        crate::events::EVIDENCE_TEXT_MAX,
+    );
+    Fact {
+        name,
+        value,
+        evidence,
+    }
+}
+
+/// Facts from what command output and registry exports showed, across the whole bundle:
+/// DNS lookups of the Skype for Business names (missing, pointing elsewhere, answered by one
+/// server and not another), a WinHTTP proxy, and whether `TrustModelData` lists the user's
+/// SIP domain (`sip_uri`, from the client log). Clues come in inventory order, so the facts
+/// and their evidence do not depend on thread timing.
+pub fn derive_clue_facts(clues: &[ClueAt], sip_uri: Option<&str>) -> Vec<Fact> {
+    use crate::parse::cmdout::DnsAnswer;
+    let mut out = Vec::new();
+    let domain = sip_uri.and_then(sip_domain);
+    let ours = |name: &str, prefix: &str| match &domain {
+        Some(d) => name.strip_prefix(prefix) == Some(d.as_str()),
+        None => name.len() > prefix.len() && name.starts_with(prefix),
+    };
+    let lookups: Vec<(&ClueAt, &crate::parse::cmdout::DnsLookup)> = clues
+        .iter()
+        .filter_map(|c| match &c.clue {
+            Clue::Dns(l) => Some((c, l)),
+            _ => None,
+        })
+        .collect();
+    let answered: std::collections::HashSet<&str> = lookups
+        .iter()
+        .filter(|(_, l)| !matches!(l.answer, DnsAnswer::NotFound { .. }))
+        .map(|(_, l)| l.name.as_str())
+        .collect();
+    let found = |name: &str| answered.contains(name);
+    let server = |l: &crate::parse::cmdout::DnsLookup| {
+        l.server
+            .as_deref()
+            .map(|s| format!(" at {s}"))
+            .unwrap_or_default()
+    };
+    // Names found nowhere / found at one server and not another.
+    let mut missing_sip: Vec<(&ClueAt, String)> = Vec::new();
+    let mut missing_other: Vec<(&ClueAt, String)> = Vec::new();
+    let mut disagree: Vec<(&ClueAt, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    for (at, l) in &lookups {
+        let DnsAnswer::NotFound { reason } = &l.answer else {
+            continue;
+        };
+        if !seen.insert(&l.name) {
+            continue;
+        }
+        let text = format!("{} not found{}: {reason}", l.name, server(l));
+        if found(&l.name) {
+            let answered = lookups
+                .iter()
+                .find(|(_, o)| o.name == l.name && !matches!(o.answer, DnsAnswer::NotFound { .. }))
+                .map(|(_, o)| server(o))
+                .unwrap_or_default();
+            disagree.push((at, format!("{text}, but answered{answered}")));
+        } else if ours(&l.name, "sip.") {
+            missing_sip.push((at, text));
+        } else if ["lyncdiscover.", "_sip._tls.", "_sipfederationtls._tcp."]
+            .iter()
+            .any(|p| ours(&l.name, p))
+        {
+            missing_other.push((at, text));
+        }
+    }
+    for (name, list) in [
+        ("sip-cname-missing", &missing_sip),
+        ("lync-dns-record-missing", &missing_other),
+        ("dns-answers-disagree", &disagree),
+    ] {
+        if let Some((at, _)) = list.first() {
+            let texts: Vec<&str> = list.iter().map(|(_, t)| t.as_str()).collect();
+            out.push(fact_at(name, list.len() as f64, at, texts.join("; ")));
+        }
+    }
+    // Where sip.<domain> points.
+    let mut judged: Vec<&str> = Vec::new();
+    for (at, l) in &lookups {
+        let DnsAnswer::Alias { canonical } = &l.answer else {
+            continue;
+        };
+        if !ours(&l.name, "sip.") || judged.contains(&l.name.as_str()) {
+            continue;
+        }
+        judged.push(&l.name);
+        // In `Name:` / `Aliases:` output every name of the chain is an alias of the last one:
+        // the chain passes through the target when the target is one of them.
+        let through = |target: &str| {
+            canonical == target
+                || lookups.iter().any(|(_, o)| {
+                    o.name == target
+                        && o.server == l.server
+                        && matches!(&o.answer, DnsAnswer::Alias { canonical: c } if c == canonical)
+                })
+        };
+        let (name, text) = if through(SIP_CNAME_TARGET) {
+            (
+                "sip-cname-ok",
+                format!("{} is an alias of {SIP_CNAME_TARGET}{}", l.name, server(l)),
+            )
+        } else if through(SIP_CNAME_OLD_TARGET) {
+            (
+                "sip-cname-old-target",
+                format!(
+                    "{} is an alias of {SIP_CNAME_OLD_TARGET}{} (the target of an old article revision), not {SIP_CNAME_TARGET}",
+                    l.name,
+                    server(l)
+                ),
+            )
+        } else {
+            (
+                "sip-cname-wrong-target",
+                format!(
+                    "{} is an alias of {canonical}{}, not {SIP_CNAME_TARGET}",
+                    l.name,
+                    server(l)
+                ),
+            )
+        };
+        out.push(fact_at(name, 1.0, at, text));
+    }
+    for at in clues {
+        match &at.clue {
+            Clue::WinHttpProxy(proxy) => {
+                out.push(fact_at(
+                    "winhttp-proxy-configured",
+                    1.0,
+                    at,
+                    format!("WinHTTP sends traffic through proxy {proxy}"),
+                ));
+            }
+            Clue::TrustModelData(value) => {
+                let Some(domain) = &domain else {
+                    continue;
+                };
+                let entries: Vec<String> = value
+                    .split([',', ';', ' '])
+                    .map(|e| e.trim().trim_start_matches("*.").to_ascii_lowercase())
+                    .filter(|e| !e.is_empty())
+                    .collect();
+                let listed = entries
+                    .iter()
+                    .any(|e| e == domain || domain.ends_with(&format!(".{e}")));
+                if listed {
+                    out.push(fact_at(
+                        "trustmodeldata-has-domain",
+                        1.0,
+                        at,
+                        format!("TrustModelData lists {domain}, the user's SIP domain"),
+                    ));
+                } else {
+                    out.push(fact_at(
+                        "trustmodeldata-lacks-domain",
+                        entries.len() as f64,
+                        at,
+                        format!(
+                            "TrustModelData = \"{value}\" does not list {domain}, the domain of {}",
+                            sip_uri.unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            Clue::Dns(_) => {}
+        }
     }
     out
 }

@@ -7,13 +7,16 @@
 //! claims gets [`Format::Unknown`] with the reason it was not claimed. Content sniffing tries
 //! the UccApi prefix first, then the Windows event exports ([`sniff_event_export`]: "Copy
 //! details as text", Event Viewer XML, `wevtutil` text, PowerShell JSON / CSV, Event Viewer
-//! CSV / tab-delimited text, PowerShell `Format-List`), each recognised by its content, never by
+//! CSV / tab-delimited text, PowerShell `Format-List`), then a PowerShell transcript or console
+//! capture, then Windows command output (`nslookup`, `ipconfig`, `netsh winhttp`,
+//! `systeminfo`, registry exports), each recognised by its own content markers, never by
 //! English captions alone. Event exports that are not UTF-8 or UTF-16 are decoded in a legacy
-//! code page ([`decode_events`]); UccApi logs keep [`decode`].
+//! code page ([`decode_events`]); everything else keeps [`decode`].
 
 use std::borrow::Cow;
 
-use crate::parse::{eventxml, uccapi};
+use crate::parse::cmdout::{self, OutputKind};
+use crate::parse::{eventxml, powershell, uccapi};
 
 /// What a member is, as far as sfbtriage is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -43,6 +46,18 @@ pub enum Format {
     EventPsCsv,
     /// PowerShell `Get-EventLog` / `Get-WinEvent` | `Format-List`.
     EventPsList,
+    /// Windows PowerShell transcript or console capture, any file name.
+    PowerShell,
+    /// `nslookup` output.
+    Nslookup,
+    /// `ipconfig /all` output.
+    Ipconfig,
+    /// `netsh winhttp show proxy` output.
+    WinHttpProxy,
+    /// `systeminfo` output.
+    SystemInfo,
+    /// Registry export (`.reg`, "Windows Registry Editor Version 5.00").
+    RegExport,
     /// Lync for Mac 2011 log (`Microsoft-Lync.log`), a different layout.
     MacLyncLog,
     /// Anything else.
@@ -64,6 +79,12 @@ impl Format {
             Self::EventPsJson => "event-ps-json",
             Self::EventPsCsv => "event-ps-csv",
             Self::EventPsList => "event-ps-list",
+            Self::PowerShell => "powershell-transcript",
+            Self::Nslookup => "nslookup",
+            Self::Ipconfig => "ipconfig",
+            Self::WinHttpProxy => "winhttp-proxy",
+            Self::SystemInfo => "systeminfo",
+            Self::RegExport => "reg-export",
             Self::MacLyncLog => "mac-lync-log",
             Self::Unknown => "unknown",
         }
@@ -127,6 +148,18 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     let events_text = decode_events(&head[..sniff_len]).text;
     if let Some(f) = sniff_event_export(&events_text) {
         return f;
+    }
+    if powershell::sniff(&text) {
+        return Format::PowerShell;
+    }
+    if let Some(kind) = cmdout::classify(&text) {
+        return match kind {
+            OutputKind::Nslookup => Format::Nslookup,
+            OutputKind::Ipconfig => Format::Ipconfig,
+            OutputKind::WinHttpProxy => Format::WinHttpProxy,
+            OutputKind::SystemInfo => Format::SystemInfo,
+            OutputKind::RegExport => Format::RegExport,
+        };
     }
     if text.contains("SIPService::") || text.contains("Office Communications Server LOGON") {
         return Format::MacLyncLog;
@@ -422,6 +455,53 @@ mod tests {
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(line.iter().flat_map(|&b| [b, 0]));
         assert_eq!(detect("a.txt", &utf16), Format::UccApiLog);
+    }
+
+    #[test]
+    fn powershell_and_command_output_by_content() {
+        let transcript = "**********************\r\nWindows PowerShell transcript start\r\nStart time: 20261103091402\r\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(transcript.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(detect("notes/session.log", &le), Format::PowerShell);
+        assert_eq!(
+            detect(
+                "x.txt",
+                b"PS C:\\Users\\kim> Import-Module SkypeOnlineConnector\r\n"
+            ),
+            Format::PowerShell
+        );
+        assert_eq!(
+            detect("x.txt", b"Get-CsWebTicket : Failed\r\n    + CategoryInfo          : NotSpecified: (:) [Get-CsWebTicket]\r\n"),
+            Format::PowerShell
+        );
+        let reg = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n";
+        let reg_le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(reg.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(detect("policy.txt", &reg_le), Format::RegExport);
+        assert_eq!(
+            detect("a", b"Server:  dc01\r\nAddress:  10.0.0.1\r\n"),
+            Format::Nslookup
+        );
+        assert_eq!(
+            detect(
+                "a",
+                b"\r\nWindows IP Configuration\r\n\r\n   Host Name : X\r\n"
+            ),
+            Format::Ipconfig
+        );
+        assert_eq!(
+            detect("a", b"\r\nCurrent WinHTTP proxy settings:\r\n\r\n    Direct access (no proxy server).\r\n"),
+            Format::WinHttpProxy
+        );
+        assert_eq!(
+            detect("a", b"Host Name: WS\r\nOS Name: Microsoft Windows 10\r\nTime Zone: (UTC+01:00) Paris\r\n"),
+            Format::SystemInfo
+        );
+        assert_eq!(detect("a", b"Server room notes: none"), Format::Unknown);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! counter-signal (the user signed in successfully afterwards, the clock is measured in sync)
 //! pulls it down. Causes are ranked by confidence, then by their earliest evidence, then by
 //! id, and carry one line per rule that moved them. Error responses that no rule explained
-//! are kept as "unexplained", never dropped. The result, [`Analysis`], is what every report
-//! format renders.
+//! are kept as "unexplained", never dropped. A corroborating rule adds its weight but never
+//! reports a cause alone. Look-alike causes that end with the same confidence on the same
+//! evidence are tied (`tied_with`, `look_alike_groups`) with what to check to separate them.
+//! The result, [`Analysis`], is what every report format renders.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -87,6 +89,19 @@ pub struct CauseFinding {
     pub evidence_count: u64,
     pub look_alikes: Vec<LookAlike>,
     pub distinguish: String,
+    /// Reported look-alikes with the same confidence and the same evidence as this cause: the
+    /// logs cannot tell them apart, so `look_alike_groups` says what to check.
+    pub tied_with: Vec<CauseId>,
+}
+
+/// Reported causes that are look-alikes of each other and rest on the same evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LookAlikeGroup {
+    /// The causes, in rank order.
+    pub causes: Vec<CauseId>,
+    pub confidence: f64,
+    /// What to check to tell them apart (each cause's `distinguish`, deduplicated).
+    pub check: Vec<String>,
 }
 
 /// Error responses of one kind that no rule explained.
@@ -112,6 +127,8 @@ pub struct Analysis {
     /// `cause-found` or `no-cause-found`.
     pub verdict: &'static str,
     pub causes: Vec<CauseFinding>,
+    /// Groups of reported causes the logs cannot tell apart (empty when there are none).
+    pub look_alike_groups: Vec<LookAlikeGroup>,
     pub unexplained: Vec<Unexplained>,
     pub clock: Option<ClockEstimate>,
     pub user: Identity,
@@ -137,7 +154,8 @@ pub fn format_time(t: Option<NaiveDateTime>, clock: Option<&ClockEstimate>) -> O
 /// zone; a local time of unknown zone (a text event export) as written.
 pub fn evidence_time(e: &Evidence, clock: Option<&ClockEstimate>) -> Option<String> {
     if e.utc {
-        e.time.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        e.time
+            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
     } else if e.zone_unknown {
         format_time(e.time, None)
     } else {
@@ -160,6 +178,10 @@ fn line_of(
         text: e.text.clone(),
     }
 }
+
+/// A cause being ranked: confidence, earliest evidence (member, line), the finding, and every
+/// (member, line) its supporting evidence points at.
+type Ranked = (f64, (usize, u32), CauseFinding, Vec<(usize, u32)>);
 
 struct Tally<'a> {
     rules: Vec<(usize, &'a RuleHits)>,
@@ -200,7 +222,7 @@ pub fn diagnose(
             .push((i, h));
     }
 
-    let mut causes: Vec<(f64, (usize, u32), CauseFinding)> = Vec::new();
+    let mut causes: Vec<Ranked> = Vec::new();
     let mut reported_evidence: Vec<Evidence> = Vec::new();
     for (id, tally) in &per_cause {
         let Some(cause) = catalog.get(id) else {
@@ -216,7 +238,7 @@ pub fn diagnose(
             let rule = rules.get(i);
             match rule.effect {
                 Effect::Supports => {
-                    any_support = true;
+                    any_support |= !rule.corroborating;
                     support *= 1.0 - rule.weight;
                     evidence_count += h.count;
                     evidence.extend(h.evidence.iter().cloned().map(|e| (e, i)));
@@ -252,6 +274,11 @@ pub fn diagnose(
             a.0.member_index == b.0.member_index && a.0.line == b.0.line && a.0.text == b.0.text
         });
         reported_evidence.extend(evidence.iter().map(|(e, _)| e.clone()));
+        let mut places: Vec<(usize, u32)> = evidence
+            .iter()
+            .map(|(e, _)| (e.member_index, e.line))
+            .collect();
+        places.dedup();
         let earliest = evidence
             .first()
             .map(|(e, _)| (e.member_index, e.line))
@@ -291,7 +318,9 @@ pub fn diagnose(
                 evidence_count,
                 look_alikes,
                 distinguish: cause.distinguish.clone(),
+                tied_with: Vec::new(),
             },
+            places,
         ));
     }
     causes.sort_by(|a, b| {
@@ -299,10 +328,11 @@ pub fn diagnose(
             .then(a.1.cmp(&b.1))
             .then(a.2.id.cmp(&b.2.id))
     });
+    let look_alike_groups = tie_look_alikes(&mut causes, catalog);
     let causes: Vec<CauseFinding> = causes
         .into_iter()
         .enumerate()
-        .map(|(i, (_, _, mut c))| {
+        .map(|(i, (_, _, mut c, _))| {
             c.rank = i + 1;
             c
         })
@@ -351,6 +381,7 @@ pub fn diagnose(
             "cause-found"
         },
         causes,
+        look_alike_groups,
         unexplained,
         clock: derived.clock,
         user,
@@ -359,6 +390,62 @@ pub fn diagnose(
         rules_loaded: rules.len(),
         timeline,
     }
+}
+
+/// Group ranked causes that are look-alikes (either names the other) with the same confidence
+/// and the same evidence places; fills each member's `tied_with`. Groups come in rank order.
+fn tie_look_alikes(causes: &mut [Ranked], catalog: &Catalog) -> Vec<LookAlikeGroup> {
+    let alike = |a: &CauseFinding, b: &CauseFinding| {
+        a.look_alikes.iter().any(|l| l.id == b.id) || b.look_alikes.iter().any(|l| l.id == a.id)
+    };
+    let mut group_of: Vec<Option<usize>> = vec![None; causes.len()];
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for i in 0..causes.len() {
+        for j in i + 1..causes.len() {
+            let (a, b) = (&causes[i], &causes[j]);
+            if a.0 != b.0 || a.3 != b.3 || !alike(&a.2, &b.2) {
+                continue;
+            }
+            match (group_of[i], group_of[j]) {
+                (Some(g), None) => {
+                    groups[g].push(j);
+                    group_of[j] = Some(g);
+                }
+                (None, None) => {
+                    group_of[i] = Some(groups.len());
+                    group_of[j] = Some(groups.len());
+                    groups.push(vec![i, j]);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for members in groups {
+        let ids: Vec<CauseId> = members.iter().map(|&i| causes[i].2.id.clone()).collect();
+        let mut check: Vec<String> = Vec::new();
+        for id in &ids {
+            if let Some(c) = catalog.get(id)
+                && !c.distinguish.is_empty()
+                && !check.contains(&c.distinguish)
+            {
+                check.push(c.distinguish.clone());
+            }
+        }
+        for &i in &members {
+            causes[i].2.tied_with = ids
+                .iter()
+                .filter(|id| **id != causes[i].2.id)
+                .cloned()
+                .collect();
+        }
+        out.push(LookAlikeGroup {
+            causes: ids,
+            confidence: causes[members[0]].0,
+            check,
+        });
+    }
+    out
 }
 
 fn label(confidence: f64) -> &'static str {

@@ -1,7 +1,8 @@
 //! Events: the one model rules see, whatever file they came from.
 //!
 //! This module owns [`Observation`] (what a rule is evaluated against: a log record, a SIP
-//! message, a Windows event, or a derived [`Fact`]), the fact names the correlator may emit, and [`Evidence`],
+//! message, a Windows event, or a derived [`Fact`]), the fact names the correlator may emit,
+//! the [`Clue`]s command output and registry exports leave for the bundle-wide step, and [`Evidence`],
 //! the owned, redacted trace of an observation that outlives the member's buffer and ends up
 //! in the report (member path, line, local time, abridged text).
 
@@ -29,7 +30,7 @@ pub enum Observation<'e, 'a> {
 }
 
 /// Names of the facts the correlator derives; rules may match only these.
-pub const FACT_NAMES: [(&str, &str); 4] = [
+pub const FACT_NAMES: [(&str, &str); 13] = [
     (
         "registration-auth-failed",
         "a REGISTER transaction (one Call-ID) got three or more 401 challenges and never a 2xx; value = number of 401s",
@@ -46,7 +47,67 @@ pub const FACT_NAMES: [(&str, &str); 4] = [
         "clock-in-sync",
         "server Date headers agree with the client's clock within 60 s after the time-zone offset; value = |skew| in seconds",
     ),
+    (
+        "sip-cname-missing",
+        "a DNS lookup of sip.<domain> found no record (nslookup); value = number of such lookups",
+    ),
+    (
+        "sip-cname-wrong-target",
+        "sip.<domain> resolves, but not as an alias of sipdir.online.lync.com (nor of the old sipdir.online.microsoft.com); value = 1",
+    ),
+    (
+        "sip-cname-old-target",
+        "sip.<domain> is an alias of sipdir.online.microsoft.com, the target an old revision of the article gave; value = 1",
+    ),
+    (
+        "sip-cname-ok",
+        "sip.<domain> is an alias of sipdir.online.lync.com; value = 1",
+    ),
+    (
+        "lync-dns-record-missing",
+        "a lookup of lyncdiscover, _sip._tls or _sipfederationtls._tcp for a domain found no record; value = number of names",
+    ),
+    (
+        "dns-answers-disagree",
+        "the same name was found at one DNS server and not at another; value = number of names",
+    ),
+    (
+        "winhttp-proxy-configured",
+        "netsh winhttp show proxy shows a proxy server; value = 1",
+    ),
+    (
+        "trustmodeldata-lacks-domain",
+        "the TrustModelData policy value is exported and does not list the user's SIP domain (known from a SIP URI); value = number of domains listed",
+    ),
+    (
+        "trustmodeldata-has-domain",
+        "the TrustModelData policy value lists the user's SIP domain (or a parent of it); value = 1",
+    ),
 ];
+
+/// True when `name` is a fact the correlator may emit.
+pub fn is_fact_name(name: &str) -> bool {
+    FACT_NAMES.iter().any(|(n, _)| *n == name)
+}
+
+/// Something a command output or registry export showed, kept until the bundle-wide step can
+/// put it next to what other members showed (the user's SIP domain, other DNS servers).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clue {
+    /// One DNS lookup and its answer.
+    Dns(crate::parse::cmdout::DnsLookup),
+    /// WinHTTP sends traffic through this proxy.
+    WinHttpProxy(String),
+    /// The `TrustModelData` policy value, as exported.
+    TrustModelData(String),
+}
+
+/// A clue and where it was seen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClueAt {
+    pub clue: Clue,
+    pub evidence: Evidence,
+}
 
 /// A fact derived across messages, with the evidence it rests on.
 #[derive(Debug, Clone, PartialEq, Serialize)]

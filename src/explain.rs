@@ -4,7 +4,11 @@
 //! (the documented reason, and the causes whose rules key on it); `0x…` as an HRESULT (its
 //! name, and the causes whose rules key on it); any other text is matched, case- and
 //! space-insensitively, against the error phrases of every cause in every language the
-//! articles give, in both directions (a partial phrase or a longer pasted dialog both match).
+//! articles give, in both directions (a partial phrase or a longer pasted dialog both match),
+//! with typographic apostrophes and full-width forms folded; and it is run, as one error
+//! record, through the record rules, so a pasted PowerShell error (wrapped lines, French text
+//! or wording the articles do not quote, such as the WinRM one) finds its cause the way a
+//! transcript in a bundle would.
 
 use crate::catalog::{Catalog, Cause};
 use crate::rules::{Matcher, RuleSet};
@@ -81,7 +85,17 @@ pub struct ExplainedCause {
 }
 
 fn normalize(s: &str) -> String {
-    s.split_whitespace()
+    let folded: String = s
+        .chars()
+        .map(|c| match c {
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
+            // Full-width ASCII forms (`？`, `！`, `Ａ`) as their ASCII letters.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFF01 + 0x21).unwrap_or(c),
+            c => c,
+        })
+        .collect();
+    folded
+        .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
@@ -164,6 +178,50 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
     }
     let nq = normalize(q);
     let mut causes = Vec::new();
+    // The text as one error record, through the record rules (supporting ones only).
+    let text = crate::parse::powershell::normalize(q);
+    if !text.is_empty() {
+        let record = crate::parse::uccapi::UccApiRecord {
+            line: 1,
+            time: None,
+            thread: "",
+            level: "ERROR",
+            text: &text,
+            continuation: "",
+            raw: &text,
+        };
+        let mut candidates = Vec::new();
+        let mut matched = Vec::new();
+        rules.evaluate(
+            &crate::events::Observation::Record(&record),
+            &mut candidates,
+            |i| matched.push(i),
+        );
+        // The prefilter keeps literals as written, in lower and in upper case: look at the
+        // lowercased text too, so mixed case (`Live ID`) is found.
+        let lower = text.to_ascii_lowercase();
+        let record = crate::parse::uccapi::UccApiRecord {
+            text: &lower,
+            raw: &lower,
+            ..record
+        };
+        rules.evaluate(
+            &crate::events::Observation::Record(&record),
+            &mut candidates,
+            |i| matched.push(i),
+        );
+        matched.sort_unstable();
+        matched.dedup();
+        for i in matched {
+            let rule = rules.get(i);
+            if rule.effect == crate::rules::Effect::Supports
+                && !rule.corroborating
+                && let Some(c) = catalog.get(&rule.cause)
+            {
+                push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+            }
+        }
+    }
     if nq.chars().count() >= 4 {
         for cause in catalog.iter() {
             for m in &cause.messages {
@@ -219,5 +277,126 @@ mod tests {
         let e = explain("no such phrase anywhere", &r, &c);
         assert!(e.causes.is_empty());
         assert!(explain("a", &r, &c).causes.is_empty(), "too short to match");
+    }
+
+    /// Every documented phrase, in every language the catalogue gives, finds its cause: as
+    /// written, in upper and in lower case, with its spacing mangled, with plain apostrophes,
+    /// and as a partial phrase (its middle half).
+    #[test]
+    fn every_catalogue_phrase_in_every_language_finds_its_cause() {
+        let (r, c) = setup();
+        let mut checked = 0;
+        let mut langs = std::collections::BTreeSet::new();
+        for cause in c.iter() {
+            for m in &cause.messages {
+                let chars: Vec<char> = m.text.chars().collect();
+                let middle: String = chars[chars.len() / 4..chars.len() * 3 / 4].iter().collect();
+                let spaced = m.text.replace(' ', "  \r\n ");
+                let variants = [
+                    m.text.clone(),
+                    m.text.to_uppercase(),
+                    m.text.to_lowercase(),
+                    spaced,
+                    m.text.replace('\u{2019}', "'"),
+                    format!("Error: {}.", m.text),
+                    middle.clone(),
+                ];
+                for q in variants {
+                    if normalize(&q).chars().count() < 4 {
+                        continue;
+                    }
+                    let e = explain(&q, &r, &c);
+                    assert_eq!(e.kind, "message", "{q}");
+                    assert!(
+                        e.causes.iter().any(|x| x.id == cause.id.0),
+                        "{} ({}): {q:?} gave {:?}",
+                        cause.id,
+                        m.lang,
+                        e.causes.iter().map(|x| &x.id).collect::<Vec<_>>()
+                    );
+                    checked += 1;
+                }
+                langs.insert(m.lang.clone());
+            }
+        }
+        assert!(checked > 300, "{checked}");
+        for lang in ["en", "fr", "ja", "zh-TW"] {
+            assert!(langs.contains(lang), "{lang}");
+        }
+    }
+
+    /// The PowerShell error texts as the connector prints them (formats.md §4, the article's
+    /// wording), pasted whole, wrapped at the console width, or in French.
+    #[test]
+    fn powershell_error_texts_find_their_connector_cause() {
+        let (r, c) = setup();
+        let cases = [
+            (
+                "Import-Module : File C:\\Program Files\\Common Files\\Microsoft Lync Server 2013\\Modules\\LyncOnlineConnector\\LyncOnlineConnectorStartup.psm1 cannot be loaded because running scripts is disabled on this system. For more information, see about_Execution_Policies at https://go.microsoft.com/fwlink/?LinkID=135170.",
+                "ps-execution-policy",
+            ),
+            (
+                "Import-Module : The version of the loaded PowerShell is '2.0'. The module 'D:\\Program Files\\Common Files\\Microsoft Lync Server 2013\\Modules\\LyncOnlineConnector\\LyncOnlineConnector.psd1' requires a minimum PowerShell version of '3.0' to execute.",
+                "ps-version",
+            ),
+            (
+                "Get-CsWebTicket : Failed to connect live id servers. Make sure proxy is enabled or machine has network connection to live id servers.",
+                "liveid-connect-failed",
+            ),
+            (
+                "Get-CsWebTicket : Can not load Live Id module. Make sure correct version of Live Id Sign-in assistant is installed.",
+                "liveid-module-missing",
+            ),
+            (
+                "Get-CsWebTicket : Logon failed for the user 'kenmyer@litwareinc.com'. Please create a new PSCredential object.",
+                "ps-logon-failed",
+            ),
+            (
+                "New-PSSession : [admin.vdomain.com] Processing data from remote server admin.vdomain.com failed with the following error message: The user 'user@foo.com' does not have permission to manage this tenant.",
+                "ps-no-tenant-permission",
+            ),
+            (
+                "New-PSSession : [admin.vdomain.com] Processing data from remote server admin.vdomain.com failed with the following error message: The ability to connect to this tenant by using a remote PowerShell session has been disabled.",
+                "ps-remote-access-disabled",
+            ),
+            (
+                "New-PSSession : [admin.vdomain.com] Connecting to remote server admin.vdomain.com failed with the following error message : The WS-Management service cannot process the request. The maximum number of concurrent shells for this user has been exceeded.",
+                "ps-max-shells-user",
+            ),
+            (
+                "New-PSSession : [admin.vdomain.com] Connecting to remote server admin.vdomain.com failed with the following error message : The WS-Management service cannot process the request. The maximum\r\nnumber of concurrent shells for this tenant has been exceeded.",
+                "ps-max-shells-tenant",
+            ),
+            (
+                "New-PSSession : [admin1a.online.lync.com] Connecting to remote server admin1a.online.lync.com failed with the following error message : The WinRM client cannot process the request. Basic authentication is currently disabled in the client configuration.",
+                "winrm-basic-auth-disabled",
+            ),
+            (
+                "Get-CsWebTicket : échec de connexion aux serveurs d’ID Live. Assurez-vous que l’option proxy est activée.",
+                "liveid-connect-failed",
+            ),
+            (
+                "GET-CSWEBTICKET : FAILED TO CONNECT TO LIVE ID SERVERS.",
+                "liveid-connect-failed",
+            ),
+        ];
+        for (text, want) in cases {
+            let e = explain(text, &r, &c);
+            assert_eq!(
+                e.causes.first().map(|x| x.id.as_str()),
+                Some(want),
+                "{text}: {e:?}"
+            );
+        }
+        // The shells limit for a tenant is not the one for a user.
+        let e = explain(
+            "The maximum number of concurrent shells for this tenant has been exceeded",
+            &r,
+            &c,
+        );
+        assert!(
+            e.causes.iter().all(|x| x.id != "ps-max-shells-user"),
+            "{e:?}"
+        );
     }
 }

@@ -16,12 +16,14 @@ use crate::catalog::Catalog;
 use crate::correlate::{self, ClockSample, Identity, MemberTracker, Registration};
 use crate::detect::{self, Format};
 use crate::diagnosis::{self, Analysis};
-use crate::events::{Evidence, Observation, describe_sip};
+use crate::events::{Clue, ClueAt, Evidence, Observation, describe_sip};
 use crate::parse::eventtext::TextStats;
 use crate::parse::sip::Direction;
 use crate::parse::uccapi::{UccApiItem, UccApiReader};
 use crate::parse::winevent::WinEvent;
-use crate::parse::{evcopy, evcsv, eventxml, evtx, pscsv, psjson, pslist, wevtutil};
+use crate::parse::{
+    cmdout, evcopy, evcsv, eventxml, evtx, powershell, pscsv, psjson, pslist, wevtutil,
+};
 use crate::rules::RuleSet;
 
 /// Evidence kept per rule per member; the rest are counted.
@@ -72,6 +74,8 @@ pub struct MemberOutcome {
     pub clock: Vec<ClockSample>,
     pub unexplained: Vec<Evidence>,
     pub identity: Identity,
+    /// What command output and registry exports showed, for the bundle-wide step.
+    pub clues: Vec<ClueAt>,
 }
 
 /// Detect, parse and match one member.
@@ -102,6 +106,12 @@ impl MemberSink for MemberAnalyzer<'_> {
             | Format::EventPsJson
             | Format::EventPsCsv
             | Format::EventPsList => analyze_event_text(self.rules, path, format, bytes),
+            Format::PowerShell
+            | Format::Nslookup
+            | Format::Ipconfig
+            | Format::WinHttpProxy
+            | Format::SystemInfo
+            | Format::RegExport => analyze_text(self.rules, path, format, bytes),
             Format::MacLyncLog => skipped(
                 path,
                 size,
@@ -324,6 +334,206 @@ pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcom
         clock: tracker.clock,
         unexplained,
         identity: tracker.identity,
+        clues: Vec::new(),
+    }
+}
+
+/// Evidence text for a long record whose matching literal lies far in (`at`, a byte offset):
+/// its first words (the cmdlet and host), `…`, then the text from shortly before the literal,
+/// so the abridged evidence still shows what matched. Short records and early hits are kept.
+fn focus(body: &str, at: Option<usize>) -> String {
+    const LEAD: usize = 60;
+    const BEFORE: usize = 40;
+    let Some(at) = at.filter(|&a| a > 120 && a < body.len()) else {
+        return body.to_string();
+    };
+    let floor = |mut i: usize| {
+        while !body.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let lead_end = floor(LEAD);
+    let lead_end = body[..lead_end].rfind(' ').unwrap_or(lead_end);
+    let from = floor(at - BEFORE);
+    let from = body[from..at].find(' ').map_or(from, |i| from + i + 1);
+    format!("{} … {}", &body[..lead_end], &body[from..])
+}
+
+/// Read a PowerShell transcript or a command output (any text member that is neither a
+/// UccApi log nor an event export): its records go through the record rules like log
+/// records, and what `nslookup`, `netsh winhttp` and registry exports show becomes clues for
+/// the bundle-wide step.
+pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
+    let decoded = detect::decode(bytes);
+    let text: &str = &decoded.text;
+    // Member index 0 for now; `analyze` renumbers.
+    let member_index = 0;
+    let mut notes = Vec::new();
+    let (records, lines): (Vec<(u32, &'static str, String)>, u64) = if format == Format::PowerShell
+    {
+        let (records, stats) = powershell::read(text);
+        notes.push(format!(
+            "{} commands, {} error records",
+            stats.commands, stats.errors
+        ));
+        if let Some(w) = stats.hard_wrap_width {
+            notes.push(format!("lines wrapped at {w} columns joined"));
+        }
+        (
+            records
+                .into_iter()
+                .map(|r| (r.line, r.kind.level(), r.text))
+                .collect(),
+            stats.lines,
+        )
+    } else {
+        let mut n = 0u64;
+        let records = text
+            .split('\n')
+            .enumerate()
+            .inspect(|_| n += 1)
+            .filter_map(|(i, l)| {
+                let t = powershell::normalize(l);
+                (!t.is_empty()).then(|| {
+                    let level = if t.starts_with("*** ") {
+                        "ERROR"
+                    } else {
+                        "INFO"
+                    };
+                    (u32::try_from(i + 1).unwrap_or(u32::MAX), level, t)
+                })
+            })
+            .collect();
+        (records, n - u64::from(text.ends_with('\n')))
+    };
+    // One buffer holding every record, so the rules' literals are found in one pass.
+    let mut buffer = String::new();
+    let mut spans = Vec::with_capacity(records.len());
+    for (_, _, t) in &records {
+        let start = buffer.len();
+        buffer.push_str(t);
+        spans.push((start, buffer.len()));
+        buffer.push('\n');
+    }
+    // The automaton holds each literal as written, in lower and in upper case; scanning an
+    // ASCII-lowercased copy (same byte offsets) finds mixed-case text too (`PowerShell`,
+    // `Live ID`), and the rule then confirms case-insensitively on the text itself.
+    let literal_hits = rules.literal_hits(buffer.to_ascii_lowercase().as_bytes());
+    let mut collector = HitCollector::default();
+    let mut candidates = Vec::new();
+    let mut in_record = Vec::new();
+    let mut next_hit = 0;
+    for ((line, level, _), &(start, end)) in records.iter().zip(&spans) {
+        while next_hit < literal_hits.len() && literal_hits[next_hit].0 < start {
+            next_hit += 1;
+        }
+        in_record.clear();
+        let first_hit = next_hit;
+        while next_hit < literal_hits.len() && literal_hits[next_hit].0 < end {
+            in_record.push(literal_hits[next_hit].1);
+            next_hit += 1;
+        }
+        let hits_here = &literal_hits[first_hit..next_hit];
+        let body = &buffer[start..end];
+        let record = crate::parse::uccapi::UccApiRecord {
+            line: *line,
+            time: None,
+            thread: "",
+            level,
+            text: body,
+            continuation: "",
+            raw: body,
+        };
+        rules.evaluate_record(
+            &Observation::Record(&record),
+            &in_record,
+            &mut candidates,
+            |rule| {
+                collector.hit(rule, || {
+                    // Where the rule's literal is, so long records show it (see `focus`).
+                    let at = hits_here
+                        .iter()
+                        .find(|(_, r)| *r == rule)
+                        .map(|(offset, _)| offset - start);
+                    let body = focus(body, at);
+                    let text = if *level == "ERROR" {
+                        format!("ERROR {body}")
+                    } else {
+                        body
+                    };
+                    Evidence::new(member_index, path, *line, None, &text)
+                })
+            },
+        );
+    }
+    let found = cmdout::scan(text);
+    let mut clues = Vec::new();
+    let clue = |line: u32, text: &str, clue: Clue| ClueAt {
+        clue,
+        evidence: Evidence::new(member_index, path, line, None, text),
+    };
+    for l in &found.lookups {
+        clues.push(clue(l.line, &l.text, Clue::Dns(l.clone())));
+    }
+    if let Some((line, proxy)) = &found.winhttp_proxy {
+        clues.push(clue(
+            *line,
+            &format!("WinHTTP proxy server(s): {proxy}"),
+            Clue::WinHttpProxy(proxy.clone()),
+        ));
+    }
+    for v in &found.reg_values {
+        if v.name.eq_ignore_ascii_case("TrustModelData")
+            && v.key
+                .to_ascii_lowercase()
+                .ends_with("\\policies\\microsoft\\communicator")
+        {
+            clues.push(clue(
+                v.line,
+                &format!("{}: TrustModelData = \"{}\"", v.key, v.data),
+                Clue::TrustModelData(v.data.clone()),
+            ));
+        }
+    }
+    if !found.lookups.is_empty() {
+        notes.push(format!("{} DNS lookups", found.lookups.len()));
+    }
+    if let Some((_, proxy)) = &found.winhttp_proxy {
+        notes.push(format!("WinHTTP proxy {proxy}"));
+    } else if found.winhttp_direct.is_some() {
+        notes.push("WinHTTP direct access (no proxy)".to_string());
+    }
+    if let Some((_, zone)) = &found.time_zone {
+        notes.push(format!("time zone {zone}"));
+    }
+    if !found.reg_values.is_empty() {
+        notes.push(format!(
+            "{} registry values under {} keys",
+            found.reg_values.len(),
+            found.reg_keys.len()
+        ));
+    }
+    if records.is_empty() {
+        notes.push("no text".to_string());
+    }
+    MemberOutcome {
+        entry: Some(InventoryEntry {
+            path: path.to_string(),
+            format: format.as_str(),
+            status: Status::Parsed,
+            reason: (!notes.is_empty()).then(|| notes.join("; ")),
+            size: bytes.len() as u64,
+            encoding: Some(decoded.encoding.as_str()),
+            counts: Counts {
+                lines,
+                records: records.len() as u64,
+                ..Counts::default()
+            },
+        }),
+        hits: collector.hits,
+        clues,
+        ..MemberOutcome::default()
     }
 }
 
@@ -593,6 +803,7 @@ pub fn analyze(
         }
         o.clock.iter_mut().for_each(|c| c.member_index = i);
         o.unexplained.iter_mut().for_each(|e| e.member_index = i);
+        o.clues.iter_mut().for_each(|c| c.evidence.member_index = i);
     }
     let registrations: Vec<(usize, Registration)> = outcomes
         .iter()
@@ -603,7 +814,15 @@ pub fn analyze(
         .iter()
         .flat_map(|o| o.clock.iter().cloned())
         .collect();
-    let derived = correlate::derive_facts(&registrations, &clock);
+    let mut derived = correlate::derive_facts(&registrations, &clock);
+    let clues: Vec<ClueAt> = outcomes
+        .iter()
+        .flat_map(|o| o.clues.iter().cloned())
+        .collect();
+    let sip_uri = outcomes.iter().find_map(|o| o.identity.sip_uri.as_deref());
+    derived
+        .facts
+        .extend(correlate::derive_clue_facts(&clues, sip_uri));
     // Fact rules.
     let mut fact_hits: Vec<RuleHits> = Vec::new();
     let mut candidates = Vec::new();
@@ -687,6 +906,294 @@ mod tests {
             ),
             ("event-xml", Status::Parsed, 1, 0)
         );
+    }
+
+    fn opts() -> Options {
+        Options {
+            min_confidence: diagnosis::DEFAULT_MIN_CONFIDENCE,
+            ..Options::default()
+        }
+    }
+
+    fn zip_of(members: &[(&str, Vec<u8>)]) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bundle.zip");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in members {
+            w.start_file(*name, opts).unwrap();
+            w.write_all(bytes).unwrap();
+        }
+        w.finish().unwrap();
+        (dir, path)
+    }
+
+    fn utf16le(s: &str) -> Vec<u8> {
+        [0xFF, 0xFE]
+            .into_iter()
+            .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
+    }
+
+    /// A client log whose REGISTER names the user, so the bundle-wide step knows the domain.
+    fn register_log(user: &str) -> Vec<u8> {
+        crate::rules::examples::as_log(&format!(
+            "REGISTER sip:contoso.com SIP/2.0\nFrom: <sip:{user}>;tag=1a2b\nTo: <sip:{user}>\nCall-ID: 5f1e\nCSeq: 1 REGISTER\nUser-Agent: UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for Business)\n"
+        ))
+        .into_bytes()
+    }
+
+    const TRANSCRIPT: &str = "**********************\r\nWindows PowerShell transcript start\r\nStart time: 20261103101502\r\nUsername: CONTOSO\\kima\r\n**********************\r\nPS C:\\Users\\kima> $s = New-CsOnlineSession -Credential $c\r\nNew-PSSession : [admin1a.online.lync.com] Connecting to remote server admin1a.online.lync.com failed with the following\r\nerror message : The WS-Management service cannot process the request. The maximum number of concurrent shells for\r\nthis tenant has been exceeded. Close existing shells or raise the quota for this tenant. For more information, see\r\nthe about_Remote_Troubleshooting Help topic.\r\n    + CategoryInfo          : OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) [New-PSSession], PSRemotin\r\n   gTransportException\r\n    + FullyQualifiedErrorId : -2144108090,PSSessionOpenFailed\r\n";
+
+    #[test]
+    fn utf16_transcript_reports_the_connector_cause() {
+        let (_d, path) = zip_of(&[("PowerShell/transcript.txt", utf16le(TRANSCRIPT))]);
+        let (rules, catalog) = rules();
+        let analysis = analyze(&[path], &rules, &catalog, &opts(), None);
+        let top = analysis.causes.first().expect("a cause");
+        assert_eq!(top.id.0, "ps-max-shells-tenant", "{:#?}", analysis.causes);
+        assert_eq!(analysis.causes.len(), 1, "the user stem does not fire");
+        assert_eq!(top.evidence[0].line, 7);
+        assert!(
+            top.evidence[0]
+                .text
+                .starts_with("ERROR New-PSSession : [admin1a")
+        );
+        let e = &analysis.inventory[0];
+        assert_eq!(
+            (e.format, e.status, e.encoding),
+            ("powershell-transcript", Status::Parsed, Some("utf-16le"))
+        );
+        assert_eq!(e.reason.as_deref(), Some("1 commands, 1 error records"));
+    }
+
+    const NSLOOKUP_MISSING: &str = "C:\\Users\\kim>nslookup -type=CNAME sip.contoso.com\r\nServer:  dc01.corp.contoso.com\r\nAddress:  10.20.0.10\r\n\r\n*** dc01.corp.contoso.com can't find sip.contoso.com: Non-existent domain\r\n";
+
+    #[test]
+    fn nslookup_next_to_a_client_log_reports_dns_cname_missing() {
+        let (_d, path) = zip_of(&[
+            (
+                "Tracing/Lync-UccApi-0.UccApilog",
+                register_log("kim@contoso.com"),
+            ),
+            ("Network/dns.txt", NSLOOKUP_MISSING.as_bytes().to_vec()),
+            // Another domain's failure is not the user's.
+            (
+                "Network/other.txt",
+                NSLOOKUP_MISSING
+                    .replace("contoso.com", "fabrikam.com")
+                    .into_bytes(),
+            ),
+        ]);
+        let (rules, catalog) = rules();
+        let analysis = analyze(&[path], &rules, &catalog, &opts(), None);
+        let top = &analysis.causes[0];
+        assert_eq!(top.id.0, "dns-cname-missing", "{:#?}", analysis.causes);
+        assert_eq!(top.evidence_count, 1);
+        assert_eq!(
+            (top.evidence[0].member.as_str(), top.evidence[0].line),
+            ("Network/dns.txt", 5)
+        );
+        assert!(
+            top.evidence[0]
+                .text
+                .starts_with("sip.contoso.com not found at dc01")
+        );
+        assert!(
+            analysis.causes.iter().all(|c| c.id.0 != "dns-propagation"),
+            "0.25 alone is under the threshold"
+        );
+
+        // The same lookup answered by another server: propagation, not a missing record.
+        let answered = format!(
+            "{NSLOOKUP_MISSING}\r\nServer:  ns1.dnshost-example.net\r\nAddress:  203.0.113.53\r\n\r\nsip.contoso.com\tcanonical name = sipdir.online.lync.com\r\n"
+        );
+        let (_d, path) = zip_of(&[
+            (
+                "Tracing/Lync-UccApi-0.UccApilog",
+                register_log("kim@contoso.com"),
+            ),
+            ("Network/dns.txt", answered.into_bytes()),
+        ]);
+        let analysis = analyze(&[path], &rules, &catalog, &opts(), None);
+        let ids: Vec<&str> = analysis.causes.iter().map(|c| c.id.0.as_str()).collect();
+        assert_eq!(ids, ["dns-propagation"], "{:#?}", analysis.causes);
+    }
+
+    const TRUST_REG: &str = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Communicator]\r\n\"TrustModelData\"=\"fabrikam.com,litwareinc.com\"\r\n";
+
+    #[test]
+    fn trustmodeldata_without_the_users_domain_groups_the_look_alikes() {
+        let (rules, catalog) = rules();
+        let run = |user: &str, reg: &str| {
+            let (_d, path) = zip_of(&[
+                ("Tracing/Lync-UccApi-0.UccApilog", register_log(user)),
+                ("Registry/communicator.reg", utf16le(reg)),
+            ]);
+            analyze(&[path], &rules, &catalog, &opts(), None)
+        };
+        let a = run("kim@contoso.com", TRUST_REG);
+        let ids: Vec<&str> = a.causes.iter().map(|c| c.id.0.as_str()).collect();
+        assert_eq!(ids, ["trustmodeldata-missing", "untrusted-server-prompt"]);
+        assert_eq!(a.causes[0].confidence, a.causes[1].confidence);
+        assert_eq!(a.causes[0].tied_with[0].0, "untrusted-server-prompt");
+        assert_eq!(a.causes[1].tied_with[0].0, "trustmodeldata-missing");
+        assert_eq!(a.look_alike_groups.len(), 1);
+        let g = &a.look_alike_groups[0];
+        assert_eq!(g.causes.len(), 2);
+        assert_eq!(g.check.len(), 2, "both distinguish texts");
+        let ev = &a.causes[0].evidence[0];
+        assert_eq!(
+            (ev.member.as_str(), ev.line),
+            ("Registry/communicator.reg", 4)
+        );
+        assert!(ev.text.contains("does not list contoso.com"), "{}", ev.text);
+        assert_eq!(a.inventory[1].format, "reg-export");
+
+        // The domain listed (as a parent of the user's domain): nothing to report.
+        let a = run(
+            "kim@emea.contoso.com",
+            &TRUST_REG.replace("litwareinc.com", "contoso.com"),
+        );
+        assert!(a.causes.is_empty(), "{:#?}", a.causes);
+        assert!(a.look_alike_groups.is_empty());
+        // Without a client log the domain is unknown and the value proves nothing.
+        let (_d, path) = zip_of(&[("communicator.reg", TRUST_REG.as_bytes().to_vec())]);
+        let a = analyze(&[path], &rules, &catalog, &opts(), None);
+        assert!(a.causes.is_empty(), "{:#?}", a.causes);
+    }
+
+    const PROXY: &str = "\r\nCurrent WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  proxy.contoso.com:8080\r\n    Bypass List     :  (none)\r\n\r\n";
+
+    #[test]
+    fn a_proxy_alone_is_no_cause_but_corroborates_sign_in_endpoint_failures() {
+        let (rules, catalog) = rules();
+        let (_d, path) = zip_of(&[("netsh.txt", PROXY.as_bytes().to_vec())]);
+        let a = analyze(&[path], &rules, &catalog, &opts(), None);
+        assert!(a.causes.is_empty(), "{:#?}", a.causes);
+        assert_eq!(a.inventory[0].format, "winhttp-proxy");
+        assert_eq!(
+            a.inventory[0].reason.as_deref(),
+            Some("WinHTTP proxy proxy.contoso.com:8080")
+        );
+
+        let tnc = "PS C:\\Users\\kim> Test-NetConnection login.microsoftonline.com -Port 443\r\nWARNING: TCP connect to (20.190.151.68 : 443) failed\r\n\r\nComputerName           : login.microsoftonline.com\r\nRemoteAddress          : 20.190.151.68\r\nTcpTestSucceeded       : False\r\n";
+        let (_d, path) = zip_of(&[
+            ("netsh.txt", PROXY.as_bytes().to_vec()),
+            ("tnc.txt", tnc.as_bytes().to_vec()),
+        ]);
+        let a = analyze(&[path], &rules, &catalog, &opts(), None);
+        assert_eq!(a.causes[0].id.0, "msoidsvc-blocked", "{:#?}", a.causes);
+        assert_eq!(a.causes[0].confidence, 0.75);
+        assert_eq!(a.causes[0].reasons.len(), 2);
+        // Without the proxy the failure still counts, weaker.
+        let (_d, path) = zip_of(&[("tnc.txt", tnc.as_bytes().to_vec())]);
+        let a = analyze(&[path], &rules, &catalog, &opts(), None);
+        assert_eq!(a.causes[0].confidence, 0.5);
+    }
+
+    /// The connector errors exactly as the article quotes them, one per line, in the shared
+    /// corpus: the file is recognised as PowerShell output and each line finds its cause.
+    #[test]
+    fn connector_errors_from_the_shared_corpus() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/excerpts/powershell_sfbo_connector_errors_officedocs.txt"
+        );
+        let Ok(bytes) = std::fs::read(path) else {
+            eprintln!("note: {path} absent; skipped");
+            return;
+        };
+        assert_eq!(detect::detect("errors.txt", &bytes), Format::PowerShell);
+        let (rules, catalog) = rules();
+        let (_d, zip) = zip_of(&[("errors.txt", bytes.clone())]);
+        let a = analyze(&[zip], &rules, &catalog, &opts(), None);
+        let text = String::from_utf8(bytes).unwrap();
+        let line_of = |stem: &str| {
+            1 + text
+                .lines()
+                .position(|l| !l.starts_with('#') && l.contains(stem))
+                .unwrap() as u32
+        };
+        for (cause, stem) in [
+            ("ps-execution-policy", "running scripts is disabled"),
+            ("ps-version", "minimum PowerShell version"),
+            ("liveid-connect-failed", "Failed to connect live id"),
+            ("liveid-module-missing", "Can not load Live Id"),
+            ("ps-logon-failed", "Logon failed for the user"),
+            (
+                "ps-no-tenant-permission",
+                "permission to manage this tenant",
+            ),
+            (
+                "ps-remote-access-disabled",
+                "remote PowerShell session has been disabled",
+            ),
+            ("ps-max-shells-user", "concurrent shells for this user"),
+            ("ps-max-shells-tenant", "concurrent shells for this tenant"),
+        ] {
+            let c = a
+                .causes
+                .iter()
+                .find(|c| c.id.0 == cause)
+                .unwrap_or_else(|| panic!("{cause}: {:#?}", a.causes));
+            assert_eq!(c.evidence_count, 1, "{cause}");
+            assert_eq!(c.evidence[0].line, line_of(stem), "{cause}");
+        }
+    }
+
+    #[test]
+    fn focus_keeps_the_lead_and_the_match() {
+        let body = format!(
+            "Cmdlet-Name : [host] {} the needle here",
+            "word ".repeat(40)
+        );
+        let at = body.find("needle");
+        let f = focus(&body, at);
+        assert!(f.starts_with("Cmdlet-Name : [host] word"), "{f}");
+        assert!(f.contains(" … ") && f.ends_with("the needle here"), "{f}");
+        assert_eq!(focus("short needle", Some(6)), "short needle");
+        assert_eq!(focus(&body, None), body);
+        // Multi-byte text around the cut points.
+        let body = format!("é{}needle", "éà ".repeat(60));
+        let f = focus(&body, body.find("needle"));
+        assert!(f.ends_with("needle"), "{f}");
+    }
+
+    #[test]
+    fn text_members_never_panic_on_cut_or_mangled_input() {
+        let (rules, _) = rules();
+        let console = "PS C:\\> x\r\n".to_string()
+            + &"New-PSSession : maximum number of concurrent shells for this tenant ".repeat(3)
+            + "\r\n    + CategoryInfo          : OpenError\r\n";
+        let texts = [
+            TRANSCRIPT,
+            NSLOOKUP_MISSING,
+            TRUST_REG,
+            PROXY,
+            console.as_str(),
+        ];
+        for text in texts {
+            let bytes = text.as_bytes();
+            for format in [Format::PowerShell, Format::Nslookup, Format::RegExport] {
+                for cut in 0..=bytes.len() {
+                    let out = analyze_text(&rules, "m", format, &bytes[..cut]);
+                    assert_eq!(out.entry.unwrap().status, Status::Parsed);
+                }
+            }
+            // One character dropped anywhere, and UTF-16 cut at every byte (odd ones too).
+            let chars: Vec<char> = text.chars().collect();
+            for i in 0..chars.len() {
+                let s: String = chars[..i].iter().chain(&chars[i + 1..]).collect();
+                let _ = analyze_text(&rules, "m", Format::PowerShell, s.as_bytes());
+                let _ = analyze_text(&rules, "m", Format::Nslookup, s.as_bytes());
+            }
+            let le = utf16le(text);
+            for cut in 0..=le.len() {
+                let _ = analyze_text(&rules, "m", Format::PowerShell, &le[..cut]);
+            }
+        }
     }
 
     #[test]

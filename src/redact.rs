@@ -123,6 +123,28 @@ static IDENTIFIER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// Microsoft's public service domains: named in every bundle and in our own texts, never
+/// personal data, and needed to read a report (`login.microsoftonline.com`,
+/// `sipdir.online.lync.com` …). `--redact` keeps them.
+pub const PUBLIC_SERVICE_DOMAINS: &[&str] = &[
+    "microsoftonline.com",
+    "lync.com",
+    "microsoft.com",
+    "office.com",
+    "office365.com",
+    "windows.net",
+    "live.com",
+    "msft.net",
+];
+
+/// True for a host under one of [`PUBLIC_SERVICE_DOMAINS`].
+pub fn is_public_service_host(host: &str) -> bool {
+    let h = host.to_ascii_lowercase();
+    PUBLIC_SERVICE_DOMAINS
+        .iter()
+        .any(|d| h == *d || h.ends_with(&format!(".{d}")))
+}
+
 /// Endings that make a dotted word a file name, not a host name.
 const FILE_ENDINGS: &[&str] = &[
     "uccapilog",
@@ -197,7 +219,10 @@ impl Pseudonymizer {
             } else {
                 let h = m.as_str();
                 let last_label = h.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-                if FILE_ENDINGS.contains(&last_label.as_str()) || h.split('.').count() < 2 {
+                if FILE_ENDINGS.contains(&last_label.as_str())
+                    || h.split('.').count() < 2
+                    || is_public_service_host(h)
+                {
                     h.to_string()
                 } else {
                     self.host(h)

@@ -81,8 +81,8 @@ const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
         &[
             (
                 "MOSDAL_KIMA-PC_20261103/Network_Diagnostics/ipconfig.txt",
-                "unknown",
-                "skipped",
+                "ipconfig",
+                "parsed",
             ),
             ("MOSDAL_KIMA-PC_20261103/Tracing.zip", "zip", "parsed"),
             (
@@ -96,6 +96,159 @@ const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
         "utf16-clock-skew.zip",
         Some("clock-skew"),
         &[("Lync-UccApi-1.UccApilog", "uccapi-log", "parsed")],
+    ),
+    (
+        "ps-execution-policy.zip",
+        Some("ps-execution-policy"),
+        &[(
+            "PowerShell_transcript.NWT-ADM-02.txt",
+            "powershell-transcript",
+            "parsed",
+        )],
+    ),
+    (
+        "ps-version.zip",
+        Some("ps-version"),
+        &[("console-copy.txt", "powershell-transcript", "parsed")],
+    ),
+    (
+        "winrm-basic-auth-disabled.zip",
+        Some("winrm-basic-auth-disabled"),
+        &[(
+            "transcripts/sfbo-connect.txt",
+            "powershell-transcript",
+            "parsed",
+        )],
+    ),
+    (
+        "liveid-connect-failed.zip",
+        Some("liveid-connect-failed"),
+        &[("Admin/transcript.txt", "powershell-transcript", "parsed")],
+    ),
+    (
+        "liveid-module-missing.zip",
+        Some("liveid-module-missing"),
+        &[("console.txt", "powershell-transcript", "parsed")],
+    ),
+    (
+        "ps-logon-failed.zip",
+        Some("ps-logon-failed"),
+        &[(
+            "PowerShell_transcript.TST-ADMIN.txt",
+            "powershell-transcript",
+            "parsed",
+        )],
+    ),
+    (
+        "ps-no-tenant-permission.zip",
+        Some("ps-no-tenant-permission"),
+        &[("capture-console.txt", "powershell-transcript", "parsed")],
+    ),
+    (
+        "ps-remote-access-disabled.zip",
+        Some("ps-remote-access-disabled"),
+        &[(
+            "transcript-2026-11-17.txt",
+            "powershell-transcript",
+            "parsed",
+        )],
+    ),
+    (
+        "ps-max-shells-user.zip",
+        Some("ps-max-shells-user"),
+        &[(
+            "transcripts/PowerShell_transcript.NWT-ADM-02.txt",
+            "powershell-transcript",
+            "parsed",
+        )],
+    ),
+    (
+        "ps-max-shells-tenant.zip",
+        Some("ps-max-shells-tenant"),
+        &[(
+            "nightly-report-console.txt",
+            "powershell-transcript",
+            "parsed",
+        )],
+    ),
+    (
+        "dns-cname-missing.zip",
+        Some("dns-cname-missing"),
+        &[
+            (
+                "MOSDAL_WGB-LT-0088_20261118/Network_Diagnostics/ipconfig.txt",
+                "ipconfig",
+                "parsed",
+            ),
+            (
+                "MOSDAL_WGB-LT-0088_20261118/Network_Diagnostics/nslookup.txt",
+                "nslookup",
+                "parsed",
+            ),
+            (
+                "MOSDAL_WGB-LT-0088_20261118/Network_Diagnostics/proxy.txt",
+                "winhttp-proxy",
+                "parsed",
+            ),
+        ],
+    ),
+    (
+        "dns-propagation.zip",
+        Some("dns-propagation"),
+        &[
+            ("dns-checks.txt", "nslookup", "parsed"),
+            ("notes.txt", "unknown", "skipped"),
+        ],
+    ),
+    (
+        "msoidsvc-blocked.zip",
+        Some("msoidsvc-blocked"),
+        &[
+            (
+                "Network/connectivity.txt",
+                "powershell-transcript",
+                "parsed",
+            ),
+            ("Network/winhttp-proxy.txt", "winhttp-proxy", "parsed"),
+        ],
+    ),
+    (
+        "trustmodeldata-missing.zip",
+        Some("trustmodeldata-missing"),
+        &[
+            ("Registry/Communicator-policies.reg", "reg-export", "parsed"),
+            ("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed"),
+        ],
+    ),
+    (
+        "untrusted-server-prompt.zip",
+        Some("untrusted-server-prompt"),
+        &[
+            ("Registry/Communicator-policies.reg", "reg-export", "parsed"),
+            ("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed"),
+        ],
+    ),
+    (
+        "healthy-with-noise.zip",
+        None,
+        &[
+            (
+                "Admin/PowerShell_transcript.txt",
+                "powershell-transcript",
+                "parsed",
+            ),
+            (
+                "Diagnostics/Communicator-policies.reg",
+                "reg-export",
+                "parsed",
+            ),
+            ("Diagnostics/ipconfig.txt", "ipconfig", "parsed"),
+            ("Diagnostics/nslookup.txt", "nslookup", "parsed"),
+            ("Diagnostics/systeminfo.txt", "systeminfo", "parsed"),
+            ("Diagnostics/winhttp.txt", "winhttp-proxy", "parsed"),
+            ("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed"),
+            ("readme.txt", "unknown", "skipped"),
+        ],
     ),
     (
         "event-exports-dns.zip",
@@ -114,6 +267,31 @@ const NOT_HIGH: &[(&str, &str)] = &[
     // Lync event 3 alone (no server answered, so no ms-diagnostics code): 0.6.
     ("event-exports-dns.zip", "medium"),
 ];
+
+#[test]
+fn look_alikes_with_the_same_evidence_are_grouped() {
+    let v = analyze_json(&[], &sample("trustmodeldata-missing.zip"));
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(causes[1]["id"], "untrusted-server-prompt");
+    assert_eq!(causes[0]["confidence"], causes[1]["confidence"]);
+    assert_eq!(causes[0]["tied_with"][0], "untrusted-server-prompt");
+    let groups = v["look_alike_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(
+        groups[0]["causes"],
+        serde_json::json!(["trustmodeldata-missing", "untrusted-server-prompt"])
+    );
+    assert!(
+        groups[0]["check"][0]
+            .as_str()
+            .unwrap()
+            .contains("TrustModelData")
+    );
+    // A stronger signal for one of them breaks the tie.
+    let v = analyze_json(&[], &sample("untrusted-server-prompt.zip"));
+    assert!(v["look_alike_groups"].as_array().unwrap().is_empty());
+    assert_eq!(v["causes"][0]["tied_with"], serde_json::json!([]));
+}
 
 #[test]
 fn every_sample_gives_its_cause_and_inventory() {
@@ -138,22 +316,21 @@ fn every_sample_gives_its_cause_and_inventory() {
                 );
                 // The evidence is in a log the tool parsed: a client log or an event export.
                 let ev = &causes[0]["evidence"][0];
-                let member = v["inventory"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .find(|e| e["path"] == ev["member"])
-                    .unwrap_or_else(|| panic!("{name}: evidence member in the inventory"));
-                assert_eq!(member["status"], "parsed", "{name}");
-                let format = member["format"].as_str().unwrap();
+                let member = ev["member"].as_str().unwrap();
+                let entry = inventory.iter().find(|(path, _, _)| *path == member);
                 assert!(
-                    format == "uccapi-log" || format.starts_with("event-"),
-                    "{name}: {format}"
+                    entry.is_some_and(|(_, _, status)| *status == "parsed"),
+                    "{name}: evidence points at a parsed member, not {member}"
                 );
                 assert!(ev["line"].as_u64().unwrap() > 0);
-                assert!(
+                // Client logs carry local times; transcripts, command output and registry
+                // exports carry none.
+                let format = entry.map_or("", |(_, f, _)| *f);
+                let timed = format == "uccapi-log" || format.starts_with("event-");
+                assert_eq!(
                     ev["time"].as_str().is_some(),
-                    "{name}: evidence carries the local time"
+                    timed,
+                    "{name}: evidence time only from a client log or an event export"
                 );
                 assert_eq!(v["verdict"], "cause-found");
             }

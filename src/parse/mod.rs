@@ -6,14 +6,19 @@
 //! exports — [`evcsv`] (Event Viewer CSV / tab-delimited text), [`wevtutil`] (`wevtutil qe
 //! /f:text`), [`evcopy`] ("Copy details as text"), [`psjson`], [`pscsv`] and [`pslist`]
 //! (PowerShell `ConvertTo-Json`, `Export-Csv`, `Format-List`), with what they share in
-//! [`eventtext`] — and all share one model, [`winevent::WinEvent`]. Parsers never fail on
-//! content: what they do not understand stays text and is counted.
+//! [`eventtext`] — and all share one model, [`winevent::WinEvent`]. [`powershell`] reads
+//! transcripts and console captures into records with wrapped lines joined; [`cmdout`] reads
+//! `nslookup`, `ipconfig`, `netsh winhttp`, `systeminfo` output and registry exports,
+//! recognised by content. Parsers never fail on content: what they do not understand stays
+//! text and is counted.
 
+pub mod cmdout;
 pub mod evcopy;
 pub mod evcsv;
 pub mod eventtext;
 pub mod eventxml;
 pub mod evtx;
+pub mod powershell;
 pub mod pscsv;
 pub mod psjson;
 pub mod pslist;

@@ -83,6 +83,14 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 c.distinguish
             )?;
         }
+        if !c.tied_with.is_empty() {
+            let ids: Vec<String> = c.tied_with.iter().map(|id| format!("`{id}`")).collect();
+            writeln!(
+                out,
+                "**Same evidence as:** {}: the logs cannot tell them apart; check the point above.\n",
+                ids.join(", ")
+            )?;
+        }
         writeln!(out, "Source: [{}]({})\n", c.article.section, c.article.url)?;
     }
     if !a.unexplained.is_empty() {

@@ -156,6 +156,21 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
         )?;
         write!(out, "{}", wrap(&c.distinguish, "     ", WIDTH))?;
     }
+    if !c.tied_with.is_empty() {
+        let ids: Vec<&str> = c.tied_with.iter().map(|id| id.0.as_str()).collect();
+        write!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "same evidence as {}: the logs cannot tell them apart, so check the point above",
+                    ids.join(", ")
+                ),
+                "   ",
+                WIDTH
+            )
+        )?;
+    }
     writeln!(out, "   {}", s.dim("source:"))?;
     write!(out, "{}", wrap(&c.article.section, "     ", WIDTH))?;
     writeln!(out, "     {}", c.article.url)?;
@@ -281,6 +296,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             crate::bundle::Status::Skipped => s.yellow("skipped"),
             crate::bundle::Status::Failed => s.red("failed "),
         };
+        // Two spaces, the status (7), a space, the format padded to 11, a space, the path.
         if 11 + e.format.len().max(11) + e.path.chars().count() <= WIDTH {
             writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
         } else {
@@ -298,6 +314,15 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
                     e.counts.errors
                 ));
             }
+        } else if e.status == crate::bundle::Status::Parsed
+            && e.format != "uccapi-log"
+            && e.format != "zip"
+        {
+            // Transcripts, command output and registry exports: no SIP in them.
+            detail.push(format!(
+                "{} lines, {} records",
+                e.counts.lines, e.counts.records
+            ));
         } else if e.counts.records > 0 || e.format == "uccapi-log" {
             detail.push(format!(
                 "{} lines, {} records, {} SIP messages",

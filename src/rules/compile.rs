@@ -16,7 +16,7 @@ use regex::bytes::Regex;
 use super::spec::{Effect, EventSpec, HeaderSpec, RuleFile, RuleSpec};
 use crate::catalog::{Catalog, CauseId};
 use crate::error::{ConfigError, line_of};
-use crate::events::{FACT_NAMES, Observation};
+use crate::events::{FACT_NAMES, Observation, is_fact_name};
 use crate::parse::sip::Direction;
 
 /// Where a rule was defined.
@@ -37,6 +37,8 @@ pub struct Rule {
     pub origin: RuleOrigin,
     pub matcher: Matcher,
     pub examples: Vec<super::spec::ExampleSpec>,
+    /// Counts only next to another supporting rule of the same cause (`corroborating = true`).
+    pub corroborating: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -182,6 +184,14 @@ pub struct RuleSet {
 pub const BUILTIN_RULES: &[(&str, &str)] = &[
     ("rules/uccapi.toml", include_str!("../../rules/uccapi.toml")),
     ("rules/events.toml", include_str!("../../rules/events.toml")),
+    (
+        "rules/connector.toml",
+        include_str!("../../rules/connector.toml"),
+    ),
+    (
+        "rules/network.toml",
+        include_str!("../../rules/network.toml"),
+    ),
 ];
 
 impl RuleSet {
@@ -699,6 +709,11 @@ fn compile_rule(
     if !(spec.weight > 0.0 && spec.weight <= 1.0) {
         return Err(fail(format!("weight {} is outside (0, 1]", spec.weight)));
     }
+    if spec.corroborating && spec.effect == Effect::Opposes {
+        return Err(fail(
+            "`corroborating` applies to supporting rules only".into(),
+        ));
+    }
     let kinds = usize::from(spec.sip.is_some())
         + usize::from(spec.record.is_some())
         + usize::from(spec.fact.is_some())
@@ -788,7 +803,7 @@ fn compile_rule(
         Matcher::Record(m)
     } else {
         let f = spec.fact.expect("one kind");
-        if !FACT_NAMES.iter().any(|(n, _)| *n == f.name) {
+        if !is_fact_name(&f.name) {
             let known: Vec<_> = FACT_NAMES.iter().map(|(n, _)| *n).collect();
             return Err(fail(format!(
                 "unknown fact `{}`; known: {}",
@@ -810,6 +825,7 @@ fn compile_rule(
         origin,
         matcher,
         examples: spec.examples,
+        corroborating: spec.corroborating,
         id,
     })
 }

@@ -9,12 +9,17 @@
 //! the event XML reader and the same rules as an exported event log. Any other text that reads
 //! as a Windows event export ([`crate::detect::sniff_event_export`]: `wevtutil` text, "Copy
 //! details as text", Event Viewer CSV, PowerShell JSON / CSV / list) goes through that form's
-//! reader.
+//! reader. An example that reads as PowerShell output (a transcript banner, a `PS …>` prompt,
+//! error-record details, or a first line `Cmdlet-Name : message`) goes through the transcript
+//! reader, and one that reads as Windows command output (`nslookup`, `netsh winhttp show
+//! proxy`, a `.reg` export …) through the command-output reader, each followed by the
+//! bundle-wide facts its clues give.
 
 use super::RuleSet;
 use crate::correlate;
+use crate::detect::Format;
 use crate::events::Observation;
-use crate::parse::{sip, uccapi};
+use crate::parse::{cmdout, powershell, sip, uccapi};
 use crate::pipeline;
 
 /// The outcome of one example.
@@ -122,6 +127,38 @@ pub fn rules_matching_event_text(
     hit
 }
 
+/// The text format an example is written in, when it is PowerShell output or command output.
+pub fn text_format(example: &str) -> Option<Format> {
+    let example = example.trim_start_matches(['\r', '\n']);
+    if uccapi::sniff(example) || is_event_xml(example) {
+        return None;
+    }
+    if powershell::looks_like_excerpt(example) {
+        return Some(Format::PowerShell);
+    }
+    cmdout::classify(example).map(|k| match k {
+        cmdout::OutputKind::Nslookup => Format::Nslookup,
+        cmdout::OutputKind::Ipconfig => Format::Ipconfig,
+        cmdout::OutputKind::WinHttpProxy => Format::WinHttpProxy,
+        cmdout::OutputKind::SystemInfo => Format::SystemInfo,
+        cmdout::OutputKind::RegExport => Format::RegExport,
+    })
+}
+
+/// Indices of the rules that match a PowerShell or command-output excerpt (its records, and
+/// the facts its clues give on their own), sorted.
+pub fn rules_matching_text(rules: &RuleSet, format: Format, text: &str) -> Vec<usize> {
+    let outcome = pipeline::analyze_text(rules, "example", format, text.as_bytes());
+    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
+    let mut candidates = Vec::new();
+    for fact in correlate::derive_clue_facts(&outcome.clues, None) {
+        rules.evaluate(&Observation::Fact(&fact), &mut candidates, |i| hit.push(i));
+    }
+    hit.sort_unstable();
+    hit.dedup();
+    hit
+}
+
 /// Run every example of every rule.
 pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
     let mut out = Vec::new();
@@ -131,6 +168,8 @@ pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
                 rules_matching_events(rules, &ex.log)
             } else if let Some(format) = crate::detect::sniff_event_export(ex.log.trim_start()) {
                 rules_matching_event_text(rules, format, ex.log.trim_start())
+            } else if let Some(format) = text_format(&ex.log) {
+                rules_matching_text(rules, format, ex.log.trim_start_matches(['\r', '\n']))
             } else {
                 rules_matching(rules, &as_log(&ex.log))
             };

@@ -58,6 +58,11 @@ pub struct RuleSpec {
     pub weight: f64,
     /// What a match means, in a few words, shown next to the evidence.
     pub summary: String,
+    /// A corroborating rule never reports its cause on its own: it adds its weight only when
+    /// another supporting rule of the same cause matched too (a proxy setting is no problem by
+    /// itself, but it explains Sign-In Assistant failures).
+    #[serde(default)]
+    pub corroborating: bool,
     pub sip: Option<SipSpec>,
     pub record: Option<RecordSpec>,
     pub fact: Option<FactSpec>,

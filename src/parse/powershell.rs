@@ -1,0 +1,540 @@
+//! Windows PowerShell transcripts and console captures (formats.md §4, §6.7).
+//!
+//! This module owns turning the text of a `Start-Transcript` file, or of a console window
+//! copied to a file, into [`PsRecord`]s: one per command typed at a `PS …>` prompt, one per
+//! error record (`Cmdlet : message` down to its `+ FullyQualifiedErrorId` line, or a
+//! transcript's `PS>TerminatingError(…)` line), one per paragraph of other output, and one for
+//! each transcript banner block. Lines that the console wrapped are joined before anything
+//! matches them: a capture whose long lines all stop at the same width was hard-wrapped
+//! (mid-word, so lines are glued), anything else was word-wrapped (lines joined by a space);
+//! whitespace is then collapsed to single spaces and typographic apostrophes become `'`, so a
+//! rule stem written on one line with plain spaces matches however the console laid it out.
+//! It never fails: text it does not recognise becomes output records.
+
+/// What a record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PsKind {
+    /// The transcript banner block (start or end, with its header fields).
+    Banner,
+    /// A command typed at a prompt (continuation `>>` lines joined).
+    Command,
+    /// An error record, or a transcript `TerminatingError` line.
+    Error,
+    /// Any other output paragraph.
+    Output,
+}
+
+impl PsKind {
+    /// The level word a record rule sees (`ERROR` for error records, `INFO` otherwise).
+    pub fn level(self) -> &'static str {
+        match self {
+            PsKind::Error => "ERROR",
+            _ => "INFO",
+        }
+    }
+}
+
+/// One record, its wrapped lines joined and its whitespace normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PsRecord {
+    pub kind: PsKind,
+    /// 1-based line where the record starts.
+    pub line: u32,
+    /// The joined, whitespace-normalised text.
+    pub text: String,
+}
+
+/// Counts kept while reading, for the inventory.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PsStats {
+    pub lines: u64,
+    pub records: u64,
+    pub errors: u64,
+    pub commands: u64,
+    /// The console width the capture was hard-wrapped at, when it was.
+    pub hard_wrap_width: Option<usize>,
+}
+
+const BANNER_MIN: usize = 10;
+
+fn is_banner(line: &str) -> bool {
+    let t = line.trim_end();
+    t.len() >= BANNER_MIN && t.bytes().all(|b| b == b'*')
+}
+
+/// The command after a `PS C:\path> ` / `PS>` prompt, if the line is a prompt line.
+fn prompt_command(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("PS")?;
+    if let Some(cmd) = rest.strip_prefix('>') {
+        return Some(cmd);
+    }
+    let rest = rest.strip_prefix(' ')?;
+    // The location is a provider path (`C:\…`, `HKLM:\…`, `Microsoft.PowerShell.Core\…`):
+    // no spaces before its drive colon, and the prompt ends at the first `> `.
+    let end = rest.find('>')?;
+    let location = &rest[..end];
+    if location.is_empty() || !location.contains(':') && !location.contains('\\') {
+        return None;
+    }
+    Some(
+        rest[end + 1..]
+            .strip_prefix(' ')
+            .unwrap_or(&rest[end + 1..]),
+    )
+}
+
+/// `Get-CsWebTicket : …`, `New-PSSession : [host] …`, `nouveauté-PSSession : …`: a command
+/// name with a dash, then ` : ` (Windows PowerShell), or `Get-CsWebTicket: …` (PowerShell 7's
+/// concise view, whose name must then be an approved verb and a noun).
+fn starts_error(line: &str) -> bool {
+    let Some(i) = line.find(" : ") else {
+        return line
+            .split_once(": ")
+            .is_some_and(|(name, _)| verb_noun(name));
+    };
+    let name = &line[..i];
+    !name.is_empty()
+        && name.len() <= 64
+        && name.contains('-')
+        && !name.starts_with('-')
+        && !name.contains(char::is_whitespace)
+        && !name.contains(['\\', '/', ':'])
+}
+
+/// Verbs PowerShell approves for command names (the ones a support bundle shows).
+const VERBS: &[&str] = &[
+    "Add",
+    "Clear",
+    "Close",
+    "Compare",
+    "Connect",
+    "Convert",
+    "ConvertFrom",
+    "ConvertTo",
+    "Copy",
+    "Disable",
+    "Disconnect",
+    "Enable",
+    "Enter",
+    "Exit",
+    "Export",
+    "Find",
+    "Format",
+    "Get",
+    "Grant",
+    "Import",
+    "Install",
+    "Invoke",
+    "Join",
+    "Measure",
+    "Move",
+    "New",
+    "Out",
+    "Read",
+    "Receive",
+    "Register",
+    "Remove",
+    "Rename",
+    "Repair",
+    "Reset",
+    "Resolve",
+    "Restart",
+    "Resume",
+    "Revoke",
+    "Save",
+    "Search",
+    "Select",
+    "Send",
+    "Set",
+    "Show",
+    "Start",
+    "Stop",
+    "Suspend",
+    "Test",
+    "Uninstall",
+    "Unregister",
+    "Update",
+    "Wait",
+    "Write",
+];
+
+/// `Get-CsWebTicket`, `New-PSSession`: an approved verb, a dash, a noun of letters and digits.
+fn verb_noun(name: &str) -> bool {
+    let Some((verb, noun)) = name.split_once('-') else {
+        return false;
+    };
+    VERBS.contains(&verb)
+        && noun.starts_with(|c: char| c.is_ascii_uppercase())
+        && noun.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn is_error_tail(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("+ FullyQualifiedErrorId")
+}
+
+fn is_error_detail(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("+ CategoryInfo")
+        || t.starts_with("+ FullyQualifiedErrorId")
+        || t.starts_with("+ PSComputerName")
+        || t.starts_with("At line:")
+        || t.starts_with("Au caractère")
+        || t.starts_with("+ ~")
+}
+
+/// True when the start of a text looks like a PowerShell transcript or console capture.
+pub fn sniff(text: &str) -> bool {
+    let mut end = text.len().min(4096);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &text[..end];
+    if head.contains("Windows PowerShell transcript start")
+        || head.contains("PowerShell transcript start")
+    {
+        return true;
+    }
+    head.lines().take(80).any(|l| {
+        let l = l.trim_start_matches('\u{feff}');
+        let t = l.trim_start();
+        t.starts_with("+ CategoryInfo")
+            || t.starts_with("+ FullyQualifiedErrorId")
+            || prompt_command(l).is_some_and(|_| l.starts_with("PS ") && l.contains(":\\"))
+            || l.starts_with("PS>TerminatingError(")
+            // Bare error lines: `Get-CsWebTicket : …` / `Get-CsWebTicket: …`.
+            || l.split_once(':')
+                .is_some_and(|(name, rest)| verb_noun(name.trim_end()) && rest.starts_with(' '))
+    })
+}
+
+/// True for an excerpt (e.g. a rule example) written as PowerShell output: what [`sniff`]
+/// accepts, or a first line of the form `Cmdlet-Name : message`.
+pub fn looks_like_excerpt(text: &str) -> bool {
+    let first = text
+        .trim_start_matches(['\u{feff}', '\r', '\n'])
+        .lines()
+        .next()
+        .unwrap_or("");
+    sniff(text) || is_banner(first) || starts_error(first) || prompt_command(first).is_some()
+}
+
+/// The width a console capture was hard-wrapped at: the length (in characters) shared by most
+/// of its long lines, when at least two lines have it and they make up half the lines that
+/// long or longer. Word-wrapped text spreads its line lengths and gets `None`.
+fn hard_wrap_width(lines: &[&str]) -> Option<usize> {
+    let lens: Vec<usize> = lines
+        .iter()
+        .map(|l| l.chars().count())
+        .filter(|&n| n >= 60)
+        .collect();
+    let max = *lens.iter().max()?;
+    let at_max = lens.iter().filter(|&&n| n == max).count();
+    let near = lens.iter().filter(|&&n| n + 10 >= max).count();
+    (at_max >= 2 && at_max * 2 >= near).then_some(max)
+}
+
+/// Join the lines of one record and normalise it.
+fn join(lines: &[&str], width: Option<usize>) -> String {
+    let mut raw = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        if i > 0 {
+            let prev = lines[i - 1];
+            let glued = width.is_some_and(|w| prev.chars().count() == w);
+            if !glued {
+                raw.push(' ');
+            }
+        }
+        raw.push_str(l);
+    }
+    normalize(&raw)
+}
+
+/// Collapse whitespace to single spaces, trim, and fold typographic apostrophes to `'`.
+pub fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.push(match c {
+                '\u{2019}' | '\u{2018}' | '\u{02BC}' => '\'',
+                c => c,
+            });
+        }
+    }
+    out
+}
+
+struct Open<'a> {
+    kind: PsKind,
+    line: u32,
+    lines: Vec<&'a str>,
+    /// An error record that has reached its `+ FullyQualifiedErrorId` line.
+    tail_seen: bool,
+}
+
+/// Read a transcript or console capture into records, in order.
+pub fn read(text: &str) -> (Vec<PsRecord>, PsStats) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
+    let n_lines = if text.ends_with('\n') {
+        lines.len() - 1
+    } else {
+        lines.len()
+    };
+    let width = hard_wrap_width(&lines);
+    let mut stats = PsStats {
+        lines: n_lines as u64,
+        hard_wrap_width: width,
+        ..PsStats::default()
+    };
+    let mut out: Vec<PsRecord> = Vec::new();
+    let mut open: Option<Open> = None;
+    let mut in_banner = false;
+    let close = |open: &mut Option<Open>, out: &mut Vec<PsRecord>, stats: &mut PsStats| {
+        if let Some(o) = open.take() {
+            let text = join(&o.lines, width);
+            if text.is_empty() {
+                return;
+            }
+            match o.kind {
+                PsKind::Error => stats.errors += 1,
+                PsKind::Command => stats.commands += 1,
+                _ => {}
+            }
+            stats.records += 1;
+            out.push(PsRecord {
+                kind: o.kind,
+                line: o.line,
+                text,
+            });
+        }
+    };
+    for (i, &line) in lines.iter().take(n_lines).enumerate() {
+        let no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if is_banner(line) {
+            if in_banner {
+                in_banner = false;
+                close(&mut open, &mut out, &mut stats);
+            } else {
+                close(&mut open, &mut out, &mut stats);
+                in_banner = true;
+                open = Some(Open {
+                    kind: PsKind::Banner,
+                    line: no,
+                    lines: Vec::new(),
+                    tail_seen: false,
+                });
+            }
+            continue;
+        }
+        if in_banner {
+            if let Some(o) = &mut open {
+                o.lines.push(line);
+            }
+            continue;
+        }
+        if let Some(cmd) = prompt_command(line) {
+            close(&mut open, &mut out, &mut stats);
+            let kind = if cmd.starts_with("TerminatingError(") {
+                PsKind::Error
+            } else {
+                PsKind::Command
+            };
+            open = Some(Open {
+                kind,
+                line: no,
+                lines: vec![cmd],
+                tail_seen: kind == PsKind::Error,
+            });
+            continue;
+        }
+        if line.trim().is_empty() {
+            // A blank line ends a paragraph; an error record that has not reached its
+            // `+ FullyQualifiedErrorId` line yet keeps going only if details follow.
+            let keep = open.as_ref().is_some_and(|o| {
+                o.kind == PsKind::Error
+                    && !o.tail_seen
+                    && lines
+                        .get(i + 1)
+                        .is_some_and(|next| is_error_detail(next) || next.starts_with("    "))
+            });
+            if !keep {
+                close(&mut open, &mut out, &mut stats);
+            }
+            continue;
+        }
+        match &mut open {
+            Some(o) if o.kind == PsKind::Command && line.starts_with(">> ") => {
+                o.lines.push(&line[3..]);
+            }
+            Some(o) if o.kind == PsKind::Error => {
+                // A new `Cmdlet : message` line starts the next error record (bare error lines
+                // as a console shows them with `$ErrorView` set to show messages only).
+                if (o.tail_seen && !line.starts_with(' ')) || starts_error(line) {
+                    // The record ended with its FullyQualifiedErrorId (and its wrapped tail).
+                    close(&mut open, &mut out, &mut stats);
+                    open = Some(new_output(line, no));
+                } else {
+                    o.tail_seen |= is_error_tail(line);
+                    o.lines.push(line);
+                }
+            }
+            Some(o) if o.kind == PsKind::Output && !starts_error(line) => {
+                if is_error_detail(line) {
+                    // Details without a recognised header line: the paragraph was an error.
+                    o.kind = PsKind::Error;
+                    o.tail_seen = is_error_tail(line);
+                }
+                o.lines.push(line);
+            }
+            _ => {
+                close(&mut open, &mut out, &mut stats);
+                open = Some(new_output(line, no));
+            }
+        }
+    }
+    close(&mut open, &mut out, &mut stats);
+    (out, stats)
+}
+
+fn new_output(line: &str, no: u32) -> Open<'_> {
+    let error = starts_error(line) || is_error_detail(line);
+    Open {
+        kind: if error { PsKind::Error } else { PsKind::Output },
+        line: no,
+        lines: vec![line],
+        tail_seen: is_error_tail(line),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRANSCRIPT: &str = r"**********************
+Windows PowerShell transcript start
+Start time: 20261103091402
+Username: CONTOSO\admin
+Machine: WS-0417 (Microsoft Windows NT 10.0.19045.0)
+**********************
+Transcript started, output file is C:\Users\admin\Documents\sfbo.txt
+PS C:\Users\admin> Import-Module SkypeOnlineConnector
+Import-Module : File C:\Program Files\Common Files\Skype for Business Online\Modules\SkypeOnlineConnector\SkypeOnlineConnectorStartup.psm1 cannot be loaded because running scripts is
+disabled on this system. For more information, see about_Execution_Policies at
+https:/go.microsoft.com/fwlink/?LinkID=135170.
+At line:1 char:1
++ Import-Module SkypeOnlineConnector
++ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+    + CategoryInfo          : SecurityError: (:) [Import-Module], PSSecurityException
+    + FullyQualifiedErrorId : UnauthorizedAccess,Microsoft.PowerShell.Commands.ImportModule
+   Command
+PS C:\Users\admin> Get-ExecutionPolicy
+Restricted
+PS C:\Users\admin> $s = New-CsOnlineSession `
+>> -Credential $c
+**********************
+Windows PowerShell transcript end
+End time: 20261103091501
+**********************
+";
+
+    #[test]
+    fn transcript_records() {
+        let crlf = TRANSCRIPT.replace('\n', "\r\n");
+        assert!(sniff(&crlf));
+        let (records, stats) = read(&crlf);
+        let kinds: Vec<_> = records.iter().map(|r| (r.kind, r.line)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (PsKind::Banner, 1),
+                (PsKind::Output, 7),
+                (PsKind::Command, 8),
+                (PsKind::Error, 9),
+                (PsKind::Command, 18),
+                (PsKind::Output, 19),
+                (PsKind::Command, 20),
+                (PsKind::Banner, 22),
+            ]
+        );
+        let err = &records[3].text;
+        assert!(
+            err.contains("because running scripts is disabled on this system"),
+            "{err}"
+        );
+        assert!(err.ends_with("ImportModule Command"), "word-wrapped: {err}");
+        assert_eq!(records[6].text, "$s = New-CsOnlineSession ` -Credential $c");
+        assert_eq!(
+            (stats.errors, stats.commands, stats.hard_wrap_width),
+            (1, 3, None)
+        );
+    }
+
+    #[test]
+    fn hard_wrapped_console_capture_is_glued() {
+        let msg = "New-PSSession : [admin1a.online.lync.com] Connecting to remote server admin1a.online.lync.com failed with the following error message : The WS-Management service cannot process the request. The maximum number of concurrent shells for this tenant has been exceeded. Close existing shells or raise the quota for this tenant. For more information, see the about_Remote_Troubleshooting Help topic.";
+        let chars: Vec<char> = msg.chars().collect();
+        let mut text = String::from("PS C:\\> $s = New-CsOnlineSession\r\n");
+        for chunk in chars.chunks(80) {
+            text.push_str(&chunk.iter().collect::<String>());
+            text.push_str("\r\n");
+        }
+        // The details are wrapped at the same width, with their own indentation.
+        text.push_str(
+            "    + CategoryInfo          : OpenError: (System.Manageme....RemoteRunspace:Remo\r\n",
+        );
+        text.push_str("   teRunspace) [New-PSSession], PSRemotingTransportException\r\n");
+        text.push_str("    + FullyQualifiedErrorId : -2144108174,PSSessionOpenFailed\r\n");
+        let (records, stats) = read(&text);
+        assert_eq!(stats.hard_wrap_width, Some(80));
+        let err = records.iter().find(|r| r.kind == PsKind::Error).unwrap();
+        assert!(err.text.starts_with(msg), "{}", err.text);
+    }
+
+    #[test]
+    fn bare_error_lines_and_french() {
+        let text = "Get-CsWebTicket : Failed to connect live id servers. Make sure proxy is enabled.\r\n\r\nnouveauté-PSSession : [admin.vDomain.com] l’utilisateur’user@foo.com’n’est pas autorisé à gérer ce client.\r\n";
+        assert!(looks_like_excerpt(text));
+        let (records, _) = read(text);
+        assert_eq!(records.len(), 2);
+        assert!(records.iter().all(|r| r.kind == PsKind::Error));
+        assert!(
+            records[1]
+                .text
+                .contains("n'est pas autorisé à gérer ce client")
+        );
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for s in [
+            "",
+            "\n",
+            "PS",
+            "PS>",
+            "PS C:\\>",
+            "**********",
+            "**********\n",
+            "+ CategoryInfo",
+            "a : b\n\n\n    + x",
+            "PS C:\\> x\n>> ",
+            "\u{feff}é : ü\r\n",
+        ] {
+            let _ = read(s);
+            let _ = sniff(s);
+        }
+        assert!(!sniff("just some text\nwith lines"));
+        assert!(!sniff("Note-Taking : a few words\nWell-Known: quick"));
+        assert!(sniff("Get-CsWebTicket: Failed to connect live id servers."));
+        assert!(sniff(
+            "# a comment\nImport-Module : File x cannot be loaded"
+        ));
+        assert!(!sniff("11/03/2026|09:14:02.117 2F4C:1B80 INFO  :: PS C:\\"));
+    }
+}
