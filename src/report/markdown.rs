@@ -93,6 +93,32 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(out, "Source: [{}]({})\n", c.article.section, c.article.url)?;
     }
+    if !a.timeline.moments.is_empty() {
+        writeln!(
+            out,
+            "### Timeline (all sources, {} moments)\n",
+            a.timeline.total
+        )?;
+        writeln!(out, "| time | what | where |\n|---|---|---|")?;
+        for m in a
+            .timeline
+            .moments
+            .iter()
+            .filter(|m| m.failing || m.kind == "accepted")
+            .take(50)
+        {
+            let mark = if m.failing { "**✗** " } else { "✓ " };
+            writeln!(
+                out,
+                "| {} | {mark}{} | `{}:{}` |",
+                m.time.as_deref().unwrap_or(""),
+                cell(&m.text),
+                cell(&m.member),
+                m.line
+            )?;
+        }
+        writeln!(out)?;
+    }
     if !a.unexplained.is_empty() {
         writeln!(out, "### Errors no rule explains\n")?;
         for u in &a.unexplained {

@@ -7,6 +7,8 @@ use crate::diagnosis::{Analysis, CauseFinding};
 use crate::rules::Effect;
 
 const WIDTH: usize = 80;
+/// Timeline lines shown in text (JSON and HTML carry the whole timeline).
+const TIMELINE_SHOWN: usize = 20;
 
 struct Style {
     on: bool,
@@ -256,6 +258,39 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         for c in &a.causes {
             cause(out, &s, c)?;
         }
+    }
+    if a.timeline.moments.iter().any(|m| m.failing) {
+        let shown: Vec<_> = a
+            .timeline
+            .moments
+            .iter()
+            .filter(|m| m.failing || m.kind == "accepted")
+            .take(TIMELINE_SHOWN)
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            s.bold(&format!(
+                "Timeline: failures and sign-ins, all sources ({} of {} moments)",
+                shown.len(),
+                a.timeline.total
+            ))
+        )?;
+        for m in shown {
+            let mark = if m.failing { "!" } else { " " };
+            let time = m.time.as_deref().unwrap_or("(no time)");
+            write!(
+                out,
+                "{}",
+                wrap_hanging(
+                    &format!("{mark} {time} {}", crate::redact::abridge(&m.text, 110)),
+                    "  ",
+                    "      ",
+                    WIDTH
+                )
+            )?;
+        }
+        writeln!(out)?;
     }
     if !a.unexplained.is_empty() {
         writeln!(out, "{}", s.bold("Errors no rule explains"))?;
