@@ -1066,6 +1066,24 @@ mod tests {
     }
 
     #[test]
+    fn a_password_in_a_transcript_never_reaches_the_evidence() {
+        let (rules, _) = rules();
+        let text = "PS C:\\> $c = New-Object PSCredential('admin@contoso.com', (ConvertTo-SecureString 'Winter2026!' -AsPlainText -Force)); $s = New-CsOnlineSession -Credential $c\r\nGet-CsWebTicket : Logon failed for the user 'a@b.c'.\r\nAt line:1 char:1\r\n+ $c = New-Object PSCredential('admin@contoso.com', (ConvertTo-SecureString 'Winter2026!' -AsPlainText -Force)) ...\r\n    + CategoryInfo          : NotSpecified: (:) [Get-CsWebTicket], WebTicketException\r\n    + FullyQualifiedErrorId : Microsoft.Rtc.Management.Hosted.Online.Models.WebTicketException\r\n";
+        let out = analyze_text(&rules, "t.txt", Format::PowerShell, text.as_bytes());
+        assert_eq!(out.hits.len(), 1);
+        for h in &out.hits {
+            for e in &h.evidence {
+                assert!(!e.text.contains("Winter2026"), "{}", e.text);
+                assert!(
+                    e.text.contains("ConvertTo-SecureString [redacted]"),
+                    "the line that held it is shown: {}",
+                    e.text
+                );
+            }
+        }
+    }
+
+    #[test]
     fn focus_keeps_the_lead_and_the_match() {
         let body = format!(
             "Cmdlet-Name : [host] {} the needle here",
