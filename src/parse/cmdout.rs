@@ -5,7 +5,8 @@
 //! from their text, whatever the file is called, and reading from them what a diagnosis
 //! needs: each DNS lookup and its answer ([`DnsLookup`]), the WinHTTP proxy, the time zone,
 //! and registry values ([`RegValue`]). A file may hold several outputs one after the other
-//! (a MOSDAL network report, a transcript that ran `nslookup`): [`scan`] reads all of them.
+//! (a MOSDAL network report, a transcript that ran `nslookup` or `Resolve-DnsName`): [`scan`]
+//! reads all of them, with nslookup's labels in English, French, German or Spanish.
 //! It never fails: lines it does not understand are only counted as lines.
 
 /// Which command's output a text is, by its first recognisable marker.
@@ -59,12 +60,15 @@ fn nslookup_marker(head: &str) -> Option<usize> {
     for line in head.split_inclusive('\n') {
         let t = line.trim();
         if let Some(at) = prev_server.take()
-            && t.starts_with("Address:")
+            && labelled(t, ADDRESS_LABELS).is_some()
         {
             return Some(at);
         }
-        if t.starts_with("Server:") {
+        if labelled(t, SERVER_LABELS).is_some() {
             prev_server = Some(offset);
+        }
+        if t.starts_with("Resolve-DnsName : ") {
+            return Some(offset);
         }
         if t.starts_with("*** ") && (t.contains("can't find") || t.contains("Non-existent domain"))
         {
@@ -127,6 +131,27 @@ pub struct CommandOutput {
     pub reg_values: Vec<RegValue>,
     /// Registry keys exported (with the line of their header), values or not.
     pub reg_keys: Vec<(u32, String)>,
+}
+
+/// nslookup's field labels as English, French, German and Spanish Windows print them.
+const SERVER_LABELS: &[&str] = &["Server", "Serveur", "Servidor"];
+const NAME_LABELS: &[&str] = &["Name", "Nom", "Nombre"];
+const ALIAS_LABELS: &[&str] = &["Aliases", "Alias", "Aliase"];
+const ADDRESS_LABELS: &[&str] = &[
+    "Address",
+    "Addresses",
+    "Adresse",
+    "Adressen",
+    "Dirección",
+    "Direcciones",
+];
+
+/// The value after `Label:` / `Label :` when the line starts with one of `labels`.
+fn labelled<'a>(t: &'a str, labels: &[&str]) -> Option<&'a str> {
+    labels.iter().find_map(|l| {
+        let rest = t.strip_prefix(l)?.trim_start_matches([' ', '\t']);
+        rest.strip_prefix(':').map(str::trim)
+    })
 }
 
 fn clean_name(s: &str) -> String {
@@ -207,8 +232,31 @@ pub fn scan(text: &str) -> CommandOutput {
             continue;
         }
         // --- nslookup ----------------------------------------------------------------------
-        if t.starts_with("Server:") {
-            server = after_colon(t).map(clean_name).filter(|s| !s.is_empty());
+        if let Some(v) = labelled(t, SERVER_LABELS) {
+            server = Some(clean_name(v)).filter(|s| !s.is_empty());
+            continue;
+        }
+        // PowerShell's Resolve-DnsName: `Resolve-DnsName : sip.contoso.com : DNS name does not
+        // exist` (an error record) and table rows `name  CNAME  3600  Answer  target`.
+        if let Some(rest) = t.strip_prefix("Resolve-DnsName : ") {
+            if let Some((name, reason)) = rest.split_once(" : ")
+                && name.contains('.')
+                && !name.contains(' ')
+            {
+                out.lookups.push(DnsLookup {
+                    line: no,
+                    name: clean_name(name),
+                    server: None,
+                    answer: DnsAnswer::NotFound {
+                        reason: reason.trim().to_string(),
+                    },
+                    text: t.to_string(),
+                });
+            }
+            continue;
+        }
+        if let Some(lookup) = resolve_dnsname_row(t, no) {
+            out.lookups.push(lookup);
             continue;
         }
         if let Some(rest) = t.strip_prefix("*** ") {
@@ -274,14 +322,15 @@ pub fn scan(text: &str) -> CommandOutput {
             });
             continue;
         }
-        if t.starts_with("Name:") {
-            let Some(canonical) = after_colon(t).map(clean_name).filter(|n| n.contains('.')) else {
+        if let Some(v) = labelled(t, NAME_LABELS) {
+            let canonical = clean_name(v);
+            if !canonical.contains('.') {
                 continue;
-            };
+            }
             // Skip `Address(es):` lines; `Aliases:` names and their indented followers are
             // aliases of `canonical`.
             let mut j = i;
-            while j < lines.len() && lines[j].trim().starts_with("Address") {
+            while j < lines.len() && labelled(lines[j].trim(), ADDRESS_LABELS).is_some() {
                 j += 1;
                 while j < lines.len()
                     && lines[j].starts_with([' ', '\t'])
@@ -292,7 +341,7 @@ pub fn scan(text: &str) -> CommandOutput {
             }
             let mut aliases = Vec::new();
             if j < lines.len()
-                && let Some(first) = lines[j].trim().strip_prefix("Aliases:")
+                && let Some(first) = labelled(lines[j].trim(), ALIAS_LABELS)
             {
                 aliases.push((j, first.trim()));
                 j += 1;
@@ -330,6 +379,35 @@ pub fn scan(text: &str) -> CommandOutput {
         }
     }
     out
+}
+
+/// A Resolve-DnsName table row: `name  TYPE  ttl  Section  target…` with a numeric TTL and an
+/// `Answer` section (CNAME, SRV, A/AAAA rows; others are ignored).
+fn resolve_dnsname_row(t: &str, no: u32) -> Option<DnsLookup> {
+    let cols: Vec<&str> = t.split_whitespace().collect();
+    let [name, kind, ttl, section, rest @ ..] = cols.as_slice() else {
+        return None;
+    };
+    if !name.contains('.') || !ttl.bytes().all(|b| b.is_ascii_digit()) || *section != "Answer" {
+        return None;
+    }
+    let answer = match *kind {
+        "CNAME" => DnsAnswer::Alias {
+            canonical: clean_name(rest.first()?),
+        },
+        "SRV" => DnsAnswer::Srv {
+            target: clean_name(rest.first()?),
+        },
+        "A" | "AAAA" => DnsAnswer::Address,
+        _ => return None,
+    };
+    Some(DnsLookup {
+        line: no,
+        name: clean_name(name),
+        server: None,
+        answer,
+        text: t.to_string(),
+    })
 }
 
 /// `"Name"="data"` / `@="data"` / `"Name"=dword:00000001` → (name, data).
@@ -489,6 +567,61 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
                     Some("dc01.corp.contoso.com"),
                     DnsAnswer::Alias {
                         canonical: "sipdir.online.microsoft.com".into()
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn localized_nslookup_and_resolve_dnsname() {
+        let fr = "Serveur :   dc01.corp.contoso.fr\r\nAddress:  10.0.0.10\r\n\r\n*** dc01.corp.contoso.fr ne parvient pas à trouver sip.contoso.fr : Non-existent domain\r\n\r\nNom :    sipdir.online.lync.com\r\nAddress:  52.112.64.12\r\nAliases:  lyncdiscover.contoso.fr\r\n";
+        assert_eq!(classify(fr), Some(OutputKind::Nslookup));
+        let got: Vec<_> = scan(fr)
+            .lookups
+            .into_iter()
+            .map(|l| (l.name, l.server, l.answer))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "sip.contoso.fr".to_string(),
+                    Some("dc01.corp.contoso.fr".to_string()),
+                    DnsAnswer::NotFound {
+                        reason: "Non-existent domain".into()
+                    }
+                ),
+                (
+                    "lyncdiscover.contoso.fr".to_string(),
+                    Some("dc01.corp.contoso.fr".to_string()),
+                    DnsAnswer::Alias {
+                        canonical: "sipdir.online.lync.com".into()
+                    }
+                ),
+            ]
+        );
+        let ps = "PS C:\\> Resolve-DnsName sip.contoso.com -Type CNAME\r\n\r\nName                           Type   TTL   Section    NameHost\r\n----                           ----   ---   -------    --------\r\nsip.contoso.com                CNAME  3600  Answer     sipdir.online.lync.com\r\n\r\nPS C:\\> Resolve-DnsName lyncdiscover.contoso.com\r\nResolve-DnsName : lyncdiscover.contoso.com : DNS name does not exist\r\n";
+        let got: Vec<_> = scan(ps)
+            .lookups
+            .into_iter()
+            .map(|l| (l.line, l.name, l.answer))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    5,
+                    "sip.contoso.com".to_string(),
+                    DnsAnswer::Alias {
+                        canonical: "sipdir.online.lync.com".into()
+                    }
+                ),
+                (
+                    8,
+                    "lyncdiscover.contoso.com".to_string(),
+                    DnsAnswer::NotFound {
+                        reason: "DNS name does not exist".into()
                     }
                 ),
             ]
