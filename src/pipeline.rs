@@ -409,6 +409,7 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
     let mut collector = HitCollector::default();
     let mut candidates = Vec::new();
     let mut in_record = Vec::new();
+    let mut unexplained = Vec::new();
     let mut next_hit = 0;
     for ((line, level, _), &(start, end)) in records.iter().zip(&spans) {
         while next_hit < literal_hits.len() && literal_hits[next_hit].0 < start {
@@ -431,11 +432,13 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
             continuation: "",
             raw: body,
         };
+        let mut any = false;
         rules.evaluate_record(
             &Observation::Record(&record),
             &in_record,
             &mut candidates,
             |rule| {
+                any = true;
                 collector.hit(rule, || {
                     // Where the rule's literal is, so long records show it (see `focus`).
                     let at = hits_here
@@ -452,6 +455,21 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
                 })
             },
         );
+        // A PowerShell error no rule explains is reported like an unexplained SIP error,
+        // keyed by its message (without the position and category lines that follow it).
+        if !any
+            && format == Format::PowerShell
+            && *level == "ERROR"
+            && unexplained.len() < UNEXPLAINED_PER_MEMBER
+        {
+            unexplained.push(Evidence::new(
+                member_index,
+                path,
+                *line,
+                None,
+                powershell::error_message(body),
+            ));
+        }
     }
     let found = cmdout::scan(text);
     let mut clues = Vec::new();
@@ -519,6 +537,7 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
         }),
         hits: collector.hits,
         clues,
+        unexplained,
         ..MemberOutcome::default()
     }
 }
@@ -1081,6 +1100,34 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn powershell_errors_no_rule_explains_are_kept() {
+        let (rules, _) = rules();
+        let text = "PS C:\\> Get-Service msoidsvc\r\nGet-Service : Cannot find any service with service name 'msoidsvc'.\r\nAt line:1 char:1\r\n    + CategoryInfo          : ObjectNotFound: (msoidsvc:String) [Get-Service], ServiceCommandException\r\n    + FullyQualifiedErrorId : NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand\r\nGet-CsWebTicket : Can not load Live Id module. Make sure correct version of Live Id Sign-in assistant is installed.\r\n";
+        let out = analyze_text(&rules, "c.txt", Format::PowerShell, text.as_bytes());
+        let texts: Vec<(u32, &str)> = out
+            .unexplained
+            .iter()
+            .map(|e| (e.line, e.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [(
+                2,
+                "Get-Service : Cannot find any service with service name 'msoidsvc'."
+            )],
+            "the explained Live ID error is not repeated"
+        );
+        // Command output has no error records to report.
+        let out = analyze_text(
+            &rules,
+            "n.txt",
+            Format::Nslookup,
+            NSLOOKUP_MISSING.as_bytes(),
+        );
+        assert!(out.unexplained.is_empty());
     }
 
     #[test]

@@ -183,6 +183,36 @@ fn is_error_detail(line: &str) -> bool {
         || t.starts_with("+ ~")
 }
 
+/// The message of a joined error record: the text before its position (`At line:…`,
+/// `At C:\…`, `Au caractère …`) and category lines, so that the same error raised from
+/// different places reads the same.
+pub fn error_message(record: &str) -> &str {
+    let mut end = record.len();
+    for marker in [
+        " At line:",
+        " At char:",
+        " Au caractère",
+        " + CategoryInfo",
+        " + ~",
+    ] {
+        if let Some(i) = record.find(marker) {
+            end = end.min(i);
+        }
+    }
+    // `At C:\path\file.psm1:149 char:16`
+    let mut from = 0;
+    while let Some(i) = record[from..end].find(" At ") {
+        let at = from + i;
+        let b = record.as_bytes();
+        if b.len() > at + 6 && b[at + 4].is_ascii_alphabetic() && b[at + 5] == b':' {
+            end = at;
+            break;
+        }
+        from = at + 4;
+    }
+    record[..end].trim_end()
+}
+
 /// True when the start of a text looks like a PowerShell transcript or console capture.
 pub fn sniff(text: &str) -> bool {
     let mut end = text.len().min(4096);
@@ -499,6 +529,24 @@ End time: 20261103091501
         assert_eq!(stats.hard_wrap_width, Some(80));
         let err = records.iter().find(|r| r.kind == PsKind::Error).unwrap();
         assert!(err.text.starts_with(msg), "{}", err.text);
+    }
+
+    #[test]
+    fn error_messages_without_position() {
+        assert_eq!(
+            error_message(
+                "Get-Service : Cannot find 'msoidsvc'. At line:1 char:1 + Get-Service msoidsvc + ~~~ + CategoryInfo : ObjectNotFound"
+            ),
+            "Get-Service : Cannot find 'msoidsvc'."
+        );
+        assert_eq!(
+            error_message(
+                "Get-CsWebTicket : Boom. At C:\\Program Files\\x.psm1:149 char:16 + ... $w = Get-CsWebTicket"
+            ),
+            "Get-CsWebTicket : Boom."
+        );
+        assert_eq!(error_message("X-Y : Look At this"), "X-Y : Look At this");
+        assert_eq!(error_message(""), "");
     }
 
     #[test]
