@@ -999,6 +999,12 @@ mod tests {
         );
         assert!(a.causes.is_empty(), "{:#?}", a.causes);
         assert!(a.look_alike_groups.is_empty());
+        // `reg query` output, redirected from Windows PowerShell (UTF-16LE), reads the same.
+        let query = "\r\nHKEY_LOCAL_MACHINE\\Software\\Policies\\Microsoft\\Communicator\r\n    TrustModelData    REG_SZ    fabrikam.com,litwareinc.com\r\n\r\n";
+        let a = run("kim@contoso.com", query);
+        let ids: Vec<&str> = a.causes.iter().map(|c| c.id.0.as_str()).collect();
+        assert_eq!(ids, ["trustmodeldata-missing", "untrusted-server-prompt"]);
+        assert_eq!(a.causes[0].evidence[0].line, 3);
         // Without a client log the domain is unknown and the value proves nothing.
         let (_d, path) = zip_of(&[("communicator.reg", TRUST_REG.as_bytes().to_vec())]);
         let a = analyze(&[path], &rules, &catalog, &opts(), None);

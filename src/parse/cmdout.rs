@@ -30,6 +30,16 @@ pub fn classify(text: &str) -> Option<OutputKind> {
     if first == "Windows Registry Editor Version 5.00" || first == "REGEDIT4" {
         return Some(OutputKind::RegExport);
     }
+    // `reg query` output: a key path, then indented `Name    REG_TYPE    data` lines.
+    if first.starts_with("HKEY_")
+        && head
+            .lines()
+            .skip(1)
+            .take(20)
+            .any(|l| reg_query_value(l).is_some())
+    {
+        return Some(OutputKind::RegExport);
+    }
     let mut best: Option<(usize, OutputKind)> = None;
     let mut consider = |at: Option<usize>, kind: OutputKind| {
         if let Some(at) = at
@@ -184,7 +194,23 @@ pub fn scan(text: &str) -> CommandOutput {
         if t.is_empty() {
             continue;
         }
-        // --- registry export ---------------------------------------------------------------
+        // --- registry export, or `reg query` output ------------------------------------------
+        if line.starts_with("HKEY_") && !t.contains("    ") {
+            out.reg_keys.push((no, t.to_string()));
+            reg_key = Some(t.to_string());
+            continue;
+        }
+        if let Some(key) = &reg_key
+            && let Some((name, data)) = reg_query_value(line)
+        {
+            out.reg_values.push(RegValue {
+                line: no,
+                key: key.clone(),
+                name: name.to_string(),
+                data: data.to_string(),
+            });
+            continue;
+        }
         if t.starts_with('[') && t.ends_with(']') && t.len() > 2 {
             let key = t[1..t.len() - 1].to_string();
             if key.starts_with("HKEY_") || key.starts_with("-HKEY_") {
@@ -408,6 +434,16 @@ fn resolve_dnsname_row(t: &str, no: u32) -> Option<DnsLookup> {
         answer,
         text: t.to_string(),
     })
+}
+
+/// A `reg query` value line: `    TrustModelData    REG_SZ    contoso.com,fabrikam.com` (four
+/// spaces around each column; the default value's name is `(Default)` or localized).
+fn reg_query_value(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("    ")?;
+    let (name, rest) = rest.split_once("    REG_")?;
+    let (_kind, data) = rest.split_once("    ").unwrap_or((rest, ""));
+    let name = name.trim();
+    (!name.is_empty()).then_some((name, data.trim()))
 }
 
 /// `"Name"="data"` / `@="data"` / `"Name"=dword:00000001` → (name, data).
@@ -680,6 +716,30 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
     }
 
     #[test]
+    fn reg_query_output() {
+        let q = "\r\nHKEY_LOCAL_MACHINE\\Software\\Policies\\Microsoft\\Communicator\r\n    TrustModelData    REG_SZ    fabrikam.com,contoso.net\r\n    EnableTracing    REG_DWORD    0x1\r\n\r\n";
+        assert_eq!(classify(q), Some(OutputKind::RegExport));
+        let out = scan(q);
+        assert_eq!(out.reg_keys.len(), 1);
+        let vals: Vec<_> = out
+            .reg_values
+            .iter()
+            .map(|v| (v.line, v.name.as_str(), v.data.as_str()))
+            .collect();
+        assert_eq!(
+            vals,
+            [
+                (3, "TrustModelData", "fabrikam.com,contoso.net"),
+                (4, "EnableTracing", "0x1")
+            ]
+        );
+        assert_eq!(
+            classify("HKEY_LOCAL_MACHINE is a hive\r\nno values\r\n"),
+            None
+        );
+    }
+
+    #[test]
     fn never_panics() {
         for s in [
             "",
@@ -695,6 +755,9 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
             "[HKEY_X]\n\"a\"=hex(2):zz",
             "[HKEY_X]\n\"a\"=\\",
             "[HKEY_X]\n@=\"\\",
+            "HKEY_X\n    REG_",
+            "HKEY_X\n        REG_SZ    ",
+            "HKEY_X\n    a    REG_SZ",
             "Proxy Server(s)",
             "é*** é: é",
         ] {
