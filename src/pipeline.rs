@@ -1111,7 +1111,7 @@ mod tests {
     #[test]
     fn powershell_errors_no_rule_explains_are_kept() {
         let (rules, _) = rules();
-        let text = "PS C:\\> Get-Service msoidsvc\r\nGet-Service : Cannot find any service with service name 'msoidsvc'.\r\nAt line:1 char:1\r\n    + CategoryInfo          : ObjectNotFound: (msoidsvc:String) [Get-Service], ServiceCommandException\r\n    + FullyQualifiedErrorId : NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand\r\nGet-CsWebTicket : Can not load Live Id module. Make sure correct version of Live Id Sign-in assistant is installed.\r\n";
+        let text = "PS C:\\> Get-Service WinRMx\r\nGet-Service : Cannot find any service with service name 'WinRMx'.\r\nAt line:1 char:1\r\n    + CategoryInfo          : ObjectNotFound: (WinRMx:String) [Get-Service], ServiceCommandException\r\n    + FullyQualifiedErrorId : NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand\r\nGet-CsWebTicket : Can not load Live Id module. Make sure correct version of Live Id Sign-in assistant is installed.\r\n";
         let out = analyze_text(&rules, "c.txt", Format::PowerShell, text.as_bytes());
         let texts: Vec<(u32, &str)> = out
             .unexplained
@@ -1122,7 +1122,7 @@ mod tests {
             texts,
             [(
                 2,
-                "Get-Service : Cannot find any service with service name 'msoidsvc'."
+                "Get-Service : Cannot find any service with service name 'WinRMx'."
             )],
             "the explained Live ID error is not repeated"
         );
