@@ -500,6 +500,15 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
             ));
         }
     }
+    if let Some((line, zone)) = &found.time_zone
+        && let Some(offset) = cmdout::zone_offset_minutes(zone)
+    {
+        clues.push(clue(
+            *line,
+            &format!("Time Zone: {zone}"),
+            Clue::TimeZone(offset),
+        ));
+    }
     if !found.lookups.is_empty() {
         notes.push(format!("{} DNS lookups", found.lookups.len()));
     }
@@ -761,9 +770,20 @@ pub fn analyze(
         .flat_map(|o| o.clues.iter().cloned())
         .collect();
     let sip_uri = outcomes.iter().find_map(|o| o.identity.sip_uri.as_deref());
-    derived
+    derived.facts.extend(correlate::derive_clue_facts(
+        &clues,
+        sip_uri,
+        derived.clock.as_ref(),
+    ));
+    // "In sync" was measured against the nearest real zone; a time zone setting that contradicts
+    // that zone means the computer's UTC clock is off after all.
+    if derived
         .facts
-        .extend(correlate::derive_clue_facts(&clues, sip_uri));
+        .iter()
+        .any(|f| f.name == "clock-zone-mismatch")
+    {
+        derived.facts.retain(|f| f.name != "clock-in-sync");
+    }
     // Fact rules.
     let mut fact_hits: Vec<RuleHits> = Vec::new();
     let mut candidates = Vec::new();
@@ -1134,6 +1154,68 @@ mod tests {
             NSLOOKUP_MISSING.as_bytes(),
         );
         assert!(out.unexplained.is_empty());
+    }
+
+    /// The client log of a bundled sample, for tests that need real Date headers.
+    fn sample_log(zip_name: &str, member: &str) -> Vec<u8> {
+        let path = format!("{}/samples/{zip_name}", env!("CARGO_MANIFEST_DIR"));
+        let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut z.by_name(member).unwrap(), &mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_time_zone_setting_that_contradicts_the_log_means_clock_skew() {
+        let (rules, catalog) = rules();
+        // Sign-in fails (4005) in a log that runs at UTC+05:30 and looks in sync.
+        let log = sample_log(
+            "user-not-sip-enabled.zip",
+            "Tracing/Lync-UccApi-0.UccApilog",
+        );
+        let systeminfo = |zone: &str| {
+            format!("\r\nHost Name:                 FAB-BLR-0231\r\nOS Name:                   Microsoft Windows 10 Enterprise\r\nTime Zone:                 {zone}\r\n").into_bytes()
+        };
+        let run = |zone: &str| {
+            let (_d, path) = zip_of(&[
+                ("Tracing/Lync-UccApi-0.UccApilog", log.clone()),
+                ("systeminfo.txt", systeminfo(zone)),
+            ]);
+            analyze(&[path], &rules, &catalog, &opts(), None)
+        };
+        let a = run("(UTC-05:00) Eastern Time (US & Canada)");
+        let skew = a
+            .causes
+            .iter()
+            .find(|c| c.id.0 == "clock-skew")
+            .expect("clock-skew");
+        assert_eq!(skew.confidence, 0.7, "{:#?}", skew.reasons);
+        assert_eq!(
+            skew.reasons.len(),
+            1,
+            "clock-in-sync withdrawn: {:#?}",
+            skew.reasons
+        );
+        let ev = &skew.evidence[0];
+        assert_eq!((ev.member.as_str(), ev.line), ("systeminfo.txt", 4));
+        assert!(
+            ev.text.contains("UTC-05:00") && ev.text.contains("UTC+05:30"),
+            "{}",
+            ev.text
+        );
+        assert!(ev.text.contains("10 h 30 min apart"), "{}", ev.text);
+        // The zone the log runs in, with or without daylight saving time: nothing to say.
+        for zone in [
+            "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi",
+            "(UTC+04:30) Kabul",
+        ] {
+            let a = run(zone);
+            assert!(
+                a.causes.iter().all(|c| c.id.0 != "clock-skew"),
+                "{zone}: {:#?}",
+                a.causes
+            );
+        }
     }
 
     #[test]

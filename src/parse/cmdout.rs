@@ -446,6 +446,26 @@ fn reg_query_value(line: &str) -> Option<(&str, &str)> {
     (!name.is_empty()).then_some((name, data.trim()))
 }
 
+/// The standard UTC offset of a Windows time zone display name, in minutes:
+/// `(UTC+05:30) Chennai, …` → 330, `(UTC) Coordinated Universal Time` → 0, `(GMT-05:00) …` → -300.
+pub fn zone_offset_minutes(zone: &str) -> Option<i32> {
+    let rest = zone.trim().strip_prefix('(')?;
+    let rest = rest
+        .strip_prefix("UTC")
+        .or_else(|| rest.strip_prefix("GMT"))?;
+    if rest.starts_with(')') {
+        return Some(0);
+    }
+    let sign = match rest.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (hh, mm) = rest[1..].split_once(')')?.0.split_once(':')?;
+    let (h, m): (i32, i32) = (hh.parse().ok()?, mm.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
+}
+
 /// `"Name"="data"` / `@="data"` / `"Name"=dword:00000001` → (name, data).
 fn reg_value(line: &str) -> Option<(String, String)> {
     let (name, rest) = if let Some(rest) = line.strip_prefix("@=") {
@@ -713,6 +733,33 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
                 (8, "Long", "%AB"),
             ]
         );
+    }
+
+    #[test]
+    fn zone_offsets() {
+        assert_eq!(
+            zone_offset_minutes("(UTC+05:30) Chennai, Kolkata"),
+            Some(330)
+        );
+        assert_eq!(
+            zone_offset_minutes("(UTC-05:00) Eastern Time (US & Canada)"),
+            Some(-300)
+        );
+        assert_eq!(
+            zone_offset_minutes("(UTC) Coordinated Universal Time"),
+            Some(0)
+        );
+        assert_eq!(zone_offset_minutes("(GMT+01:00) Amsterdam"), Some(60));
+        for bad in [
+            "",
+            "(UTC",
+            "(UTC+)",
+            "(UTC+99:00) x",
+            "UTC+01:00",
+            "(UTC+1:xx)",
+        ] {
+            assert_eq!(zone_offset_minutes(bad), None, "{bad}");
+        }
     }
 
     #[test]

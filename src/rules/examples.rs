@@ -135,7 +135,7 @@ pub fn rules_matching_text(rules: &RuleSet, format: Format, text: &str) -> Vec<u
     let outcome = pipeline::analyze_text(rules, "example", format, text.as_bytes());
     let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
     let mut candidates = Vec::new();
-    for fact in correlate::derive_clue_facts(&outcome.clues, None) {
+    for fact in correlate::derive_clue_facts(&outcome.clues, None, None) {
         rules.evaluate(&Observation::Fact(&fact), &mut candidates, |i| hit.push(i));
     }
     hit.sort_unstable();
