@@ -406,9 +406,15 @@ fn fact_at(name: &'static str, value: f64, at: &ClueAt, text: String) -> Fact {
 /// Facts from what command output and registry exports showed, across the whole bundle:
 /// DNS lookups of the Skype for Business names (missing, pointing elsewhere, answered by one
 /// server and not another), a WinHTTP proxy, and whether `TrustModelData` lists the user's
-/// SIP domain (`sip_uri`, from the client log). Clues come in inventory order, so the facts
-/// and their evidence do not depend on thread timing.
-pub fn derive_clue_facts(clues: &[ClueAt], sip_uri: Option<&str>) -> Vec<Fact> {
+/// SIP domain (`sip_uri`, from the client log), and whether the time zone `systeminfo`
+/// reports agrees with the one the client's log runs in (`clock`, from the servers' `Date:`
+/// headers). Clues come in inventory order, so the facts and their evidence do not depend on
+/// thread timing.
+pub fn derive_clue_facts(
+    clues: &[ClueAt],
+    sip_uri: Option<&str>,
+    clock: Option<&ClockEstimate>,
+) -> Vec<Fact> {
     use crate::parse::cmdout::DnsAnswer;
     let mut out = Vec::new();
     let domain = sip_uri.and_then(sip_domain);
@@ -557,6 +563,27 @@ pub fn derive_clue_facts(clues: &[ClueAt], sip_uri: Option<&str>) -> Vec<Fact> {
                         format!(
                             "TrustModelData = \"{value}\" does not list {domain}, the domain of {}",
                             sip_uri.unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+            Clue::TimeZone(declared) => {
+                // The log runs at `estimated`; the computer believes local = UTC + declared
+                // (+ 60 min in daylight saving time), so its own UTC clock is off by the rest.
+                let Some(c) = clock else {
+                    continue;
+                };
+                let off = c.zone_offset_minutes - declared;
+                if off != 0 && off != 60 {
+                    out.push(fact_at(
+                        "clock-zone-mismatch",
+                        f64::from(off.abs()),
+                        at,
+                        format!(
+                            "systeminfo time zone is UTC{} but the client's log runs at UTC{} by the servers' Date headers: {} apart, more than daylight saving time explains, so the computer's UTC clock is wrong",
+                            format_offset(*declared),
+                            c.zone(),
+                            format_duration(f64::from(off.abs()) * 60.0)
                         ),
                     ));
                 }

@@ -30,7 +30,7 @@ pub enum Observation<'e, 'a> {
 }
 
 /// Names of the facts the correlator derives; rules may match only these.
-pub const FACT_NAMES: [(&str, &str); 13] = [
+pub const FACT_NAMES: [(&str, &str); 14] = [
     (
         "registration-auth-failed",
         "a REGISTER transaction (one Call-ID) got three or more 401 challenges and never a 2xx; value = number of 401s",
@@ -80,6 +80,10 @@ pub const FACT_NAMES: [(&str, &str); 13] = [
         "the TrustModelData policy value is exported and does not list the user's SIP domain (known from a SIP URI); value = number of domains listed",
     ),
     (
+        "clock-zone-mismatch",
+        "the time zone systeminfo reports differs from the one the client's log runs in (by the servers' Date headers) by more than daylight saving time explains, so the computer's own UTC clock is off; value = |difference| in minutes",
+    ),
+    (
         "trustmodeldata-has-domain",
         "the TrustModelData policy value lists the user's SIP domain (or a parent of it); value = 1",
     ),
@@ -100,6 +104,8 @@ pub enum Clue {
     WinHttpProxy(String),
     /// The `TrustModelData` policy value, as exported.
     TrustModelData(String),
+    /// The time zone `systeminfo` reports, as its standard UTC offset in minutes.
+    TimeZone(i32),
 }
 
 /// A clue and where it was seen.

@@ -374,10 +374,15 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                         "{}",
                         wrap(
                             &format!(
-                                "{sign}{:.2} {} ({}): {}",
+                                "{sign}{:.2} {} ({}{}): {}",
                                 r.weight,
                                 r.id,
                                 r.matcher.kind(),
+                                if r.corroborating {
+                                    ", corroborating"
+                                } else {
+                                    ""
+                                },
                                 r.summary
                             ),
                             "  ",

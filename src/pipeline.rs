@@ -423,6 +423,7 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
     let mut collector = HitCollector::default();
     let mut candidates = Vec::new();
     let mut in_record = Vec::new();
+    let mut unexplained = Vec::new();
     let mut next_hit = 0;
     for ((line, level, _), &(start, end)) in records.iter().zip(&spans) {
         while next_hit < literal_hits.len() && literal_hits[next_hit].0 < start {
@@ -445,11 +446,13 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
             continuation: "",
             raw: body,
         };
+        let mut any = false;
         rules.evaluate_record(
             &Observation::Record(&record),
             &in_record,
             &mut candidates,
             |rule| {
+                any = true;
                 collector.hit(rule, || {
                     // Where the rule's literal is, so long records show it (see `focus`).
                     let at = hits_here
@@ -466,6 +469,21 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
                 })
             },
         );
+        // A PowerShell error no rule explains is reported like an unexplained SIP error,
+        // keyed by its message (without the position and category lines that follow it).
+        if !any
+            && format == Format::PowerShell
+            && *level == "ERROR"
+            && unexplained.len() < UNEXPLAINED_PER_MEMBER
+        {
+            unexplained.push(Evidence::new(
+                member_index,
+                path,
+                *line,
+                None,
+                powershell::error_message(body),
+            ));
+        }
     }
     let found = cmdout::scan(text);
     let mut clues = Vec::new();
@@ -495,6 +513,15 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
                 Clue::TrustModelData(v.data.clone()),
             ));
         }
+    }
+    if let Some((line, zone)) = &found.time_zone
+        && let Some(offset) = cmdout::zone_offset_minutes(zone)
+    {
+        clues.push(clue(
+            *line,
+            &format!("Time Zone: {zone}"),
+            Clue::TimeZone(offset),
+        ));
     }
     if !found.lookups.is_empty() {
         notes.push(format!("{} DNS lookups", found.lookups.len()));
@@ -533,6 +560,7 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
         }),
         hits: collector.hits,
         clues,
+        unexplained,
         ..MemberOutcome::default()
     }
 }
@@ -820,9 +848,20 @@ pub fn analyze(
         .flat_map(|o| o.clues.iter().cloned())
         .collect();
     let sip_uri = outcomes.iter().find_map(|o| o.identity.sip_uri.as_deref());
-    derived
+    derived.facts.extend(correlate::derive_clue_facts(
+        &clues,
+        sip_uri,
+        derived.clock.as_ref(),
+    ));
+    // "In sync" was measured against the nearest real zone; a time zone setting that contradicts
+    // that zone means the computer's UTC clock is off after all.
+    if derived
         .facts
-        .extend(correlate::derive_clue_facts(&clues, sip_uri));
+        .iter()
+        .any(|f| f.name == "clock-zone-mismatch")
+    {
+        derived.facts.retain(|f| f.name != "clock-in-sync");
+    }
     // Fact rules.
     let mut fact_hits: Vec<RuleHits> = Vec::new();
     let mut candidates = Vec::new();
@@ -1058,6 +1097,12 @@ mod tests {
         );
         assert!(a.causes.is_empty(), "{:#?}", a.causes);
         assert!(a.look_alike_groups.is_empty());
+        // `reg query` output, redirected from Windows PowerShell (UTF-16LE), reads the same.
+        let query = "\r\nHKEY_LOCAL_MACHINE\\Software\\Policies\\Microsoft\\Communicator\r\n    TrustModelData    REG_SZ    fabrikam.com,litwareinc.com\r\n\r\n";
+        let a = run("kim@contoso.com", query);
+        let ids: Vec<&str> = a.causes.iter().map(|c| c.id.0.as_str()).collect();
+        assert_eq!(ids, ["trustmodeldata-missing", "untrusted-server-prompt"]);
+        assert_eq!(a.causes[0].evidence[0].line, 3);
         // Without a client log the domain is unknown and the value proves nothing.
         let (_d, path) = zip_of(&[("communicator.reg", TRUST_REG.as_bytes().to_vec())]);
         let a = analyze(&[path], &rules, &catalog, &opts(), None);
@@ -1140,6 +1185,114 @@ mod tests {
                 .unwrap_or_else(|| panic!("{cause}: {:#?}", a.causes));
             assert_eq!(c.evidence_count, 1, "{cause}");
             assert_eq!(c.evidence[0].line, line_of(stem), "{cause}");
+        }
+    }
+
+    #[test]
+    fn a_password_in_a_transcript_never_reaches_the_evidence() {
+        let (rules, _) = rules();
+        let text = "PS C:\\> $c = New-Object PSCredential('admin@contoso.com', (ConvertTo-SecureString 'Winter2026!' -AsPlainText -Force)); $s = New-CsOnlineSession -Credential $c\r\nGet-CsWebTicket : Logon failed for the user 'a@b.c'.\r\nAt line:1 char:1\r\n+ $c = New-Object PSCredential('admin@contoso.com', (ConvertTo-SecureString 'Winter2026!' -AsPlainText -Force)) ...\r\n    + CategoryInfo          : NotSpecified: (:) [Get-CsWebTicket], WebTicketException\r\n    + FullyQualifiedErrorId : Microsoft.Rtc.Management.Hosted.Online.Models.WebTicketException\r\n";
+        let out = analyze_text(&rules, "t.txt", Format::PowerShell, text.as_bytes());
+        assert_eq!(out.hits.len(), 1);
+        for h in &out.hits {
+            for e in &h.evidence {
+                assert!(!e.text.contains("Winter2026"), "{}", e.text);
+                assert!(
+                    e.text.contains("ConvertTo-SecureString [redacted]"),
+                    "the line that held it is shown: {}",
+                    e.text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn powershell_errors_no_rule_explains_are_kept() {
+        let (rules, _) = rules();
+        let text = "PS C:\\> Get-Service WinRMx\r\nGet-Service : Cannot find any service with service name 'WinRMx'.\r\nAt line:1 char:1\r\n    + CategoryInfo          : ObjectNotFound: (WinRMx:String) [Get-Service], ServiceCommandException\r\n    + FullyQualifiedErrorId : NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand\r\nGet-CsWebTicket : Can not load Live Id module. Make sure correct version of Live Id Sign-in assistant is installed.\r\n";
+        let out = analyze_text(&rules, "c.txt", Format::PowerShell, text.as_bytes());
+        let texts: Vec<(u32, &str)> = out
+            .unexplained
+            .iter()
+            .map(|e| (e.line, e.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [(
+                2,
+                "Get-Service : Cannot find any service with service name 'WinRMx'."
+            )],
+            "the explained Live ID error is not repeated"
+        );
+        // Command output has no error records to report.
+        let out = analyze_text(
+            &rules,
+            "n.txt",
+            Format::Nslookup,
+            NSLOOKUP_MISSING.as_bytes(),
+        );
+        assert!(out.unexplained.is_empty());
+    }
+
+    /// The client log of a bundled sample, for tests that need real Date headers.
+    fn sample_log(zip_name: &str, member: &str) -> Vec<u8> {
+        let path = format!("{}/samples/{zip_name}", env!("CARGO_MANIFEST_DIR"));
+        let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut z.by_name(member).unwrap(), &mut bytes).unwrap();
+        bytes
+    }
+
+    #[test]
+    fn a_time_zone_setting_that_contradicts_the_log_means_clock_skew() {
+        let (rules, catalog) = rules();
+        // Sign-in fails (4005) in a log that runs at UTC+05:30 and looks in sync.
+        let log = sample_log(
+            "user-not-sip-enabled.zip",
+            "Tracing/Lync-UccApi-0.UccApilog",
+        );
+        let systeminfo = |zone: &str| {
+            format!("\r\nHost Name:                 FAB-BLR-0231\r\nOS Name:                   Microsoft Windows 10 Enterprise\r\nTime Zone:                 {zone}\r\n").into_bytes()
+        };
+        let run = |zone: &str| {
+            let (_d, path) = zip_of(&[
+                ("Tracing/Lync-UccApi-0.UccApilog", log.clone()),
+                ("systeminfo.txt", systeminfo(zone)),
+            ]);
+            analyze(&[path], &rules, &catalog, &opts(), None)
+        };
+        let a = run("(UTC-05:00) Eastern Time (US & Canada)");
+        let skew = a
+            .causes
+            .iter()
+            .find(|c| c.id.0 == "clock-skew")
+            .expect("clock-skew");
+        assert_eq!(skew.confidence, 0.7, "{:#?}", skew.reasons);
+        assert_eq!(
+            skew.reasons.len(),
+            1,
+            "clock-in-sync withdrawn: {:#?}",
+            skew.reasons
+        );
+        let ev = &skew.evidence[0];
+        assert_eq!((ev.member.as_str(), ev.line), ("systeminfo.txt", 4));
+        assert!(
+            ev.text.contains("UTC-05:00") && ev.text.contains("UTC+05:30"),
+            "{}",
+            ev.text
+        );
+        assert!(ev.text.contains("10 h 30 min apart"), "{}", ev.text);
+        // The zone the log runs in, with or without daylight saving time: nothing to say.
+        for zone in [
+            "(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi",
+            "(UTC+04:30) Kabul",
+        ] {
+            let a = run(zone);
+            assert!(
+                a.causes.iter().all(|c| c.id.0 != "clock-skew"),
+                "{zone}: {:#?}",
+                a.causes
+            );
         }
     }
 

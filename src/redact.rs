@@ -25,6 +25,15 @@ static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// PowerShell: `-Password x`, `-AccessToken "x"`, `ConvertTo-SecureString 'x' -AsPlainText`
+/// (a transcript, or the offending line an error record repeats, may show them).
+static POWERSHELL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?i)(-(?:password|pwd|secret|clientsecret|token|accesstoken|apikey)\b[ \t:]*|convertto-securestring[ \t]+(?:-string[ \t]+)?)("[^"\r\n]*"?|'[^'\r\n]*'?|[^\s;,()"']+)"#,
+    )
+    .unwrap()
+});
+
 static BEARER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\b(bearer|basic)[ \t]+[A-Za-z0-9+/=._~-]{8,}").unwrap());
 
@@ -42,6 +51,13 @@ pub fn secrets(text: &str) -> Cow<'_, str> {
         out = Cow::Owned(
             PARAMETER
                 .replace_all(&out, format!("$1$2{MASK}"))
+                .into_owned(),
+        );
+    }
+    if POWERSHELL.is_match(&out) {
+        out = Cow::Owned(
+            POWERSHELL
+                .replace_all(&out, format!("${{1}}{MASK}"))
                 .into_owned(),
         );
     }
@@ -91,6 +107,33 @@ mod tests {
         assert!(!s.contains("MSISAuth") && !s.contains("x=1"), "{s}");
 
         assert!(matches!(secrets("nothing to hide here"), Cow::Borrowed(_)));
+
+        for (line, secret) in [
+            (
+                "+ $c = New-Object PSCredential('kim', (ConvertTo-SecureString 'Winter2026!' -AsPlainText -Force))",
+                "Winter2026!",
+            ),
+            (
+                "PS C:\\> Connect-X -UserName kim -Password S3cret;x",
+                "S3cret",
+            ),
+            (
+                "Connect-MicrosoftTeams -AccessToken \"eyJ0eXAi.eyJhdWQi\"",
+                "eyJ0eXAi",
+            ),
+            (
+                "$p = ConvertTo-SecureString -String hunter2 -AsPlainText",
+                "hunter2",
+            ),
+        ] {
+            let s = secrets(line);
+            assert!(!s.contains(secret), "{s}");
+            assert!(s.contains(MASK), "{s}");
+        }
+        assert!(matches!(
+            secrets("Import-Module SkypeOnlineConnector"),
+            Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! from their text, whatever the file is called, and reading from them what a diagnosis
 //! needs: each DNS lookup and its answer ([`DnsLookup`]), the WinHTTP proxy, the time zone,
 //! and registry values ([`RegValue`]). A file may hold several outputs one after the other
-//! (a MOSDAL network report, a transcript that ran `nslookup`): [`scan`] reads all of them.
+//! (a MOSDAL network report, a transcript that ran `nslookup` or `Resolve-DnsName`): [`scan`]
+//! reads all of them, with nslookup's labels in English, French, German or Spanish.
 //! It never fails: lines it does not understand are only counted as lines.
 
 /// Which command's output a text is, by its first recognisable marker.
@@ -27,6 +28,16 @@ pub fn classify(text: &str) -> Option<OutputKind> {
     let head = text[..end].trim_start_matches('\u{feff}');
     let first = head.trim_start().lines().next().unwrap_or("").trim();
     if first == "Windows Registry Editor Version 5.00" || first == "REGEDIT4" {
+        return Some(OutputKind::RegExport);
+    }
+    // `reg query` output: a key path, then indented `Name    REG_TYPE    data` lines.
+    if first.starts_with("HKEY_")
+        && head
+            .lines()
+            .skip(1)
+            .take(20)
+            .any(|l| reg_query_value(l).is_some())
+    {
         return Some(OutputKind::RegExport);
     }
     let mut best: Option<(usize, OutputKind)> = None;
@@ -59,12 +70,15 @@ fn nslookup_marker(head: &str) -> Option<usize> {
     for line in head.split_inclusive('\n') {
         let t = line.trim();
         if let Some(at) = prev_server.take()
-            && t.starts_with("Address:")
+            && labelled(t, ADDRESS_LABELS).is_some()
         {
             return Some(at);
         }
-        if t.starts_with("Server:") {
+        if labelled(t, SERVER_LABELS).is_some() {
             prev_server = Some(offset);
+        }
+        if t.starts_with("Resolve-DnsName : ") {
+            return Some(offset);
         }
         if t.starts_with("*** ") && (t.contains("can't find") || t.contains("Non-existent domain"))
         {
@@ -129,6 +143,27 @@ pub struct CommandOutput {
     pub reg_keys: Vec<(u32, String)>,
 }
 
+/// nslookup's field labels as English, French, German and Spanish Windows print them.
+const SERVER_LABELS: &[&str] = &["Server", "Serveur", "Servidor"];
+const NAME_LABELS: &[&str] = &["Name", "Nom", "Nombre"];
+const ALIAS_LABELS: &[&str] = &["Aliases", "Alias", "Aliase"];
+const ADDRESS_LABELS: &[&str] = &[
+    "Address",
+    "Addresses",
+    "Adresse",
+    "Adressen",
+    "Dirección",
+    "Direcciones",
+];
+
+/// The value after `Label:` / `Label :` when the line starts with one of `labels`.
+fn labelled<'a>(t: &'a str, labels: &[&str]) -> Option<&'a str> {
+    labels.iter().find_map(|l| {
+        let rest = t.strip_prefix(l)?.trim_start_matches([' ', '\t']);
+        rest.strip_prefix(':').map(str::trim)
+    })
+}
+
 fn clean_name(s: &str) -> String {
     s.trim()
         .trim_end_matches(':')
@@ -159,7 +194,23 @@ pub fn scan(text: &str) -> CommandOutput {
         if t.is_empty() {
             continue;
         }
-        // --- registry export ---------------------------------------------------------------
+        // --- registry export, or `reg query` output ------------------------------------------
+        if line.starts_with("HKEY_") && !t.contains("    ") {
+            out.reg_keys.push((no, t.to_string()));
+            reg_key = Some(t.to_string());
+            continue;
+        }
+        if let Some(key) = &reg_key
+            && let Some((name, data)) = reg_query_value(line)
+        {
+            out.reg_values.push(RegValue {
+                line: no,
+                key: key.clone(),
+                name: name.to_string(),
+                data: data.to_string(),
+            });
+            continue;
+        }
         if t.starts_with('[') && t.ends_with(']') && t.len() > 2 {
             let key = t[1..t.len() - 1].to_string();
             if key.starts_with("HKEY_") || key.starts_with("-HKEY_") {
@@ -207,8 +258,31 @@ pub fn scan(text: &str) -> CommandOutput {
             continue;
         }
         // --- nslookup ----------------------------------------------------------------------
-        if t.starts_with("Server:") {
-            server = after_colon(t).map(clean_name).filter(|s| !s.is_empty());
+        if let Some(v) = labelled(t, SERVER_LABELS) {
+            server = Some(clean_name(v)).filter(|s| !s.is_empty());
+            continue;
+        }
+        // PowerShell's Resolve-DnsName: `Resolve-DnsName : sip.contoso.com : DNS name does not
+        // exist` (an error record) and table rows `name  CNAME  3600  Answer  target`.
+        if let Some(rest) = t.strip_prefix("Resolve-DnsName : ") {
+            if let Some((name, reason)) = rest.split_once(" : ")
+                && name.contains('.')
+                && !name.contains(' ')
+            {
+                out.lookups.push(DnsLookup {
+                    line: no,
+                    name: clean_name(name),
+                    server: None,
+                    answer: DnsAnswer::NotFound {
+                        reason: reason.trim().to_string(),
+                    },
+                    text: t.to_string(),
+                });
+            }
+            continue;
+        }
+        if let Some(lookup) = resolve_dnsname_row(t, no) {
+            out.lookups.push(lookup);
             continue;
         }
         if let Some(rest) = t.strip_prefix("*** ") {
@@ -274,14 +348,15 @@ pub fn scan(text: &str) -> CommandOutput {
             });
             continue;
         }
-        if t.starts_with("Name:") {
-            let Some(canonical) = after_colon(t).map(clean_name).filter(|n| n.contains('.')) else {
+        if let Some(v) = labelled(t, NAME_LABELS) {
+            let canonical = clean_name(v);
+            if !canonical.contains('.') {
                 continue;
-            };
+            }
             // Skip `Address(es):` lines; `Aliases:` names and their indented followers are
             // aliases of `canonical`.
             let mut j = i;
-            while j < lines.len() && lines[j].trim().starts_with("Address") {
+            while j < lines.len() && labelled(lines[j].trim(), ADDRESS_LABELS).is_some() {
                 j += 1;
                 while j < lines.len()
                     && lines[j].starts_with([' ', '\t'])
@@ -292,7 +367,7 @@ pub fn scan(text: &str) -> CommandOutput {
             }
             let mut aliases = Vec::new();
             if j < lines.len()
-                && let Some(first) = lines[j].trim().strip_prefix("Aliases:")
+                && let Some(first) = labelled(lines[j].trim(), ALIAS_LABELS)
             {
                 aliases.push((j, first.trim()));
                 j += 1;
@@ -330,6 +405,65 @@ pub fn scan(text: &str) -> CommandOutput {
         }
     }
     out
+}
+
+/// A Resolve-DnsName table row: `name  TYPE  ttl  Section  target…` with a numeric TTL and an
+/// `Answer` section (CNAME, SRV, A/AAAA rows; others are ignored).
+fn resolve_dnsname_row(t: &str, no: u32) -> Option<DnsLookup> {
+    let cols: Vec<&str> = t.split_whitespace().collect();
+    let [name, kind, ttl, section, rest @ ..] = cols.as_slice() else {
+        return None;
+    };
+    if !name.contains('.') || !ttl.bytes().all(|b| b.is_ascii_digit()) || *section != "Answer" {
+        return None;
+    }
+    let answer = match *kind {
+        "CNAME" => DnsAnswer::Alias {
+            canonical: clean_name(rest.first()?),
+        },
+        "SRV" => DnsAnswer::Srv {
+            target: clean_name(rest.first()?),
+        },
+        "A" | "AAAA" => DnsAnswer::Address,
+        _ => return None,
+    };
+    Some(DnsLookup {
+        line: no,
+        name: clean_name(name),
+        server: None,
+        answer,
+        text: t.to_string(),
+    })
+}
+
+/// A `reg query` value line: `    TrustModelData    REG_SZ    contoso.com,fabrikam.com` (four
+/// spaces around each column; the default value's name is `(Default)` or localized).
+fn reg_query_value(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix("    ")?;
+    let (name, rest) = rest.split_once("    REG_")?;
+    let (_kind, data) = rest.split_once("    ").unwrap_or((rest, ""));
+    let name = name.trim();
+    (!name.is_empty()).then_some((name, data.trim()))
+}
+
+/// The standard UTC offset of a Windows time zone display name, in minutes:
+/// `(UTC+05:30) Chennai, …` → 330, `(UTC) Coordinated Universal Time` → 0, `(GMT-05:00) …` → -300.
+pub fn zone_offset_minutes(zone: &str) -> Option<i32> {
+    let rest = zone.trim().strip_prefix('(')?;
+    let rest = rest
+        .strip_prefix("UTC")
+        .or_else(|| rest.strip_prefix("GMT"))?;
+    if rest.starts_with(')') {
+        return Some(0);
+    }
+    let sign = match rest.as_bytes().first()? {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (hh, mm) = rest[1..].split_once(')')?.0.split_once(':')?;
+    let (h, m): (i32, i32) = (hh.parse().ok()?, mm.parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 60 + m))
 }
 
 /// `"Name"="data"` / `@="data"` / `"Name"=dword:00000001` → (name, data).
@@ -496,6 +630,61 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
     }
 
     #[test]
+    fn localized_nslookup_and_resolve_dnsname() {
+        let fr = "Serveur :   dc01.corp.contoso.fr\r\nAddress:  10.0.0.10\r\n\r\n*** dc01.corp.contoso.fr ne parvient pas à trouver sip.contoso.fr : Non-existent domain\r\n\r\nNom :    sipdir.online.lync.com\r\nAddress:  52.112.64.12\r\nAliases:  lyncdiscover.contoso.fr\r\n";
+        assert_eq!(classify(fr), Some(OutputKind::Nslookup));
+        let got: Vec<_> = scan(fr)
+            .lookups
+            .into_iter()
+            .map(|l| (l.name, l.server, l.answer))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "sip.contoso.fr".to_string(),
+                    Some("dc01.corp.contoso.fr".to_string()),
+                    DnsAnswer::NotFound {
+                        reason: "Non-existent domain".into()
+                    }
+                ),
+                (
+                    "lyncdiscover.contoso.fr".to_string(),
+                    Some("dc01.corp.contoso.fr".to_string()),
+                    DnsAnswer::Alias {
+                        canonical: "sipdir.online.lync.com".into()
+                    }
+                ),
+            ]
+        );
+        let ps = "PS C:\\> Resolve-DnsName sip.contoso.com -Type CNAME\r\n\r\nName                           Type   TTL   Section    NameHost\r\n----                           ----   ---   -------    --------\r\nsip.contoso.com                CNAME  3600  Answer     sipdir.online.lync.com\r\n\r\nPS C:\\> Resolve-DnsName lyncdiscover.contoso.com\r\nResolve-DnsName : lyncdiscover.contoso.com : DNS name does not exist\r\n";
+        let got: Vec<_> = scan(ps)
+            .lookups
+            .into_iter()
+            .map(|l| (l.line, l.name, l.answer))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    5,
+                    "sip.contoso.com".to_string(),
+                    DnsAnswer::Alias {
+                        canonical: "sipdir.online.lync.com".into()
+                    }
+                ),
+                (
+                    8,
+                    "lyncdiscover.contoso.com".to_string(),
+                    DnsAnswer::NotFound {
+                        reason: "DNS name does not exist".into()
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn proxy_ipconfig_systeminfo() {
         let proxy = "\r\nCurrent WinHTTP proxy settings:\r\n\r\n    Proxy Server(s) :  proxy.contoso.com:8080\r\n    Bypass List     :  *.contoso.com;<local>\r\n";
         assert_eq!(classify(proxy), Some(OutputKind::WinHttpProxy));
@@ -547,6 +736,57 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
     }
 
     #[test]
+    fn zone_offsets() {
+        assert_eq!(
+            zone_offset_minutes("(UTC+05:30) Chennai, Kolkata"),
+            Some(330)
+        );
+        assert_eq!(
+            zone_offset_minutes("(UTC-05:00) Eastern Time (US & Canada)"),
+            Some(-300)
+        );
+        assert_eq!(
+            zone_offset_minutes("(UTC) Coordinated Universal Time"),
+            Some(0)
+        );
+        assert_eq!(zone_offset_minutes("(GMT+01:00) Amsterdam"), Some(60));
+        for bad in [
+            "",
+            "(UTC",
+            "(UTC+)",
+            "(UTC+99:00) x",
+            "UTC+01:00",
+            "(UTC+1:xx)",
+        ] {
+            assert_eq!(zone_offset_minutes(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn reg_query_output() {
+        let q = "\r\nHKEY_LOCAL_MACHINE\\Software\\Policies\\Microsoft\\Communicator\r\n    TrustModelData    REG_SZ    fabrikam.com,contoso.net\r\n    EnableTracing    REG_DWORD    0x1\r\n\r\n";
+        assert_eq!(classify(q), Some(OutputKind::RegExport));
+        let out = scan(q);
+        assert_eq!(out.reg_keys.len(), 1);
+        let vals: Vec<_> = out
+            .reg_values
+            .iter()
+            .map(|v| (v.line, v.name.as_str(), v.data.as_str()))
+            .collect();
+        assert_eq!(
+            vals,
+            [
+                (3, "TrustModelData", "fabrikam.com,contoso.net"),
+                (4, "EnableTracing", "0x1")
+            ]
+        );
+        assert_eq!(
+            classify("HKEY_LOCAL_MACHINE is a hive\r\nno values\r\n"),
+            None
+        );
+    }
+
+    #[test]
     fn never_panics() {
         for s in [
             "",
@@ -562,6 +802,9 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
             "[HKEY_X]\n\"a\"=hex(2):zz",
             "[HKEY_X]\n\"a\"=\\",
             "[HKEY_X]\n@=\"\\",
+            "HKEY_X\n    REG_",
+            "HKEY_X\n        REG_SZ    ",
+            "HKEY_X\n    a    REG_SZ",
             "Proxy Server(s)",
             "é*** é: é",
         ] {

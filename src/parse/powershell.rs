@@ -183,6 +183,36 @@ fn is_error_detail(line: &str) -> bool {
         || t.starts_with("+ ~")
 }
 
+/// The message of a joined error record: the text before its position (`At line:…`,
+/// `At C:\…`, `Au caractère …`) and category lines, so that the same error raised from
+/// different places reads the same.
+pub fn error_message(record: &str) -> &str {
+    let mut end = record.len();
+    for marker in [
+        " At line:",
+        " At char:",
+        " Au caractère",
+        " + CategoryInfo",
+        " + ~",
+    ] {
+        if let Some(i) = record.find(marker) {
+            end = end.min(i);
+        }
+    }
+    // `At C:\path\file.psm1:149 char:16`
+    let mut from = 0;
+    while let Some(i) = record[from..end].find(" At ") {
+        let at = from + i;
+        let b = record.as_bytes();
+        if b.len() > at + 6 && b[at + 4].is_ascii_alphabetic() && b[at + 5] == b':' {
+            end = at;
+            break;
+        }
+        from = at + 4;
+    }
+    record[..end].trim_end()
+}
+
 /// True when the start of a text looks like a PowerShell transcript or console capture.
 pub fn sniff(text: &str) -> bool {
     let mut end = text.len().min(4096);
@@ -220,17 +250,21 @@ pub fn looks_like_excerpt(text: &str) -> bool {
 }
 
 /// The width a console capture was hard-wrapped at: the length (in characters) shared by most
-/// of its long lines, when at least two lines have it and they make up half the lines that
-/// long or longer. Word-wrapped text spreads its line lengths and gets `None`.
+/// of its long lines, when at least two different lines have it and they make up half the
+/// different lines that long or longer. Word-wrapped text spreads its line lengths and gets
+/// `None`; so does a transcript that repeats one long error line many times (only distinct
+/// lines are counted).
 fn hard_wrap_width(lines: &[&str]) -> Option<usize> {
-    let lens: Vec<usize> = lines
+    let mut long: Vec<(usize, &str)> = lines
         .iter()
-        .map(|l| l.chars().count())
-        .filter(|&n| n >= 60)
+        .map(|l| (l.chars().count(), *l))
+        .filter(|&(n, _)| n >= 60)
         .collect();
-    let max = *lens.iter().max()?;
-    let at_max = lens.iter().filter(|&&n| n == max).count();
-    let near = lens.iter().filter(|&&n| n + 10 >= max).count();
+    long.sort_unstable();
+    long.dedup();
+    let max = long.last()?.0;
+    let at_max = long.iter().filter(|&&(n, _)| n == max).count();
+    let near = long.iter().filter(|&&(n, _)| n + 10 >= max).count();
     (at_max >= 2 && at_max * 2 >= near).then_some(max)
 }
 
@@ -495,6 +529,36 @@ End time: 20261103091501
         assert_eq!(stats.hard_wrap_width, Some(80));
         let err = records.iter().find(|r| r.kind == PsKind::Error).unwrap();
         assert!(err.text.starts_with(msg), "{}", err.text);
+    }
+
+    #[test]
+    fn error_messages_without_position() {
+        assert_eq!(
+            error_message(
+                "Get-Service : Cannot find 'msoidsvc'. At line:1 char:1 + Get-Service msoidsvc + ~~~ + CategoryInfo : ObjectNotFound"
+            ),
+            "Get-Service : Cannot find 'msoidsvc'."
+        );
+        assert_eq!(
+            error_message(
+                "Get-CsWebTicket : Boom. At C:\\Program Files\\x.psm1:149 char:16 + ... $w = Get-CsWebTicket"
+            ),
+            "Get-CsWebTicket : Boom."
+        );
+        assert_eq!(error_message("X-Y : Look At this"), "X-Y : Look At this");
+        assert_eq!(error_message(""), "");
+    }
+
+    #[test]
+    fn a_repeated_long_line_is_not_a_console_width() {
+        let block = "Get-CsOnlineUser : Management object not found for identity x, and this line is long enough to count.\r\nAt line:1 char:1\r\n";
+        let (records, stats) = read(&block.repeat(5));
+        assert_eq!(stats.hard_wrap_width, None);
+        assert!(
+            records[0].text.contains("count. At line:1"),
+            "{}",
+            records[0].text
+        );
     }
 
     #[test]

@@ -151,7 +151,7 @@ pub fn rules_matching_text(rules: &RuleSet, format: Format, text: &str) -> Vec<u
     let outcome = pipeline::analyze_text(rules, "example", format, text.as_bytes());
     let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
     let mut candidates = Vec::new();
-    for fact in correlate::derive_clue_facts(&outcome.clues, None) {
+    for fact in correlate::derive_clue_facts(&outcome.clues, None, None) {
         rules.evaluate(&Observation::Fact(&fact), &mut candidates, |i| hit.push(i));
     }
     hit.sort_unstable();
@@ -238,6 +238,65 @@ mod tests {
         assert_eq!(hits, ["clock-skew.time-service-not-syncing"]);
         // Plain text examples are still UccApi records.
         assert!(crate::detect::sniff_event_export("hr=0x80090324 here").is_none());
+    }
+
+    #[test]
+    fn powershell_and_command_output_examples_go_through_their_readers() {
+        assert_eq!(
+            text_format("\nGet-CsWebTicket : Failed to connect live id servers."),
+            Some(Format::PowerShell)
+        );
+        assert_eq!(
+            text_format("PS C:\\Users\\kim> Get-Service msoidsvc"),
+            Some(Format::PowerShell)
+        );
+        assert_eq!(
+            text_format("Server:  dc01\nAddress:  10.0.0.1\n"),
+            Some(Format::Nslookup)
+        );
+        assert_eq!(
+            text_format("Windows Registry Editor Version 5.00\n"),
+            Some(Format::RegExport)
+        );
+        // Existing kinds keep their path.
+        assert_eq!(text_format("hr=0x80090324 here"), None);
+        assert_eq!(
+            text_format("SIP/2.0 404 Not Found\nCSeq: 1 REGISTER\n"),
+            None
+        );
+        assert_eq!(
+            text_format("01/01/2026|00:00:00.000 0A0:0B0 ERROR :: Get-X : y"),
+            None
+        );
+        assert_eq!(text_format("<Events><Event>"), None);
+
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        let ids = |hits: Vec<usize>| -> Vec<String> {
+            hits.into_iter().map(|i| rules.get(i).id.clone()).collect()
+        };
+        // A wrapped error record: the stem spans the wrap.
+        let ps = "Import-Module : File C:\\x.psm1 cannot be loaded because running scripts is\r\ndisabled on this system.\r\n    + CategoryInfo          : SecurityError: (:) [Import-Module], PSSecurityException\r\n";
+        assert_eq!(
+            ids(rules_matching_text(&rules, Format::PowerShell, ps)),
+            ["ps-execution-policy.scripts-disabled"]
+        );
+        // The same words as a plain INFO line would not carry the ERROR level.
+        assert!(
+            ids(rules_matching(
+                &rules,
+                &as_log("running scripts is disabled on this system")
+            ))
+            .is_empty()
+        );
+        // Command output gives facts from its clues alone.
+        let ns = "Server:  dc01.corp.contoso.com\r\nAddress:  10.0.0.10\r\n\r\n*** dc01.corp.contoso.com can't find sip.contoso.com: Non-existent domain\r\n";
+        assert_eq!(
+            ids(rules_matching_text(&rules, Format::Nslookup, ns)),
+            [
+                "dns-cname-missing.sip-not-found",
+                "dns-propagation.sip-not-found"
+            ]
+        );
     }
 
     #[test]
