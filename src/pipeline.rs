@@ -144,6 +144,17 @@ impl MemberSink for MemberAnalyzer<'_> {
         }
     }
 
+    fn salvaged(&self, path: &str, format: Format, bytes: &[u8], note: &str) -> MemberOutcome {
+        let mut out = self.content(path, format, bytes);
+        if let Some(e) = &mut out.entry {
+            e.reason = Some(match e.reason.take() {
+                Some(r) => format!("{note}; {r}"),
+                None => note.to_string(),
+            });
+        }
+        out
+    }
+
     fn done(&self, bytes: u64) {
         if let Some(p) = &self.progress {
             p.inc(bytes);
