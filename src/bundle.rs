@@ -207,7 +207,26 @@ where
             } else {
                 vec![sink.archive(name, size, archive.len())]
             };
+            // The zip crate keeps one entry per name: the repeats are listed as one entry.
+            let repeated = if archive.has_duplicate_names() {
+                let mut r = reader.clone();
+                central_entry_count(&mut r, archive.central_directory_start())
+                    .saturating_sub(archive.len())
+            } else {
+                0
+            };
             out.extend(read_archive(archive, &prefix, depth, limits, budget, sink));
+            if repeated > 0 {
+                out.push(sink.not_read(
+                    &format!("{prefix}({repeated} entries with repeated names)"),
+                    0,
+                    Format::Unknown,
+                    Status::Failed,
+                    format!(
+                        "the central directory lists {repeated} more entries under names already listed; only one entry per name is read"
+                    ),
+                ));
+            }
             out
         }
         Err(e) => {
@@ -619,6 +638,23 @@ fn member_bytes<S: MemberSink>(
 fn read_at<R: Read + Seek>(reader: &mut R, offset: u64, buf: &mut [u8]) -> io::Result<usize> {
     reader.seek(SeekFrom::Start(offset))?;
     read_up_to(reader, buf)
+}
+
+/// How many entries the central directory starting at `dir_start` holds, walked header by
+/// header (at most [`SALVAGE_MAX_MEMBERS`] × 16).
+fn central_entry_count<R: Read + Seek>(reader: &mut R, dir_start: u64) -> usize {
+    let mut pos = dir_start;
+    let mut n = 0;
+    let mut h = [0u8; 46];
+    while n < SALVAGE_MAX_MEMBERS * 16
+        && read_at(reader, pos, &mut h).is_ok_and(|k| k == 46)
+        && h[..4] == *b"PK\x01\x02"
+    {
+        n += 1;
+        let var = [28, 30, 32].map(|i| u64::from(u16::from_le_bytes([h[i], h[i + 1]])));
+        pos += 46 + var.iter().sum::<u64>();
+    }
+    n
 }
 
 /// Offset of the next `PK\x03\x04` at or after `from` (before `len`).

@@ -288,6 +288,27 @@ fn overlapping_entries_are_read_once() {
 }
 
 #[test]
+fn repeated_names_are_counted_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut z = zip_of(&[
+        ("a.txt", b"first", Stored),
+        ("b.txt", b"second", Stored),
+        ("c.txt", b"third", Stored),
+    ]);
+    // Rename b.txt to a.txt in its local header and its directory entry.
+    let cds = central_entries(&z);
+    let local = u32_at(&z, cds[1] + 42) as usize;
+    z[local + 30] = b'a';
+    z[cds[1] + 46] = b'a';
+    let r = analyze(&write(dir.path(), "dups.zip", &z), &[]);
+    let inv = entries(&r.json);
+    assert_eq!(inv.len(), 3, "{inv:#?}");
+    let dup = entry(&inv, "(1 entries with repeated names)");
+    assert_eq!(dup.1, "failed");
+    assert!(dup.2.contains("names already listed"), "{dup:?}");
+}
+
+#[test]
 fn nesting_past_the_limit_is_listed_not_opened() {
     let dir = tempfile::tempdir().unwrap();
     let mut inner = zip_of(&[("deepest.txt", b"x", Stored)]);
