@@ -595,6 +595,19 @@ where
             ),
         )];
     }
+    if (bytes.len() as u64) < plan.size {
+        return vec![sink.not_read(
+            path,
+            plan.size,
+            format_by_name,
+            Status::Failed,
+            format!(
+                "entry at offset {offset} holds {} bytes, fewer than its declared size of {} bytes",
+                bytes.len(),
+                plan.size
+            ),
+        )];
+    }
     member_bytes(path, plan.size, bytes, None, depth, limits, budget, sink)
 }
 

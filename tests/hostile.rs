@@ -248,6 +248,18 @@ fn zip_bombs_are_refused_before_inflating() {
     assert_eq!(inv.len(), 2, "{inv:?}");
     let h = entry(&inv, "huge.txt");
     assert_eq!(h.1, "failed", "{h:?}");
+
+    // 3 GiB declared over 4 MiB of real data (ratio 750:1, under the limit): the reader
+    // never reserves the declared size (the memory cap would kill the process if it did).
+    let data = LOG_LINE.repeat((4 << 20) / LOG_LINE.len());
+    let mut big = zip_of(&[("Lync-UccApi-0.UccApilog", data.as_bytes(), Stored)]);
+    let cd = central_entries(&big)[0];
+    put_u32(&mut big, cd + 24, 3 << 30);
+    let r = analyze(&write(dir.path(), "big.zip", &big), &[]);
+    let inv = entries(&r.json);
+    assert_eq!(inv.len(), 1, "{inv:?}");
+    assert_eq!(inv[0].1, "failed", "{inv:?}");
+    assert!(inv[0].2.contains("fewer than its declared size"), "{inv:?}");
 }
 
 #[test]
