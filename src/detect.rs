@@ -113,8 +113,9 @@ pub fn is_uccapi_name(path: &str) -> bool {
 }
 
 fn has_ext(path: &str, ext: &str) -> bool {
-    let name = file_name(path);
-    name.len() > ext.len() && name[name.len() - ext.len()..].eq_ignore_ascii_case(ext)
+    // Bytes, not `str` slicing: the cut may fall inside a multi-byte character.
+    let name = file_name(path).as_bytes();
+    name.len() > ext.len() && name[name.len() - ext.len()..].eq_ignore_ascii_case(ext.as_bytes())
 }
 
 /// Decide a member's format from its name and the start of its content.
@@ -436,6 +437,10 @@ mod tests {
             Format::MacLyncLog
         );
         assert_eq!(detect("readme.txt", b"hello"), Format::Unknown);
+        // A name whose last bytes cut a multi-byte character (a hostile-bundle finding).
+        assert_eq!(detect("\u{202e}txt.exe", b"x"), Format::Unknown);
+        assert_eq!(detect("日本.etl", b"x"), Format::Etl);
+        assert_eq!(detect("é", b"x"), Format::Unknown);
         let xml = b"<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\r\n<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>";
         assert_eq!(detect("Lync events.xml", xml), Format::EventXml);
         assert_eq!(detect("saved.txt", xml), Format::EventXml);

@@ -62,6 +62,10 @@ struct RunArgs {
     /// Deepest nesting of zip archives (1 = do not open zips inside the bundle).
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_depth)]
     max_depth: u32,
+    /// Wall-clock budget for parsing one member, in seconds; a member over it is reported
+    /// failed (0 = no budget).
+    #[arg(long, value_name = "SECS", default_value_t = pipeline::DEFAULT_MEMBER_TIME_BUDGET.as_secs_f64())]
+    member_time_budget: f64,
     /// Causes below this confidence (0-1) are not reported.
     #[arg(long, value_name = "X", default_value_t = DEFAULT_MIN_CONFIDENCE)]
     min_confidence: f64,
@@ -110,6 +114,8 @@ impl RunArgs {
                 max_ratio: self.max_ratio,
                 max_depth: self.max_depth.max(1),
             },
+            member_time_budget: (self.member_time_budget > 0.0)
+                .then(|| std::time::Duration::from_secs_f64(self.member_time_budget.min(1e9))),
             min_confidence: self.min_confidence,
         }
     }

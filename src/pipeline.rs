@@ -7,7 +7,9 @@
 //! the fact rules and hands everything to [`crate::diagnosis`]. Nothing here depends on
 //! thread timing: outcomes come back in inventory order and are merged in that order.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -78,10 +80,76 @@ pub struct MemberOutcome {
     pub clues: Vec<ClueAt>,
 }
 
+/// Default wall-clock budget for parsing one member (`--member-time-budget`).
+pub const DEFAULT_MEMBER_TIME_BUDGET: Duration = Duration::from_secs(120);
+
+/// How often (in records) a parser loop looks at the clock.
+const CLOCK_EVERY: u64 = 64;
+
+/// The wall-clock budget of one member's parse, checked between records.
+///
+/// Every parser is linear in its input (`docs/ROBUSTNESS.md`), so with the size limits a
+/// member cannot take long by design; this budget is the backstop for what the design did not
+/// foresee (a third-party parser that loops, a pathological regex). A member over it is
+/// reported `failed` and contributes nothing, so a result never depends on how far a timed-out
+/// parse got. A single `.evtx` record cannot be interrupted: the check runs between records.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    start: Instant,
+    budget: Option<Duration>,
+    checks: u64,
+}
+
+impl Deadline {
+    fn new(budget: Option<Duration>) -> Self {
+        Deadline {
+            start: Instant::now(),
+            budget,
+            checks: 0,
+        }
+    }
+
+    /// True when the budget is used up (looks at the clock every [`CLOCK_EVERY`] calls,
+    /// the first call included).
+    fn passed(&mut self) -> bool {
+        let check = self.checks % CLOCK_EVERY == 0;
+        self.checks += 1;
+        check && self.budget.is_some_and(|b| self.start.elapsed() >= b)
+    }
+}
+
+/// The outcome of a member whose parse went over its time budget.
+fn over_budget(
+    path: &str,
+    format: Format,
+    size: u64,
+    budget: Option<Duration>,
+    records: u64,
+) -> MemberOutcome {
+    let budget = budget.unwrap_or_default();
+    MemberOutcome {
+        entry: Some(InventoryEntry {
+            path: path.to_string(),
+            format: format.as_str(),
+            status: Status::Failed,
+            reason: Some(format!(
+                "parsing went over the per-member time budget of {} s (--member-time-budget) after {records} records; nothing from this member is used",
+                budget.as_secs_f64()
+            )),
+            size,
+            encoding: None,
+            counts: Counts::default(),
+        }),
+        ..MemberOutcome::default()
+    }
+}
+
 /// Detect, parse and match one member.
 pub struct MemberAnalyzer<'r> {
     pub rules: &'r RuleSet,
     pub progress: Option<indicatif::ProgressBar>,
+    /// Wall-clock budget of one member's parse (`None`: unbounded).
+    pub time_budget: Option<Duration>,
 }
 
 impl MemberSink for MemberAnalyzer<'_> {
@@ -90,15 +158,15 @@ impl MemberSink for MemberAnalyzer<'_> {
     fn content(&self, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
         let size = bytes.len() as u64;
         match format {
-            Format::UccApiLog => analyze_uccapi(self.rules, path, bytes),
+            Format::UccApiLog => analyze_uccapi_timed(self.rules, path, bytes, self.time_budget),
             Format::Etl => skipped(
                 path,
                 size,
                 format,
                 "binary ETW trace: decoding needs Microsoft's private format files; the UccApi logs carry the sign-in traffic",
             ),
-            Format::Evtx => analyze_evtx(self.rules, path, bytes),
-            Format::EventXml => analyze_event_xml(self.rules, path, bytes),
+            Format::Evtx => analyze_evtx_timed(self.rules, path, bytes, self.time_budget),
+            Format::EventXml => analyze_event_xml_timed(self.rules, path, bytes, self.time_budget),
             Format::EventCsv
             | Format::EventTsv
             | Format::EventWevtutil
@@ -162,6 +230,17 @@ impl MemberSink for MemberAnalyzer<'_> {
         }
     }
 
+    fn salvaged(&self, path: &str, format: Format, bytes: &[u8], note: &str) -> MemberOutcome {
+        let mut out = self.content(path, format, bytes);
+        if let Some(e) = &mut out.entry {
+            e.reason = Some(match e.reason.take() {
+                Some(r) => format!("{note}; {r}"),
+                None => note.to_string(),
+            });
+        }
+        out
+    }
+
     fn done(&self, bytes: u64) {
         if let Some(p) = &self.progress {
             p.inc(bytes);
@@ -186,6 +265,17 @@ fn skipped(path: &str, size: u64, format: Format, reason: &str) -> MemberOutcome
 
 /// Parse one UccApi log and evaluate every record and SIP message against the rules.
 pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
+    analyze_uccapi_timed(rules, path, bytes, None)
+}
+
+/// [`analyze_uccapi`] within a wall-clock budget (see [`MemberAnalyzer::time_budget`]).
+pub fn analyze_uccapi_timed(
+    rules: &RuleSet,
+    path: &str,
+    bytes: &[u8],
+    budget: Option<Duration>,
+) -> MemberOutcome {
+    let mut deadline = Deadline::new(budget);
     let decoded = detect::decode(bytes);
     let text: &str = &decoded.text;
     let mut reader = UccApiReader::new(text);
@@ -217,7 +307,16 @@ pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcom
     let mut in_record: Vec<usize> = Vec::new();
     let base = text.as_ptr() as usize;
     let window = *rules.time_window();
-    for item in reader.by_ref() {
+    while let Some(item) = reader.next() {
+        if deadline.passed() {
+            return over_budget(
+                path,
+                Format::UccApiLog,
+                bytes.len() as u64,
+                budget,
+                reader.stats.records,
+            );
+        }
         if !window.contains(item.record().time) {
             continue;
         }
@@ -671,10 +770,24 @@ fn event_outcome(
 
 /// Read one `.evtx` and evaluate every event against the rules.
 pub fn analyze_evtx(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
+    analyze_evtx_timed(rules, path, bytes, None)
+}
+
+/// [`analyze_evtx`] within a wall-clock budget (see [`MemberAnalyzer::time_budget`]).
+pub fn analyze_evtx_timed(
+    rules: &RuleSet,
+    path: &str,
+    bytes: &[u8],
+    budget: Option<Duration>,
+) -> MemberOutcome {
+    let mut deadline = Deadline::new(budget);
     let mut collector = HitCollector::default();
     let mut candidates = Vec::new();
     let mut position = 0;
-    let result = evtx::read_evtx(bytes, |event| {
+    let result = evtx::read_evtx_until(bytes, |event| {
+        if deadline.passed() {
+            return ControlFlow::Break(());
+        }
         position += 1;
         evaluate_event(
             rules,
@@ -684,8 +797,16 @@ pub fn analyze_evtx(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome 
             &mut candidates,
             &mut collector,
         );
+        ControlFlow::Continue(())
     });
     match result {
+        Ok(stats) if stats.stopped => over_budget(
+            path,
+            Format::Evtx,
+            bytes.len() as u64,
+            budget,
+            stats.records,
+        ),
         Ok(stats) => event_outcome(
             path,
             Format::Evtx,
@@ -716,11 +837,25 @@ pub fn analyze_evtx(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome 
 
 /// Read one Event Viewer XML export and evaluate every event against the rules.
 pub fn analyze_event_xml(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
+    analyze_event_xml_timed(rules, path, bytes, None)
+}
+
+/// [`analyze_event_xml`] within a wall-clock budget (see [`MemberAnalyzer::time_budget`]).
+pub fn analyze_event_xml_timed(
+    rules: &RuleSet,
+    path: &str,
+    bytes: &[u8],
+    budget: Option<Duration>,
+) -> MemberOutcome {
+    let mut deadline = Deadline::new(budget);
     let decoded = detect::decode(bytes);
     let text: &str = &decoded.text;
     let mut collector = HitCollector::default();
     let mut candidates = Vec::new();
-    let stats = eventxml::read_events(text, |event, position| {
+    let stats = eventxml::read_events_until(text, |event, position| {
+        if deadline.passed() {
+            return ControlFlow::Break(());
+        }
         evaluate_event(
             rules,
             path,
@@ -729,7 +864,17 @@ pub fn analyze_event_xml(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOut
             &mut candidates,
             &mut collector,
         );
+        ControlFlow::Continue(())
     });
+    if stats.stopped {
+        return over_budget(
+            path,
+            Format::EventXml,
+            bytes.len() as u64,
+            budget,
+            stats.events,
+        );
+    }
     event_outcome(
         path,
         Format::EventXml,
@@ -801,6 +946,8 @@ pub fn analyze_event_text(
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub limits: Limits,
+    /// Wall-clock budget of one member's parse (`None`: unbounded).
+    pub member_time_budget: Option<Duration>,
     /// Causes below this confidence are not reported.
     pub min_confidence: f64,
 }
@@ -813,7 +960,11 @@ pub fn analyze(
     options: &Options,
     progress: Option<indicatif::ProgressBar>,
 ) -> Analysis {
-    let analyzer = MemberAnalyzer { rules, progress };
+    let analyzer = MemberAnalyzer {
+        rules,
+        progress,
+        time_budget: options.member_time_budget,
+    };
     let mut outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
     if let Some(p) = &analyzer.progress {
         p.finish_and_clear();
@@ -1400,6 +1551,7 @@ mod tests {
         let analyzer = MemberAnalyzer {
             rules: &rules,
             progress: None,
+            time_budget: None,
         };
         let Some(json) =
             excerpt("windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt")
@@ -1513,6 +1665,7 @@ mod tests {
         let analyzer = MemberAnalyzer {
             rules: &rules,
             progress: None,
+            time_budget: None,
         };
         let out = analyzer.content("logs/System.evtx", Format::Evtx, &bytes);
         let entry = out.entry.unwrap();

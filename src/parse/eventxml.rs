@@ -8,6 +8,8 @@
 //! text before it (a `#` header in a saved excerpt); a malformed or cut-off event is counted as
 //! an error and reading resumes at the next `<Event`, so one bad event never loses the others.
 
+use std::ops::ControlFlow;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
@@ -37,6 +39,8 @@ pub struct EventXmlStats {
     pub errors: u64,
     /// The first error, for the inventory note.
     pub first_error: Option<EventXmlError>,
+    /// The caller stopped the reading before the end (a time budget).
+    pub stopped: bool,
 }
 
 /// True when the start of a text looks like Event Viewer XML (`<Events` or `<Event xmlns=`
@@ -54,9 +58,8 @@ pub fn sniff(text: &str) -> bool {
 pub fn parse_event(xml: &str) -> Result<WinEvent, EventXmlError> {
     let mut first: Option<Result<WinEvent, EventXmlError>> = None;
     scan(xml, &mut |r| {
-        if first.is_none() {
-            first = Some(r);
-        }
+        first = Some(r);
+        ControlFlow::Break(())
     });
     first.unwrap_or(Err(EventXmlError::NoEvent))
 }
@@ -64,15 +67,29 @@ pub fn parse_event(xml: &str) -> Result<WinEvent, EventXmlError> {
 /// Read every `<Event>` in an export, in document order; `each` gets the event and its
 /// 1-based position among the events read.
 pub fn read_events(text: &str, mut each: impl FnMut(WinEvent, u64)) -> EventXmlStats {
+    read_events_until(text, |e, n| {
+        each(e, n);
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`read_events`], stopping as soon as `each` returns `Break` (then `stopped` is set).
+pub fn read_events_until(
+    text: &str,
+    mut each: impl FnMut(WinEvent, u64) -> ControlFlow<()>,
+) -> EventXmlStats {
     let mut stats = EventXmlStats::default();
     scan(text, &mut |r| match r {
         Ok(ev) => {
             stats.events += 1;
-            each(ev, stats.events);
+            let flow = each(ev, stats.events);
+            stats.stopped = flow.is_break();
+            flow
         }
         Err(e) => {
             stats.errors += 1;
             stats.first_error.get_or_insert(e);
+            ControlFlow::Continue(())
         }
     });
     stats
@@ -251,9 +268,11 @@ fn next_event_start(text: &str, from: usize) -> Option<usize> {
     None
 }
 
-/// Read `text`, reporting each event (or error) in document order.
-fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>)) {
+/// Read `text`, reporting each event (or error) in document order, until `report` breaks.
+fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>) -> ControlFlow<()>) {
     let mut base = 0usize;
+    // Bytes read again after resyncing backwards (see below).
+    let mut reread = 0usize;
     'restart: loop {
         let mut reader = Reader::from_str(&text[base..]);
         // Event Viewer never writes dangling `&`, but a hand-copied excerpt may.
@@ -267,15 +286,28 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>)) {
                 Ok(ev) => ev,
                 Err(e) => {
                     let offset = base as u64 + reader.error_position();
-                    report(Err(EventXmlError::Xml {
+                    if report(Err(EventXmlError::Xml {
                         offset,
                         detail: e.to_string(),
-                    }));
+                    }))
+                    .is_break()
+                    {
+                        return;
+                    }
                     // Resume at the next event after the one that broke (or after the error).
-                    let from = current
+                    // Going back re-reads text already read; that is bounded so that the
+                    // whole scan reads at most about twice the text (nested, never-closed
+                    // `<Event>`s would otherwise be re-read once each: quadratic).
+                    let mut from = current
                         .as_ref()
                         .map_or(offset as usize, |p| p.start as usize)
                         + 1;
+                    let back = (offset as usize).saturating_sub(from);
+                    if reread + back > text.len() {
+                        from = offset as usize + 1;
+                    } else {
+                        reread += back;
+                    }
                     match next_event_start(text, from.max(base + 1)) {
                         Some(next) => {
                             base = next;
@@ -291,7 +323,9 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>)) {
                 }
                 Event::Empty(e) if current.is_none() && local(&e) == "Event" => {
                     // `<Event/>`: nothing in it.
-                    report(Err(EventXmlError::NoEventId { offset: pos }));
+                    if report(Err(EventXmlError::NoEventId { offset: pos })).is_break() {
+                        return;
+                    }
                 }
                 Event::Start(e) => {
                     if let Some(p) = current.as_mut() {
@@ -309,7 +343,9 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>)) {
                             if e.local_name().into_inner() == "Event"
                                 && let Some(p) = current.take()
                             {
-                                report(p.finish());
+                                if report(p.finish()).is_break() {
+                                    return;
+                                }
                             }
                         } else {
                             p.end(e.local_name().into_inner());
@@ -343,7 +379,7 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>)) {
                 }
                 Event::Eof => {
                     if let Some(p) = current {
-                        report(Err(EventXmlError::Truncated { offset: p.start }));
+                        let _ = report(Err(EventXmlError::Truncated { offset: p.start }));
                     }
                     return;
                 }
@@ -462,6 +498,27 @@ mod tests {
         let full = read_events(xml, |_, _| {});
         assert_eq!((full.events, full.errors), (2, 0));
         assert_eq!(next_event_start("é<Event x", 1), Some(2));
+    }
+
+    /// Never-closed nested `<Event>`s with a bad end tag at the very end: every resync
+    /// used to go back to the next `<Event>` and read to the end again (quadratic: minutes
+    /// for this input). Going back is now bounded by the text's length.
+    #[test]
+    fn resyncing_never_rereads_more_than_the_text() {
+        let mut xml = String::from("<Events>");
+        for _ in 0..40_000 {
+            xml.push_str("<Event>");
+        }
+        xml.push_str("</X>");
+        let start = std::time::Instant::now();
+        let stats = read_events(&xml, |_, _| {});
+        let took = start.elapsed();
+        assert_eq!(stats.events, 0);
+        assert!(stats.errors >= 1);
+        assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+        // Resyncing still recovers a good event after a broken one.
+        let xml = "<Events><Event><System><EventID>1</EventID></Sys></Event><Event><System><EventID>2</EventID></System></Event></Events>";
+        assert_eq!(read_events(xml, |_, _| {}).events, 1);
     }
 
     #[test]

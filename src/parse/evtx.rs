@@ -9,6 +9,7 @@
 //! from here have `message: None` and rules read their EventData.
 
 use std::io::Cursor;
+use std::ops::ControlFlow;
 
 use ::evtx::{EvtxParser, ParserSettings};
 use thiserror::Error;
@@ -30,6 +31,8 @@ pub struct EvtxStats {
     pub errors: u64,
     /// The first error, for the inventory note.
     pub first_error: Option<String>,
+    /// The caller stopped the reading before the end (a time budget).
+    pub stopped: bool,
 }
 
 impl EvtxStats {
@@ -55,6 +58,18 @@ impl EvtxStats {
 /// [`WinEvent`] keeps (`examples/evtx_count.rs` measures both). It also means one mapping from
 /// event XML to [`WinEvent`], not two.
 pub fn read_evtx(bytes: &[u8], mut each: impl FnMut(WinEvent)) -> Result<EvtxStats, EvtxFileError> {
+    read_evtx_until(bytes, |e| {
+        each(e);
+        ControlFlow::Continue(())
+    })
+}
+
+/// [`read_evtx`], stopping as soon as `each` returns `Break` (then `stopped` is set). A
+/// record is never interrupted: the crate reads one at a time.
+pub fn read_evtx_until(
+    bytes: &[u8],
+    mut each: impl FnMut(WinEvent) -> ControlFlow<()>,
+) -> Result<EvtxStats, EvtxFileError> {
     // `from_read_seek` over a borrowed cursor: no copy of the member, no temporary file.
     let parser =
         EvtxParser::from_read_seek(Cursor::new(bytes)).map_err(|e| EvtxFileError(e.to_string()))?;
@@ -79,7 +94,10 @@ pub fn read_evtx(bytes: &[u8], mut each: impl FnMut(WinEvent)) -> Result<EvtxSta
                             );
                         }
                         stats.records += 1;
-                        each(ev);
+                        if each(ev).is_break() {
+                            stats.stopped = true;
+                            return;
+                        }
                     }
                     Err(e) => stats.error(format!("record {}: {e}", r.event_record_id)),
                 },
