@@ -1639,6 +1639,31 @@ def main() -> None:
     }
     written += network_samples(profiles)
 
+    # ADFS single sign-on with a self-signed SSL certificate (enterprise table, "Server is
+    # temporarily unavailable"): the System log, exported with `wevtutil qe System /f:text`, shows
+    # Schannel refusing the federation server's certificate at each sign-in attempt (36882, and
+    # 36888 with alert 48 unknown_ca). English message texts as in the Schannel table of
+    # formats.md section 5.2; French level values as on a French Windows.
+    t0 = datetime(2026, 11, 20, 8, 47, 12, 410000)
+    sts = "sts.tailwindtraders.com"
+    untrusted = ("The certificate received from the remote server was issued by an untrusted certificate "
+                 "authority. Because of this, none of the data contained in the certificate can be validated. "
+                 f"The TLS connection request has failed. The attached data contains the server certificate.\r\nTarget name: {sts}")
+    alert48 = ("A fatal alert was generated and sent to the remote endpoint. This may result in termination of the "
+               "connection. The TLS protocol defined fatal error code is 48. The Windows SChannel error state is 552.")
+    system_adfs = []
+    for k in range(3):
+        t = t0 + timedelta(seconds=71 * k, milliseconds=137 * k)
+        system_adfs += [(t, "Schannel", 36882, "Aucun", "Erreur", untrusted),
+                        (t + timedelta(milliseconds=4), "Schannel", 36888, "Aucun", "Erreur", alert48)]
+    system_adfs.append((t0 - timedelta(minutes=19), "Microsoft-Windows-Time-Service", 37, "Aucun", "Informations",
+                        "Le fournisseur de temps NtpClient reçoit actuellement des données de temps valides de "
+                        "DC02.tailwindtraders.com (ntp.d|10.4.1.20:123->10.4.0.5:123)."))
+    system_adfs.sort(key=lambda e: e[0])
+    written.append(write_zip("adfs-self-signed-cert.zip", {
+        "EventLogs/System.txt": wevtutil_text("tailwindtraders.com", "TWT-LT-0233", system_adfs).encode("utf-8"),
+    }))
+
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")
 

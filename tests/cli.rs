@@ -39,6 +39,11 @@ fn analyze_json(args: &[&str], path: &Path) -> Value {
 /// Every sample, its expected top cause (None for healthy) and its expected inventory.
 const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
     (
+        "adfs-self-signed-cert.zip",
+        Some("adfs-self-signed-cert"),
+        &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
+    ),
+    (
         "healthy-signin.zip",
         None,
         &[
@@ -264,6 +269,8 @@ const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
 /// Samples whose top cause rests on weaker evidence than a server's diagnostic code, with the
 /// confidence label they get; every other sample's top cause is `high`.
 const NOT_HIGH: &[(&str, &str)] = &[
+    // Schannel events alone: they do not say which server's certificate was refused.
+    ("adfs-self-signed-cert.zip", "medium"),
     // Lync event 3 alone (no server answered, so no ms-diagnostics code): 0.6.
     ("event-exports-dns.zip", "medium"),
 ];
