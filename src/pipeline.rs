@@ -118,6 +118,29 @@ impl Deadline {
     }
 }
 
+/// The outcome of a member that contributes nothing but its inventory entry (skipped,
+/// failed, or an archive whose members follow).
+fn entry_only(
+    path: &str,
+    size: u64,
+    format: Format,
+    status: Status,
+    reason: String,
+) -> MemberOutcome {
+    MemberOutcome {
+        entry: Some(InventoryEntry {
+            path: path.to_string(),
+            format: format.as_str(),
+            status,
+            reason: Some(reason),
+            size,
+            encoding: None,
+            counts: Counts::default(),
+        }),
+        ..MemberOutcome::default()
+    }
+}
+
 /// The outcome of a member whose parse went over its time budget.
 fn over_budget(
     path: &str,
@@ -127,21 +150,16 @@ fn over_budget(
     records: u64,
 ) -> MemberOutcome {
     let budget = budget.unwrap_or_default();
-    MemberOutcome {
-        entry: Some(InventoryEntry {
-            path: path.to_string(),
-            format: format.as_str(),
-            status: Status::Failed,
-            reason: Some(format!(
-                "parsing went over the per-member time budget of {} s (--member-time-budget) after {records} records; nothing from this member is used",
-                budget.as_secs_f64()
-            )),
-            size,
-            encoding: None,
-            counts: Counts::default(),
-        }),
-        ..MemberOutcome::default()
-    }
+    entry_only(
+        path,
+        size,
+        format,
+        Status::Failed,
+        format!(
+            "parsing went over the per-member time budget of {} s (--member-time-budget) after {records} records; nothing from this member is used",
+            budget.as_secs_f64()
+        ),
+    )
 }
 
 /// Detect, parse and match one member.
@@ -199,35 +217,17 @@ impl MemberSink for MemberAnalyzer<'_> {
         status: Status,
         reason: String,
     ) -> MemberOutcome {
-        MemberOutcome {
-            entry: Some(InventoryEntry {
-                path: path.to_string(),
-                format: format.as_str(),
-                status,
-                reason: Some(reason),
-                size,
-                encoding: None,
-                counts: Counts::default(),
-            }),
-            ..MemberOutcome::default()
-        }
+        entry_only(path, size, format, status, reason)
     }
 
     fn archive(&self, path: &str, size: u64, members: usize) -> MemberOutcome {
-        MemberOutcome {
-            entry: Some(InventoryEntry {
-                path: path.to_string(),
-                format: Format::Zip.as_str(),
-                status: Status::Parsed,
-                reason: Some(format!(
-                    "archive with {members} entries; its members follow"
-                )),
-                size,
-                encoding: None,
-                counts: Counts::default(),
-            }),
-            ..MemberOutcome::default()
-        }
+        entry_only(
+            path,
+            size,
+            Format::Zip,
+            Status::Parsed,
+            format!("archive with {members} entries; its members follow"),
+        )
     }
 
     fn salvaged(&self, path: &str, format: Format, bytes: &[u8], note: &str) -> MemberOutcome {
@@ -249,18 +249,7 @@ impl MemberSink for MemberAnalyzer<'_> {
 }
 
 fn skipped(path: &str, size: u64, format: Format, reason: &str) -> MemberOutcome {
-    MemberOutcome {
-        entry: Some(InventoryEntry {
-            path: path.to_string(),
-            format: format.as_str(),
-            status: Status::Skipped,
-            reason: Some(reason.to_string()),
-            size,
-            encoding: None,
-            counts: Counts::default(),
-        }),
-        ..MemberOutcome::default()
-    }
+    entry_only(path, size, format, Status::Skipped, reason.to_string())
 }
 
 /// Parse one UccApi log and evaluate every record and SIP message against the rules.
@@ -279,28 +268,12 @@ pub fn analyze_uccapi_timed(
     let decoded = detect::decode(bytes);
     let text: &str = &decoded.text;
     let mut reader = UccApiReader::new(text);
-    let mut hits: Vec<RuleHits> = Vec::new();
-    let mut hit_slot: Vec<Option<usize>> = vec![None; rules.len()];
+    let mut collector = HitCollector::default();
     let mut tracker = MemberTracker::default();
     let mut unexplained = Vec::new();
     let mut candidates = Vec::new();
     // Member index 0 for now; the caller renumbers once the inventory order is known.
     let member_index = 0;
-    let mut record_hit = |rule: usize, hits: &mut Vec<RuleHits>, make: &dyn Fn() -> Evidence| {
-        let slot = *hit_slot[rule].get_or_insert_with(|| {
-            hits.push(RuleHits {
-                rule,
-                count: 0,
-                evidence: Vec::new(),
-            });
-            hits.len() - 1
-        });
-        let h = &mut hits[slot];
-        h.count += 1;
-        if h.evidence.len() < EVIDENCE_PER_RULE {
-            h.evidence.push(make());
-        }
-    };
     // One literal pass over the whole member; records pick up the hits inside them.
     let literal_hits = rules.literal_hits(text.as_bytes());
     let mut next_hit = 0;
@@ -334,7 +307,7 @@ pub fn analyze_uccapi_timed(
                 }
                 let obs = Observation::Record(record);
                 rules.evaluate_record(&obs, &in_record, &mut candidates, |rule| {
-                    record_hit(rule, &mut hits, &|| {
+                    collector.hit(rule, || {
                         let text = if record.level.is_empty() {
                             record.text.to_string()
                         } else {
@@ -359,7 +332,7 @@ pub fn analyze_uccapi_timed(
                 let mut any = false;
                 rules.evaluate(&obs, &mut candidates, |rule| {
                     any = true;
-                    record_hit(rule, &mut hits, &|| {
+                    collector.hit(rule, || {
                         Evidence::new(
                             member_index,
                             path,
@@ -428,7 +401,7 @@ pub fn analyze_uccapi_timed(
                 errors: 0,
             },
         }),
-        hits,
+        hits: collector.hits,
         registrations: tracker.registrations,
         clock: tracker.clock,
         unexplained,
@@ -820,18 +793,13 @@ pub fn analyze_evtx_timed(
             stats.first_error,
             collector.hits,
         ),
-        Err(e) => MemberOutcome {
-            entry: Some(InventoryEntry {
-                path: path.to_string(),
-                format: Format::Evtx.as_str(),
-                status: Status::Failed,
-                reason: Some(e.to_string()),
-                size: bytes.len() as u64,
-                encoding: None,
-                counts: Counts::default(),
-            }),
-            ..MemberOutcome::default()
-        },
+        Err(e) => entry_only(
+            path,
+            bytes.len() as u64,
+            Format::Evtx,
+            Status::Failed,
+            e.to_string(),
+        ),
     }
 }
 
