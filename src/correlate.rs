@@ -100,6 +100,37 @@ pub struct MemberTracker {
     pub identity: Identity,
 }
 
+/// Recent REGISTER transactions kept in full per member; older ones are folded away unless
+/// they failed (see [`MemberTracker::fold_old_registrations`]), so a log with a million
+/// transactions keeps bounded state.
+pub const REGISTRATIONS_KEPT: usize = 2048;
+/// Failed transactions kept per member (each becomes a fact; more add nothing new).
+pub const FAILED_KEPT: usize = 1024;
+
+impl MemberTracker {
+    /// Keep the last [`REGISTRATIONS_KEPT`] transactions (a late message may still reach them)
+    /// and, among the older ones, only those that failed (challenged three times or more and
+    /// never accepted), up to [`FAILED_KEPT`]. The newest transaction, which decides whether
+    /// the last sign-in succeeded, is always among the recent ones.
+    fn fold_old_registrations(&mut self) {
+        let split = self.registrations.len() - REGISTRATIONS_KEPT;
+        let recent = self.registrations.split_off(split);
+        let mut failed = 0;
+        self.registrations.retain(|r| {
+            let keep = r.challenges >= 3 && !r.succeeded() && failed < FAILED_KEPT;
+            failed += usize::from(keep);
+            keep
+        });
+        self.registrations.extend(recent);
+        self.index = self
+            .registrations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.call_id.clone(), i))
+            .collect();
+    }
+}
+
 /// Samples kept per member at most (spread over the log by keeping every k-th once full).
 const MAX_CLOCK_SAMPLES: usize = 4096;
 
@@ -143,6 +174,9 @@ impl MemberTracker {
         let i = match self.index.get(call_id) {
             Some(&i) => i,
             None => {
+                if self.registrations.len() >= 2 * REGISTRATIONS_KEPT {
+                    self.fold_old_registrations();
+                }
                 self.index
                     .insert(call_id.to_string(), self.registrations.len());
                 self.registrations.push(Registration {
@@ -686,5 +720,66 @@ mod tests {
         assert_eq!(format_duration(7300.0), "2 h 1 min");
         assert_eq!(format_offset(-300), "-05:00");
         assert_eq!(format_offset(345), "+05:45");
+    }
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::*;
+    use crate::parse::uccapi::{UccApiItem, UccApiReader};
+
+    /// Feed `n` REGISTER transactions (every tenth challenged three times and never accepted,
+    /// the others accepted) and return the tracker.
+    fn track(n: usize) -> MemberTracker {
+        let mut log = String::new();
+        for i in 0..n {
+            let failed = i % 10 == 0;
+            log.push_str(&format!("01/01/2026|00:00:00.000 1 INFO  :: Sending Packet - x:443 1 bytes:\nREGISTER sip:x SIP/2.0\nCall-ID: c{i}\nCSeq: 1 REGISTER\n\n"));
+            for _ in 0..if failed { 3 } else { 1 } {
+                log.push_str(&format!("01/01/2026|00:00:00.000 1 INFO  :: Data Received - x:443 1 bytes:\n01/01/2026|00:00:00.000 1 INFO  :: SIP/2.0 401 Unauthorized\nCall-ID: c{i}\nCSeq: 1 REGISTER\n\n"));
+            }
+            if !failed {
+                log.push_str(&format!("01/01/2026|00:00:00.000 1 INFO  :: Data Received - x:443 1 bytes:\n01/01/2026|00:00:00.000 1 INFO  :: SIP/2.0 200 OK\nCall-ID: c{i}\nCSeq: 1 REGISTER\n\n"));
+            }
+        }
+        let mut t = MemberTracker::default();
+        for item in UccApiReader::new(&log) {
+            if let UccApiItem::Sip {
+                record,
+                direction,
+                message,
+            } = &item
+            {
+                t.observe(0, "m", record, *direction, message, &message.diagnostics());
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn old_transactions_fold_but_failures_and_the_latest_stay() {
+        let t = track(6 * REGISTRATIONS_KEPT);
+        assert!(
+            t.registrations.len() < 3 * REGISTRATIONS_KEPT,
+            "{}",
+            t.registrations.len()
+        );
+        let failed = t
+            .registrations
+            .iter()
+            .filter(|r| r.challenges >= 3 && !r.succeeded())
+            .count();
+        assert_eq!(
+            failed,
+            (6 * REGISTRATIONS_KEPT)
+                .div_ceil(10)
+                .min(FAILED_KEPT + REGISTRATIONS_KEPT / 10 + 1)
+        );
+        assert_eq!(
+            t.registrations.last().unwrap().call_id,
+            format!("c{}", 6 * REGISTRATIONS_KEPT - 1)
+        );
+        // A small log keeps everything.
+        assert_eq!(track(100).registrations.len(), 100);
     }
 }
