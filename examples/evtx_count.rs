@@ -7,6 +7,7 @@
 //! - `xml`: the crate's `records()` only (XML strings, no event model);
 //! - `json-value`: the crate's `records_json_value()`, plus reading provider and EventID from
 //!   each value (what building `WinEvent`s from JSON would start with).
+//!
 //! Each file is read into memory first; only parsing is timed.
 
 use std::path::{Path, PathBuf};

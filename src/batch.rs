@@ -8,6 +8,7 @@
 //!   `.evtx`, an `.etl`) or a `Tracing` sub-folder — the folder and everything below it is
 //!   one bundle;
 //! - other folders are searched further.
+//!
 //! Bundles are visited in path order (names sorted at each level).
 
 use std::path::{Path, PathBuf};

@@ -1227,7 +1227,7 @@ mod tests {
             max_member_size: 1 << 20,
             ..Limits::default()
         };
-        let got = read_inputs(&[p.clone()], &limits, &Log::default());
+        let got = read_inputs(std::slice::from_ref(&p), &limits, &Log::default());
         assert_eq!(got.len(), 3);
         assert_eq!(got[0], "ok.txt content unknown 4");
         assert!(got[1].starts_with("bomb.txt skipped"), "{}", got[1]);

@@ -208,7 +208,7 @@ pub fn unknown_reason(head: &[u8]) -> &'static str {
 
 fn looks_binary(head: &[u8]) -> bool {
     let n = head.len().min(1024);
-    if n == 0 || matches!(bom(head), Some(_)) || utf16_without_bom(head).is_some() {
+    if n == 0 || bom(head).is_some() || utf16_without_bom(head).is_some() {
         return false;
     }
     let controls = head[..n]

@@ -68,7 +68,7 @@ pub fn uccapi_log(target: usize) -> Vec<u8> {
             s,
             "{t} 2F4C:1B80 INFO  :: End of Data Received - 52.112.64.13:443 (To Local Address: 192.168.1.20:51234) 980 bytes\r\n"
         );
-        if n % 10 == 0 {
+        if n.is_multiple_of(10) {
             let _ = write!(
                 s,
                 "{t} 2F4C:1B80 ERROR :: CUccServerEndpoint::OnRegisterComplete - Sign-in failed: hr=0x8009030C\r\n"

@@ -37,7 +37,10 @@ fn analyze_json(args: &[&str], path: &Path) -> Value {
 }
 
 /// Every sample, its expected top cause (None for healthy) and its expected inventory.
-const SAMPLES: &[(&str, Option<&str>, &[(&str, &str, &str)])] = &[
+/// A member of a sample: path, format, status.
+type Member = (&'static str, &'static str, &'static str);
+
+const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
     (
         "adfs-self-signed-cert.zip",
         Some("adfs-self-signed-cert"),

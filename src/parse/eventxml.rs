@@ -321,11 +321,12 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>) -> C
                 Event::Start(e) if current.is_none() && local(&e) == "Event" => {
                     current = Some(Partial::new(pos));
                 }
-                Event::Empty(e) if current.is_none() && local(&e) == "Event" => {
+                Event::Empty(e)
+                    if current.is_none() && local(&e) == "Event"
                     // `<Event/>`: nothing in it.
-                    if report(Err(EventXmlError::NoEventId { offset: pos })).is_break() {
-                        return;
-                    }
+                    && report(Err(EventXmlError::NoEventId { offset: pos })).is_break() =>
+                {
+                    return;
                 }
                 Event::Start(e) => {
                     if let Some(p) = current.as_mut() {
@@ -342,10 +343,9 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>) -> C
                         if p.depth == 0 {
                             if e.local_name().into_inner() == "Event"
                                 && let Some(p) = current.take()
+                                && report(p.finish()).is_break()
                             {
-                                if report(p.finish()).is_break() {
-                                    return;
-                                }
+                                return;
                             }
                         } else {
                             p.end(e.local_name().into_inner());

@@ -56,16 +56,16 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n",
         esc(&title)
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<h1>Sign-in diagnosis</h1><div class=\"muted mono\">{}</div>\n",
+        "<h1>Sign-in diagnosis</h1><div class=\"muted mono\">{}</div>",
         esc(&a.inputs.join(", "))
     );
     match a.causes.first() {
         Some(c) => {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<div class=\"banner bad\" id=\"verdict\"><div class=\"big\">Most likely: {} <span class=\"mono\">({})</span></div><div>confidence {} {:.2} — {} cause{} found</div></div>\n",
+                "<div class=\"banner bad\" id=\"verdict\"><div class=\"big\">Most likely: {} <span class=\"mono\">({})</span></div><div>confidence {} {:.2} — {} cause{} found</div></div>",
                 esc(&c.title),
                 esc(&c.id.0),
                 c.confidence_label,
@@ -75,9 +75,9 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             );
         }
         None => {
-            let _ = write!(
+            let _ = writeln!(
                 h,
-                "<div class=\"banner ok\" id=\"verdict\"><div class=\"big\">No documented cause found</div><div>Nothing in these files matches a documented sign-in failure.</div></div>\n"
+                "<div class=\"banner ok\" id=\"verdict\"><div class=\"big\">No documented cause found</div><div>Nothing in these files matches a documented sign-in failure.</div></div>"
             );
         }
     }
@@ -91,9 +91,9 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             "<h2>Timeline</h2><div class=\"card\">{}",
             timeline_svg(&a.timeline)
         );
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<p class=\"muted\">{} moments across all sources{}; red marks are failing moments. Hover a mark for details.</p></div>\n",
+            "<p class=\"muted\">{} moments across all sources{}; red marks are failing moments. Hover a mark for details.</p></div>",
             a.timeline.total,
             if a.timeline.total > a.timeline.moments.len() {
                 format!(" (first {} drawn)", a.timeline.moments.len())
@@ -108,9 +108,9 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             .registrar
             .clone()
             .unwrap_or_else(|| "Registrar".to_string());
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<h2>SIP ladder of the {} registration</h2><div class=\"card\"><div class=\"muted mono\">Call-ID {}</div>{}</div>\n",
+            "<h2>SIP ladder of the {} registration</h2><div class=\"card\"><div class=\"muted mono\">Call-ID {}</div>{}</div>",
             if l.outcome == "succeeded" {
                 "last"
             } else {
@@ -136,7 +136,7 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 esc(u.first.time.as_deref().unwrap_or(""))
             );
         }
-        let _ = write!(h, "</table></div>\n");
+        let _ = writeln!(h, "</table></div>");
     }
     let t = &a.totals;
     let _ = write!(
@@ -206,7 +206,7 @@ fn summary(h: &mut String, a: &Analysis) {
     for (k, v) in rows {
         let _ = write!(h, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
     }
-    let _ = write!(h, "</table></div>\n");
+    let _ = writeln!(h, "</table></div>");
 }
 
 fn cause(h: &mut String, c: &CauseFinding) {
@@ -264,9 +264,9 @@ fn cause(h: &mut String, c: &CauseFinding) {
             esc(&c.distinguish)
         );
     }
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<p class=\"muted\">Source: <a href=\"{}\">{}</a></p></div>\n",
+        "<p class=\"muted\">Source: <a href=\"{}\">{}</a></p></div>",
         esc(&c.article.url),
         esc(&c.article.section)
     );
