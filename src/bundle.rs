@@ -788,7 +788,8 @@ impl LocalHeader {
 
 /// Inflate (method 8) or copy (method 0) one member from `data_start`, reading at most
 /// `available` compressed bytes and producing at most `cap` bytes. Stops early (returning
-/// `Err` with the reason and status) when the output passes `cap` or the ratio limit.
+/// `Err` with the reason and status) when the output passes `cap`, the ratio limit, or the
+/// size its header declares (when it declares one: no data descriptor).
 /// Returns the bytes and how many compressed bytes the data used.
 fn salvage_data<R: Read + Seek>(
     reader: &mut R,
@@ -823,6 +824,16 @@ fn salvage_data<R: Read + Seek>(
                 }
                 out.extend_from_slice(&chunk[..n]);
                 let len = out.len() as u64;
+                if h.flags & 8 == 0 && len > h.size {
+                    // The header's size is known: no need to inflate further to know it lies.
+                    return Err((
+                        Status::Failed,
+                        format!(
+                            "member at offset {at} inflates beyond its declared size of {} bytes",
+                            h.size
+                        ),
+                    ));
+                }
                 if len > cap {
                     return Err((
                         Status::Skipped,

@@ -539,6 +539,21 @@ fn cut_central_directory_is_salvaged_from_local_headers() {
     assert_eq!(log.1, "failed");
     assert!(log.2.contains("data descriptor"), "{log:?}");
 
+    // A salvaged member whose local header declares fewer bytes than it inflates to:
+    // inflating stops right after the declared size.
+    let zeros = vec![0u8; 1 << 20];
+    let liar = zip_of(&[("liar.txt", &zeros, Deflated)]);
+    let cd = central_entries(&liar)[0];
+    let mut liar = liar[..cd + 10].to_vec();
+    put_u32(&mut liar, 22, 100);
+    let r = analyze(&write(dir.path(), "liar-cut.zip", &liar), &[]);
+    let l = entry(&entries(&r.json), "liar.txt").clone();
+    assert_eq!(l.1, "failed");
+    assert!(
+        l.2.contains("beyond its declared size of 100 bytes"),
+        "{l:?}"
+    );
+
     // Damaged data in a salvaged member: its CRC says so.
     let mut damaged = cut.to_vec();
     let at = damaged.len() / 2;
