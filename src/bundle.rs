@@ -200,7 +200,25 @@ where
     } else {
         format!("{name}!")
     };
-    match ZipArchive::new(reader.clone()) {
+    let opened = ZipArchive::new(reader.clone()).map_err(|e| e.to_string());
+    // A central directory that lists nothing while the file holds local headers (an
+    // end-of-directory record planted after the data, or a directory cut to nothing) would
+    // hide every member: the archive is treated as damaged and salvaged.
+    let opened = match opened {
+        Ok(a)
+            if a.is_empty()
+                && HeaderScanner::new()
+                    .next(&mut reader.clone(), 0, size)
+                    .is_some() =>
+        {
+            Err(format!(
+                "its central directory (at offset {}) lists no entries, yet the file holds local headers",
+                a.central_directory_start()
+            ))
+        }
+        other => other,
+    };
+    match opened {
         Ok(archive) => {
             let mut out = if top {
                 Vec::new()

@@ -564,6 +564,36 @@ fn cut_central_directory_is_salvaged_from_local_headers() {
     assert_eq!(inv[1].1, "failed", "{inv:#?}");
 }
 
+/// An end-of-central-directory record saying "no entries" would hide every member. Found by
+/// the `bundle` fuzz target (its input is kept in `tests/regressions/`).
+#[test]
+fn an_empty_central_directory_does_not_hide_members() {
+    let dir = tempfile::tempdir().unwrap();
+    // The fuzzer's input: a sample with an empty end record planted at offset 500.
+    let found = root().join("tests/regressions/fuzz-bundle-empty-central-directory.zip");
+    let r = analyze(&found, &[]);
+    let inv = entries(&r.json);
+    assert!(inv.len() > 1, "{inv:#?}");
+    assert_eq!(inv[0].1, "failed");
+    assert!(inv[0].2.contains("lists no entries"), "{:?}", inv[0]);
+    assert!(inv[0].2.contains("5 members salvaged"), "{:?}", inv[0]);
+
+    // The same trick on a real bundle: the cause is still found.
+    let mut planted = std::fs::read(root().join("samples/clock-skew.zip")).unwrap();
+    planted.extend_from_slice(b"PK\x05\x06");
+    planted.extend_from_slice(&[0; 18]);
+    let r = analyze(&write(dir.path(), "planted.zip", &planted), &[]);
+    let inv = entries(&r.json);
+    assert_eq!(inv.len(), 2, "{inv:#?}");
+    assert_eq!(entry(&inv, "Tracing/Lync-UccApi-0.UccApilog").1, "parsed");
+    assert_eq!(r.json["causes"][0]["id"], "clock-skew");
+
+    // A genuinely empty archive still lists nothing.
+    let empty = zip_of(&[]);
+    let r = analyze(&write(dir.path(), "empty.zip", &empty), &[]);
+    assert!(entries(&r.json).is_empty());
+}
+
 #[test]
 fn a_zip_that_is_not_one() {
     let dir = tempfile::tempdir().unwrap();
