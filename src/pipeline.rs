@@ -107,7 +107,7 @@ impl Deadline {
     /// True when the budget is used up (looks at the clock every [`CLOCK_EVERY`] calls,
     /// the first call included).
     fn passed(&mut self) -> bool {
-        let check = self.checks % CLOCK_EVERY == 0;
+        let check = self.checks.is_multiple_of(CLOCK_EVERY);
         self.checks += 1;
         check && self.budget.is_some_and(|b| self.start.elapsed() >= b)
     }

@@ -323,7 +323,8 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>) -> C
                 }
                 Event::Empty(e) if current.is_none() && local(&e) == "Event" => {
                     // `<Event/>`: nothing in it.
-                    if report(Err(EventXmlError::NoEventId { offset: pos })).is_break() {
+                    let flow = report(Err(EventXmlError::NoEventId { offset: pos }));
+                    if flow.is_break() {
                         return;
                     }
                 }
@@ -342,10 +343,9 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>) -> C
                         if p.depth == 0 {
                             if e.local_name().into_inner() == "Event"
                                 && let Some(p) = current.take()
+                                && report(p.finish()).is_break()
                             {
-                                if report(p.finish()).is_break() {
-                                    return;
-                                }
+                                return;
                             }
                         } else {
                             p.end(e.local_name().into_inner());
