@@ -100,6 +100,16 @@ fn run_format(
     extra: &[&str],
     cwd: &Path,
 ) -> (Vec<u8>, Option<i32>, Duration) {
+    run_threads(path, format, extra, cwd, "2")
+}
+
+fn run_threads(
+    path: &Path,
+    format: &str,
+    extra: &[&str],
+    cwd: &Path,
+    threads: &str,
+) -> (Vec<u8>, Option<i32>, Duration) {
     let bin = assert_cmd::cargo::cargo_bin("sfbtriage");
     let mut c = if cfg!(target_os = "linux") {
         let mut c = Command::new("sh");
@@ -112,7 +122,7 @@ fn run_format(
     };
     c.env("NO_COLOR", "1")
         .current_dir(cwd)
-        .args(["analyze", "--threads", "2", "--format", format])
+        .args(["analyze", "--threads", threads, "--format", format])
         .args(extra)
         .arg(path)
         .timeout(RUN_LIMIT);
@@ -622,6 +632,35 @@ fn a_zip_that_is_not_one() {
     assert_eq!(entry(&inv, "fake.zip").1, "failed");
     assert_eq!(entry(&inv, "Lync-UccApi-0.UccApilog").1, "parsed");
     assert_eq!(r.code, Some(0));
+}
+
+/// Salvage, overlap and limit decisions do not depend on the number of threads.
+#[test]
+fn hostile_outputs_are_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(root().join("samples/healthy-signin.zip")).unwrap();
+    let cd = central_entries(&sample)[0];
+    let text = LOG_LINE.repeat(50);
+    let mut overlap = zip_of(&[
+        ("Lync-UccApi-0.UccApilog", text.as_bytes(), Deflated),
+        ("Lync-UccApi-1.UccApilog", text.as_bytes(), Deflated),
+        ("zeros.txt", &vec![0u8; 4 << 20], Deflated),
+        ("nested.zip", &sample, Stored),
+    ]);
+    let cds = central_entries(&overlap);
+    let first = u32_at(&overlap, cds[0] + 42);
+    put_u32(&mut overlap, cds[1] + 42, first);
+    for (name, bytes) in [
+        ("cut.zip", &sample[..cd + 5]),
+        ("overlap.zip", &overlap[..]),
+    ] {
+        let p = write(dir.path(), name, bytes);
+        for format in ["json", "text"] {
+            let one = run_threads(&p, format, &[], dir.path(), "1").0;
+            let three = run_threads(&p, format, &[], dir.path(), "3").0;
+            assert_eq!(one, three, "{name} {format}");
+        }
+    }
 }
 
 /// Members of a zip as the zip crate sees them (directories excluded), nested archives
