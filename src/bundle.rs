@@ -233,18 +233,9 @@ where
             } else {
                 0
             };
-            out.extend(read_archive(archive, &prefix, depth, limits, budget, sink));
-            if repeated > 0 {
-                out.push(sink.not_read(
-                    &format!("{prefix}({repeated} entries with repeated names)"),
-                    0,
-                    Format::Unknown,
-                    Status::Failed,
-                    format!(
-                        "the central directory lists {repeated} more entries under names already listed; only one entry per name is read"
-                    ),
-                ));
-            }
+            out.extend(read_archive(
+                archive, &prefix, depth, limits, budget, repeated, sink,
+            ));
             out
         }
         Err(e) => {
@@ -435,12 +426,17 @@ struct EntryPlan {
 }
 
 /// Read the members of an open archive; each is named `prefix` + its path.
+///
+/// `repeated` is how many directory entries repeat a name already listed (the zip crate
+/// keeps one per name); local headers no listed entry covers are reported as hidden members,
+/// and repeats not accounted for that way are summed up in one entry.
 fn read_archive<R, S>(
     mut archive: ZipArchive<R>,
     prefix: &str,
     depth: u32,
     limits: &Limits,
     budget: u64,
+    repeated: usize,
     sink: &S,
 ) -> Vec<S::Outcome>
 where
@@ -453,6 +449,8 @@ where
     let dir_start = archive.central_directory_start();
     // Byte ranges (local header to end of data) of the entries accepted so far: disjoint.
     let mut taken: BTreeMap<u64, (u64, String)> = BTreeMap::new();
+    // Byte ranges of every entry the directory lists (directories included).
+    let mut listed: Vec<(u64, u64)> = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
         let (name, size, compressed, is_dir, start, data_start) = match archive.by_index_raw(index)
         {
@@ -474,10 +472,11 @@ where
                 continue;
             }
         };
+        let end = data_start.unwrap_or(start).saturating_add(compressed);
+        listed.push((start, end.max(start + 1)));
         if is_dir {
             continue;
         }
-        let end = data_start.unwrap_or(start).saturating_add(compressed);
         let overlap = taken
             .range(..end)
             .next_back()
@@ -539,8 +538,15 @@ where
         });
     }
 
+    let hidden = unlisted_headers(
+        archive.clone().into_inner(),
+        archive.offset(),
+        dir_start,
+        listed,
+    );
+
     let nested_budget = budget;
-    plans
+    let mut out: Vec<S::Outcome> = plans
         .par_iter()
         .map_init(
             || archive.clone(),
@@ -552,7 +558,79 @@ where
             },
         )
         .flatten_iter()
-        .collect()
+        .collect();
+    let why = if repeated > 0 {
+        "is not listed in the central directory, or only under a name another entry repeats"
+    } else {
+        "is not listed in the central directory (a hidden member)"
+    };
+    let unaccounted = repeated.saturating_sub(hidden.len());
+    for (at, name) in hidden {
+        let path = format!("{prefix}{name}");
+        out.push(sink.not_read(
+            &path,
+            0,
+            detect::detect(&path, &[]),
+            Status::Failed,
+            format!("local header at offset {at} {why}; not read"),
+        ));
+    }
+    if unaccounted > 0 {
+        out.push(sink.not_read(
+            &format!("{prefix}({unaccounted} entries with repeated names)"),
+            0,
+            Format::Unknown,
+            Status::Failed,
+            format!(
+                "the central directory lists {unaccounted} more entries under names already listed; only one entry per name is read"
+            ),
+        ));
+    }
+    out
+}
+
+/// Local headers in the stretches of the archive that no listed entry covers, before the
+/// central directory: members the directory does not list. Returns their offsets and display
+/// names, in file order (directories left out).
+fn unlisted_headers<R: Read + Seek>(
+    mut reader: R,
+    from: u64,
+    dir_start: u64,
+    mut listed: Vec<(u64, u64)>,
+) -> Vec<(u64, String)> {
+    listed.sort_unstable();
+    let mut gaps = Vec::new();
+    let mut pos = from;
+    for (start, end) in listed {
+        if start > pos {
+            gaps.push((pos, start.min(dir_start)));
+        }
+        pos = pos.max(end);
+    }
+    if pos < dir_start {
+        gaps.push((pos, dir_start));
+    }
+    let mut out = Vec::new();
+    let mut scanner = HeaderScanner::new();
+    for (gap_start, gap_end) in gaps {
+        let mut p = gap_start;
+        while let Some(at) = scanner.next(&mut reader, p, gap_end) {
+            if at >= gap_end || out.len() >= SALVAGE_MAX_MEMBERS {
+                break;
+            }
+            match LocalHeader::read(&mut reader, at, dir_start) {
+                Some(h) => {
+                    let name = display_name(&String::from_utf8_lossy(&h.name));
+                    if !name.ends_with('/') {
+                        out.push((at, name));
+                    }
+                    p = h.data_start.max(at + 1);
+                }
+                None => p = at + 1,
+            }
+        }
+    }
+    out
 }
 
 fn read_entry<R, S>(

@@ -286,13 +286,20 @@ fn overlapping_entries_are_read_once() {
     put_u32(&mut two, cds[1] + 42, first_offset);
     let r = analyze(&write(dir.path(), "overlap.zip", &two), &[]);
     let inv = entries(&r.json);
-    assert_eq!(inv.len(), 2, "{inv:?}");
+    // The two listed entries, then the second member's own local header, which no entry
+    // points at any more (a hidden member).
+    assert_eq!(inv.len(), 3, "{inv:?}");
     assert_eq!(entry(&inv, "Lync-UccApi-0.UccApilog").1, "parsed");
-    let b = entry(&inv, "Lync-UccApi-1.UccApilog");
-    assert_eq!(b.1, "failed");
+    assert_eq!(inv[1].0, "Lync-UccApi-1.UccApilog");
+    assert_eq!(inv[1].1, "failed");
     assert!(
-        b.2.contains("overlaps member Lync-UccApi-0.UccApilog"),
-        "{b:?}"
+        inv[1].2.contains("overlaps member Lync-UccApi-0.UccApilog"),
+        "{inv:?}"
+    );
+    assert_eq!(inv[2].0, "Lync-UccApi-1.UccApilog");
+    assert!(
+        inv[2].2.contains("not listed in the central directory"),
+        "{inv:?}"
     );
 
     // A member whose data runs into the central directory.
@@ -323,6 +330,25 @@ fn repeated_names_are_counted_not_lost() {
     z[local + 30] = b'a';
     z[cds[1] + 46] = b'a';
     let r = analyze(&write(dir.path(), "dups.zip", &z), &[]);
+    let inv = entries(&r.json);
+    // The repeat's own local header is found and listed with its offset.
+    assert_eq!(inv.len(), 3, "{inv:#?}");
+    assert_eq!(inv[2].0, "a.txt");
+    assert_eq!(inv[2].1, "failed");
+    assert!(
+        inv[2].2.contains("only under a name another entry repeats"),
+        "{inv:?}"
+    );
+
+    // A repeat that points at the same local header as the first: summed up in one entry.
+    let mut same = z.clone();
+    let cds = central_entries(&same);
+    let first = u32_at(&same, cds[0] + 42);
+    put_u32(&mut same, cds[1] + 42, first);
+    // Its old header is still in the file; blank its signature so only the repeat remains.
+    let old = u32_at(&z, cds[1] + 42) as usize;
+    same[old] = b'X';
+    let r = analyze(&write(dir.path(), "dups-same.zip", &same), &[]);
     let inv = entries(&r.json);
     assert_eq!(inv.len(), 3, "{inv:#?}");
     let dup = entry(&inv, "(1 entries with repeated names)");
@@ -572,6 +598,38 @@ fn cut_central_directory_is_salvaged_from_local_headers() {
     let inv = entries(&r.json);
     assert_eq!(inv.len(), 2, "{inv:#?}");
     assert_eq!(inv[1].1, "failed", "{inv:#?}");
+}
+
+/// A member whose local header is in the file but whose directory entry was removed is
+/// listed as hidden, not silently ignored.
+#[test]
+fn members_missing_from_the_directory_are_listed_as_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let z = zip_of(&[
+        ("a.txt", b"first", Stored),
+        ("Lync-UccApi-0.UccApilog", LOG_LINE.as_bytes(), Deflated),
+        ("c.txt", b"third", Stored),
+    ]);
+    let cds = central_entries(&z);
+    let eocd = z.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    // Rebuild the directory without its second entry.
+    let mut out = z[..cds[0]].to_vec();
+    let dir_start = out.len();
+    out.extend_from_slice(&z[cds[0]..cds[1]]);
+    out.extend_from_slice(&z[cds[2]..eocd]);
+    let dir_len = out.len() - dir_start;
+    let mut end = z[eocd..].to_vec();
+    end[8..10].copy_from_slice(&2u16.to_le_bytes());
+    end[10..12].copy_from_slice(&2u16.to_le_bytes());
+    end[12..16].copy_from_slice(&(dir_len as u32).to_le_bytes());
+    out.extend_from_slice(&end);
+    let r = analyze(&write(dir.path(), "hidden.zip", &out), &[]);
+    let inv = entries(&r.json);
+    assert_eq!(inv.len(), 3, "{inv:#?}");
+    let h = entry(&inv, "Lync-UccApi-0.UccApilog");
+    assert_eq!(h.1, "failed");
+    assert!(h.2.contains("not listed in the central directory"), "{h:?}");
+    assert_eq!(entry(&inv, "a.txt").1, "skipped");
 }
 
 /// An end-of-central-directory record saying "no entries" would hide every member. Found by
