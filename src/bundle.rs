@@ -200,7 +200,25 @@ where
     } else {
         format!("{name}!")
     };
-    match ZipArchive::new(reader.clone()) {
+    let opened = ZipArchive::new(reader.clone()).map_err(|e| e.to_string());
+    // A central directory that lists nothing while the file holds local headers (an
+    // end-of-directory record planted after the data, or a directory cut to nothing) would
+    // hide every member: the archive is treated as damaged and salvaged.
+    let opened = match opened {
+        Ok(a)
+            if a.is_empty()
+                && HeaderScanner::new()
+                    .next(&mut reader.clone(), 0, size)
+                    .is_some() =>
+        {
+            Err(format!(
+                "its central directory (at offset {}) lists no entries, yet the file holds local headers",
+                a.central_directory_start()
+            ))
+        }
+        other => other,
+    };
+    match opened {
         Ok(archive) => {
             let mut out = if top {
                 Vec::new()
@@ -215,18 +233,9 @@ where
             } else {
                 0
             };
-            out.extend(read_archive(archive, &prefix, depth, limits, budget, sink));
-            if repeated > 0 {
-                out.push(sink.not_read(
-                    &format!("{prefix}({repeated} entries with repeated names)"),
-                    0,
-                    Format::Unknown,
-                    Status::Failed,
-                    format!(
-                        "the central directory lists {repeated} more entries under names already listed; only one entry per name is read"
-                    ),
-                ));
-            }
+            out.extend(read_archive(
+                archive, &prefix, depth, limits, budget, repeated, sink,
+            ));
             out
         }
         Err(e) => {
@@ -417,12 +426,17 @@ struct EntryPlan {
 }
 
 /// Read the members of an open archive; each is named `prefix` + its path.
+///
+/// `repeated` is how many directory entries repeat a name already listed (the zip crate
+/// keeps one per name); local headers no listed entry covers are reported as hidden members,
+/// and repeats not accounted for that way are summed up in one entry.
 fn read_archive<R, S>(
     mut archive: ZipArchive<R>,
     prefix: &str,
     depth: u32,
     limits: &Limits,
     budget: u64,
+    repeated: usize,
     sink: &S,
 ) -> Vec<S::Outcome>
 where
@@ -435,6 +449,8 @@ where
     let dir_start = archive.central_directory_start();
     // Byte ranges (local header to end of data) of the entries accepted so far: disjoint.
     let mut taken: BTreeMap<u64, (u64, String)> = BTreeMap::new();
+    // Byte ranges of every entry the directory lists (directories included).
+    let mut listed: Vec<(u64, u64)> = Vec::with_capacity(archive.len());
     for index in 0..archive.len() {
         let (name, size, compressed, is_dir, start, data_start) = match archive.by_index_raw(index)
         {
@@ -456,10 +472,11 @@ where
                 continue;
             }
         };
+        let end = data_start.unwrap_or(start).saturating_add(compressed);
+        listed.push((start, end.max(start + 1)));
         if is_dir {
             continue;
         }
-        let end = data_start.unwrap_or(start).saturating_add(compressed);
         let overlap = taken
             .range(..end)
             .next_back()
@@ -521,8 +538,15 @@ where
         });
     }
 
+    let hidden = unlisted_headers(
+        archive.clone().into_inner(),
+        archive.offset(),
+        dir_start,
+        listed,
+    );
+
     let nested_budget = budget;
-    plans
+    let mut out: Vec<S::Outcome> = plans
         .par_iter()
         .map_init(
             || archive.clone(),
@@ -534,7 +558,79 @@ where
             },
         )
         .flatten_iter()
-        .collect()
+        .collect();
+    let why = if repeated > 0 {
+        "is not listed in the central directory, or only under a name another entry repeats"
+    } else {
+        "is not listed in the central directory (a hidden member)"
+    };
+    let unaccounted = repeated.saturating_sub(hidden.len());
+    for (at, name) in hidden {
+        let path = format!("{prefix}{name}");
+        out.push(sink.not_read(
+            &path,
+            0,
+            detect::detect(&path, &[]),
+            Status::Failed,
+            format!("local header at offset {at} {why}; not read"),
+        ));
+    }
+    if unaccounted > 0 {
+        out.push(sink.not_read(
+            &format!("{prefix}({unaccounted} entries with repeated names)"),
+            0,
+            Format::Unknown,
+            Status::Failed,
+            format!(
+                "the central directory lists {unaccounted} more entries under names already listed; only one entry per name is read"
+            ),
+        ));
+    }
+    out
+}
+
+/// Local headers in the stretches of the archive that no listed entry covers, before the
+/// central directory: members the directory does not list. Returns their offsets and display
+/// names, in file order (directories left out).
+fn unlisted_headers<R: Read + Seek>(
+    mut reader: R,
+    from: u64,
+    dir_start: u64,
+    mut listed: Vec<(u64, u64)>,
+) -> Vec<(u64, String)> {
+    listed.sort_unstable();
+    let mut gaps = Vec::new();
+    let mut pos = from;
+    for (start, end) in listed {
+        if start > pos {
+            gaps.push((pos, start.min(dir_start)));
+        }
+        pos = pos.max(end);
+    }
+    if pos < dir_start {
+        gaps.push((pos, dir_start));
+    }
+    let mut out = Vec::new();
+    let mut scanner = HeaderScanner::new();
+    for (gap_start, gap_end) in gaps {
+        let mut p = gap_start;
+        while let Some(at) = scanner.next(&mut reader, p, gap_end) {
+            if at >= gap_end || out.len() >= SALVAGE_MAX_MEMBERS {
+                break;
+            }
+            match LocalHeader::read(&mut reader, at, dir_start) {
+                Some(h) => {
+                    let name = display_name(&String::from_utf8_lossy(&h.name));
+                    if !name.ends_with('/') {
+                        out.push((at, name));
+                    }
+                    p = h.data_start.max(at + 1);
+                }
+                None => p = at + 1,
+            }
+        }
+    }
+    out
 }
 
 fn read_entry<R, S>(
@@ -788,7 +884,8 @@ impl LocalHeader {
 
 /// Inflate (method 8) or copy (method 0) one member from `data_start`, reading at most
 /// `available` compressed bytes and producing at most `cap` bytes. Stops early (returning
-/// `Err` with the reason and status) when the output passes `cap` or the ratio limit.
+/// `Err` with the reason and status) when the output passes `cap`, the ratio limit, or the
+/// size its header declares (when it declares one: no data descriptor).
 /// Returns the bytes and how many compressed bytes the data used.
 fn salvage_data<R: Read + Seek>(
     reader: &mut R,
@@ -823,6 +920,16 @@ fn salvage_data<R: Read + Seek>(
                 }
                 out.extend_from_slice(&chunk[..n]);
                 let len = out.len() as u64;
+                if h.flags & 8 == 0 && len > h.size {
+                    // The header's size is known: no need to inflate further to know it lies.
+                    return Err((
+                        Status::Failed,
+                        format!(
+                            "member at offset {at} inflates beyond its declared size of {} bytes",
+                            h.size
+                        ),
+                    ));
+                }
                 if len > cap {
                     return Err((
                         Status::Skipped,

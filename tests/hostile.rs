@@ -100,6 +100,16 @@ fn run_format(
     extra: &[&str],
     cwd: &Path,
 ) -> (Vec<u8>, Option<i32>, Duration) {
+    run_threads(path, format, extra, cwd, "2")
+}
+
+fn run_threads(
+    path: &Path,
+    format: &str,
+    extra: &[&str],
+    cwd: &Path,
+    threads: &str,
+) -> (Vec<u8>, Option<i32>, Duration) {
     let bin = assert_cmd::cargo::cargo_bin("sfbtriage");
     let mut c = if cfg!(target_os = "linux") {
         let mut c = Command::new("sh");
@@ -112,7 +122,7 @@ fn run_format(
     };
     c.env("NO_COLOR", "1")
         .current_dir(cwd)
-        .args(["analyze", "--threads", "2", "--format", format])
+        .args(["analyze", "--threads", threads, "--format", format])
         .args(extra)
         .arg(path)
         .timeout(RUN_LIMIT);
@@ -276,13 +286,20 @@ fn overlapping_entries_are_read_once() {
     put_u32(&mut two, cds[1] + 42, first_offset);
     let r = analyze(&write(dir.path(), "overlap.zip", &two), &[]);
     let inv = entries(&r.json);
-    assert_eq!(inv.len(), 2, "{inv:?}");
+    // The two listed entries, then the second member's own local header, which no entry
+    // points at any more (a hidden member).
+    assert_eq!(inv.len(), 3, "{inv:?}");
     assert_eq!(entry(&inv, "Lync-UccApi-0.UccApilog").1, "parsed");
-    let b = entry(&inv, "Lync-UccApi-1.UccApilog");
-    assert_eq!(b.1, "failed");
+    assert_eq!(inv[1].0, "Lync-UccApi-1.UccApilog");
+    assert_eq!(inv[1].1, "failed");
     assert!(
-        b.2.contains("overlaps member Lync-UccApi-0.UccApilog"),
-        "{b:?}"
+        inv[1].2.contains("overlaps member Lync-UccApi-0.UccApilog"),
+        "{inv:?}"
+    );
+    assert_eq!(inv[2].0, "Lync-UccApi-1.UccApilog");
+    assert!(
+        inv[2].2.contains("not listed in the central directory"),
+        "{inv:?}"
     );
 
     // A member whose data runs into the central directory.
@@ -313,6 +330,25 @@ fn repeated_names_are_counted_not_lost() {
     z[local + 30] = b'a';
     z[cds[1] + 46] = b'a';
     let r = analyze(&write(dir.path(), "dups.zip", &z), &[]);
+    let inv = entries(&r.json);
+    // The repeat's own local header is found and listed with its offset.
+    assert_eq!(inv.len(), 3, "{inv:#?}");
+    assert_eq!(inv[2].0, "a.txt");
+    assert_eq!(inv[2].1, "failed");
+    assert!(
+        inv[2].2.contains("only under a name another entry repeats"),
+        "{inv:?}"
+    );
+
+    // A repeat that points at the same local header as the first: summed up in one entry.
+    let mut same = z.clone();
+    let cds = central_entries(&same);
+    let first = u32_at(&same, cds[0] + 42);
+    put_u32(&mut same, cds[1] + 42, first);
+    // Its old header is still in the file; blank its signature so only the repeat remains.
+    let old = u32_at(&z, cds[1] + 42) as usize;
+    same[old] = b'X';
+    let r = analyze(&write(dir.path(), "dups-same.zip", &same), &[]);
     let inv = entries(&r.json);
     assert_eq!(inv.len(), 3, "{inv:#?}");
     let dup = entry(&inv, "(1 entries with repeated names)");
@@ -539,6 +575,21 @@ fn cut_central_directory_is_salvaged_from_local_headers() {
     assert_eq!(log.1, "failed");
     assert!(log.2.contains("data descriptor"), "{log:?}");
 
+    // A salvaged member whose local header declares fewer bytes than it inflates to:
+    // inflating stops right after the declared size.
+    let zeros = vec![0u8; 1 << 20];
+    let liar = zip_of(&[("liar.txt", &zeros, Deflated)]);
+    let cd = central_entries(&liar)[0];
+    let mut liar = liar[..cd + 10].to_vec();
+    put_u32(&mut liar, 22, 100);
+    let r = analyze(&write(dir.path(), "liar-cut.zip", &liar), &[]);
+    let l = entry(&entries(&r.json), "liar.txt").clone();
+    assert_eq!(l.1, "failed");
+    assert!(
+        l.2.contains("beyond its declared size of 100 bytes"),
+        "{l:?}"
+    );
+
     // Damaged data in a salvaged member: its CRC says so.
     let mut damaged = cut.to_vec();
     let at = damaged.len() / 2;
@@ -547,6 +598,68 @@ fn cut_central_directory_is_salvaged_from_local_headers() {
     let inv = entries(&r.json);
     assert_eq!(inv.len(), 2, "{inv:#?}");
     assert_eq!(inv[1].1, "failed", "{inv:#?}");
+}
+
+/// A member whose local header is in the file but whose directory entry was removed is
+/// listed as hidden, not silently ignored.
+#[test]
+fn members_missing_from_the_directory_are_listed_as_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let z = zip_of(&[
+        ("a.txt", b"first", Stored),
+        ("Lync-UccApi-0.UccApilog", LOG_LINE.as_bytes(), Deflated),
+        ("c.txt", b"third", Stored),
+    ]);
+    let cds = central_entries(&z);
+    let eocd = z.windows(4).rposition(|w| w == b"PK\x05\x06").unwrap();
+    // Rebuild the directory without its second entry.
+    let mut out = z[..cds[0]].to_vec();
+    let dir_start = out.len();
+    out.extend_from_slice(&z[cds[0]..cds[1]]);
+    out.extend_from_slice(&z[cds[2]..eocd]);
+    let dir_len = out.len() - dir_start;
+    let mut end = z[eocd..].to_vec();
+    end[8..10].copy_from_slice(&2u16.to_le_bytes());
+    end[10..12].copy_from_slice(&2u16.to_le_bytes());
+    end[12..16].copy_from_slice(&(dir_len as u32).to_le_bytes());
+    out.extend_from_slice(&end);
+    let r = analyze(&write(dir.path(), "hidden.zip", &out), &[]);
+    let inv = entries(&r.json);
+    assert_eq!(inv.len(), 3, "{inv:#?}");
+    let h = entry(&inv, "Lync-UccApi-0.UccApilog");
+    assert_eq!(h.1, "failed");
+    assert!(h.2.contains("not listed in the central directory"), "{h:?}");
+    assert_eq!(entry(&inv, "a.txt").1, "skipped");
+}
+
+/// An end-of-central-directory record saying "no entries" would hide every member. Found by
+/// the `bundle` fuzz target (its input is kept in `tests/regressions/`).
+#[test]
+fn an_empty_central_directory_does_not_hide_members() {
+    let dir = tempfile::tempdir().unwrap();
+    // The fuzzer's input: a sample with an empty end record planted at offset 500.
+    let found = root().join("tests/regressions/fuzz-bundle-empty-central-directory.zip");
+    let r = analyze(&found, &[]);
+    let inv = entries(&r.json);
+    assert!(inv.len() > 1, "{inv:#?}");
+    assert_eq!(inv[0].1, "failed");
+    assert!(inv[0].2.contains("lists no entries"), "{:?}", inv[0]);
+    assert!(inv[0].2.contains("5 members salvaged"), "{:?}", inv[0]);
+
+    // The same trick on a real bundle: the cause is still found.
+    let mut planted = std::fs::read(root().join("samples/clock-skew.zip")).unwrap();
+    planted.extend_from_slice(b"PK\x05\x06");
+    planted.extend_from_slice(&[0; 18]);
+    let r = analyze(&write(dir.path(), "planted.zip", &planted), &[]);
+    let inv = entries(&r.json);
+    assert_eq!(inv.len(), 2, "{inv:#?}");
+    assert_eq!(entry(&inv, "Tracing/Lync-UccApi-0.UccApilog").1, "parsed");
+    assert_eq!(r.json["causes"][0]["id"], "clock-skew");
+
+    // A genuinely empty archive still lists nothing.
+    let empty = zip_of(&[]);
+    let r = analyze(&write(dir.path(), "empty.zip", &empty), &[]);
+    assert!(entries(&r.json).is_empty());
 }
 
 #[test]
@@ -577,6 +690,35 @@ fn a_zip_that_is_not_one() {
     assert_eq!(entry(&inv, "fake.zip").1, "failed");
     assert_eq!(entry(&inv, "Lync-UccApi-0.UccApilog").1, "parsed");
     assert_eq!(r.code, Some(0));
+}
+
+/// Salvage, overlap and limit decisions do not depend on the number of threads.
+#[test]
+fn hostile_outputs_are_identical_whatever_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = std::fs::read(root().join("samples/healthy-signin.zip")).unwrap();
+    let cd = central_entries(&sample)[0];
+    let text = LOG_LINE.repeat(50);
+    let mut overlap = zip_of(&[
+        ("Lync-UccApi-0.UccApilog", text.as_bytes(), Deflated),
+        ("Lync-UccApi-1.UccApilog", text.as_bytes(), Deflated),
+        ("zeros.txt", &vec![0u8; 4 << 20], Deflated),
+        ("nested.zip", &sample, Stored),
+    ]);
+    let cds = central_entries(&overlap);
+    let first = u32_at(&overlap, cds[0] + 42);
+    put_u32(&mut overlap, cds[1] + 42, first);
+    for (name, bytes) in [
+        ("cut.zip", &sample[..cd + 5]),
+        ("overlap.zip", &overlap[..]),
+    ] {
+        let p = write(dir.path(), name, bytes);
+        for format in ["json", "text"] {
+            let one = run_threads(&p, format, &[], dir.path(), "1").0;
+            let three = run_threads(&p, format, &[], dir.path(), "3").0;
+            assert_eq!(one, three, "{name} {format}");
+        }
+    }
 }
 
 /// Members of a zip as the zip crate sees them (directories excluded), nested archives

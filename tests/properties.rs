@@ -226,8 +226,9 @@ proptest! {
     fn decode_keeps_utf8_and_never_panics(text in ".{0,200}", how in any::<u8>(), cut in 0usize..4) {
         let bytes = encoded(text.clone(), how, cut);
         let d = detect::decode(&bytes);
-        // A leading U+FEFF in UTF-8 is read as a byte-order mark and dropped.
-        if how % 5 == 0 && cut == 0 && !text.starts_with('\u{feff}') {
+        // Plain UTF-8 comes back as it was, unless it starts with U+FEFF (a BOM, dropped by
+        // design) or holds NULs (NUL-heavy text is taken for UTF-16 without a BOM).
+        if how % 5 == 0 && cut == 0 && !text.starts_with('\u{feff}') && !text.contains('\0') {
             prop_assert_eq!(d.text.as_ref(), text.as_str());
         }
     }

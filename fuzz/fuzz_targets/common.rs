@@ -1,4 +1,4 @@
-// Shared by the fuzz targets: the built-in rules, loaded once.
+//! Shared by the fuzz targets: the built-in rule set, loaded once per process.
 use std::sync::OnceLock;
 
 use sfbtriage::rules::RuleSet;

@@ -321,12 +321,12 @@ fn scan(text: &str, report: &mut dyn FnMut(Result<WinEvent, EventXmlError>) -> C
                 Event::Start(e) if current.is_none() && local(&e) == "Event" => {
                     current = Some(Partial::new(pos));
                 }
-                Event::Empty(e)
-                    if current.is_none() && local(&e) == "Event"
+                Event::Empty(e) if current.is_none() && local(&e) == "Event" => {
                     // `<Event/>`: nothing in it.
-                    && report(Err(EventXmlError::NoEventId { offset: pos })).is_break() =>
-                {
-                    return;
+                    let flow = report(Err(EventXmlError::NoEventId { offset: pos }));
+                    if flow.is_break() {
+                        return;
+                    }
                 }
                 Event::Start(e) => {
                     if let Some(p) = current.as_mut() {
