@@ -264,6 +264,21 @@ impl ClockEstimate {
     pub fn zone(&self) -> String {
         format_offset(self.zone_offset_minutes)
     }
+
+    /// The client clock against the server's, for reports: `in step with the server` or
+    /// `6 min 30 s ahead of the server`.
+    pub fn relation(&self) -> String {
+        if self.skew_seconds.abs() < 1.0 {
+            "in step with the server".to_string()
+        } else {
+            let way = if self.skew_seconds > 0.0 {
+                "ahead of"
+            } else {
+                "behind"
+            };
+            format!("{} {way} the server", format_duration(self.skew_seconds))
+        }
+    }
 }
 
 /// `+01:00`, `-05:00`, `+05:45`.

@@ -517,13 +517,6 @@ fn batch_command(
             format!("…{tail}")
         }
     };
-    let csv_field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) {
-            format!("\"{}\"", s.replace('"', "\"\""))
-        } else {
-            s.to_string()
-        }
-    };
     batch::run(
         &bundles,
         rules,
@@ -575,8 +568,8 @@ fn batch_command(
                 BatchFormat::Csv => writeln!(
                     out,
                     "{},{},{},{},{},{},{}",
-                    csv_field(&row.bundle),
-                    csv_field(row.sip_uri.as_deref().unwrap_or("")),
+                    report::csv::field(&row.bundle),
+                    report::csv::field(row.sip_uri.as_deref().unwrap_or("")),
                     row.top_cause.as_deref().unwrap_or(""),
                     row.confidence
                         .map(|c| format!("{c:.2}"))

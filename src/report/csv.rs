@@ -4,7 +4,8 @@ use std::io::{self, Write};
 
 use crate::diagnosis::Analysis;
 
-fn field(s: &str) -> String {
+/// One CSV field, quoted when it holds a comma, a quote or a line break.
+pub fn field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {

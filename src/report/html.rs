@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::correlate::format_duration;
 use crate::diagnosis::{Analysis, CauseFinding};
 use crate::parse::sip::Direction;
 use crate::rules::Effect;
@@ -177,19 +176,7 @@ fn summary(h: &mut String, a: &Analysis) {
         rows.push(("Registrar", r.clone()));
     }
     if let Some(c) = &a.clock {
-        let rel = if c.skew_seconds.abs() < 1.0 {
-            "in step with the server".to_string()
-        } else {
-            format!(
-                "{} {} the server",
-                format_duration(c.skew_seconds),
-                if c.skew_seconds > 0.0 {
-                    "ahead of"
-                } else {
-                    "behind"
-                }
-            )
-        };
+        let rel = c.relation();
         rows.push((
             "Clock",
             format!(

@@ -5,7 +5,7 @@
 //! line), `md` (for pasting into a ticket), `csv` (one row per cause, UTF-8 with BOM for
 //! Excel) and `html` (one self-contained page with a timeline and a SIP ladder in inline SVG). Renderers only read the analysis; secrets were removed before it was built.
 
-mod csv;
+pub mod csv;
 pub mod html;
 mod json;
 mod markdown;

@@ -2,7 +2,6 @@
 
 use std::io::{self, Write};
 
-use crate::correlate::format_duration;
 use crate::diagnosis::{Analysis, CauseFinding};
 use crate::rules::Effect;
 
@@ -204,19 +203,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         write!(out, "{}", wrap(&who.join("; "), "", WIDTH))?;
     }
     if let Some(c) = &a.clock {
-        let rel = if c.skew_seconds.abs() < 1.0 {
-            "in step with the server".to_string()
-        } else {
-            format!(
-                "{} {} the server",
-                format_duration(c.skew_seconds),
-                if c.skew_seconds > 0.0 {
-                    "ahead of"
-                } else {
-                    "behind"
-                }
-            )
-        };
+        let rel = c.relation();
         write!(
             out,
             "{}",
