@@ -4,19 +4,23 @@
 //! with one module per stage; `docs/ARCHITECTURE.md` is the map.
 #![forbid(unsafe_code)]
 
+pub mod attempts;
 pub mod batch;
 pub mod bundle;
 pub mod catalog;
+pub mod clock;
 pub mod correlate;
 pub mod detect;
 pub mod diagnosis;
 pub mod error;
 pub mod events;
 pub mod explain;
+pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod score;
 pub mod synth;
 pub mod timeline;
