@@ -54,6 +54,9 @@ struct Open {
 pub struct AttemptTracker {
     done: Vec<SignInAttempt>,
     open: Option<Open>,
+    /// The first discovery record seen while a session is registered: if a REGISTER with a
+    /// new Call-ID follows soon, the new attempt began there.
+    pending_discovery: Option<Place>,
     /// Attempts dropped from the front once more than [`ATTEMPTS_KEPT`] were seen.
     pub dropped: u64,
 }
@@ -189,6 +192,15 @@ impl AttemptTracker {
             };
             if start_new {
                 self.new_attempt(at.clone(), Phase::Discovery);
+            } else if self
+                .open
+                .as_ref()
+                .is_some_and(|o| o.attempt.outcome == AttemptOutcome::Registered)
+            {
+                if self.pending_discovery.is_none() {
+                    self.pending_discovery = Some(at);
+                }
+                return;
             }
             if let Some(o) = &mut self.open
                 && o.attempt.hosts.len() < HOSTS_KEPT
@@ -277,8 +289,12 @@ impl AttemptTracker {
                 State::Decided => true,
             },
         };
+        let discovered = self.pending_discovery.take().filter(|d| {
+            !known
+                && seconds_between(d.time, at.time).is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
+        });
         if start_new {
-            self.new_attempt(at.clone(), Phase::Connect);
+            self.new_attempt(discovered.unwrap_or_else(|| at.clone()), Phase::Connect);
         }
         let o = self.open.as_mut().expect("an open attempt");
         if !known && o.call_ids.len() < CALL_IDS_KEPT {
@@ -601,7 +617,7 @@ impl Episodes {
         let slack = Duration::seconds(if near { NEAR_SECONDS } else { 0 });
         match self.current_from {
             None => return Epoch::Current,
-            Some(from) if t + slack >= from => return Epoch::Current,
+            Some(from) if t + slack > from => return Epoch::Current,
             Some(_) => {}
         }
         for (i, e) in self.history.iter().enumerate() {
@@ -663,6 +679,25 @@ fn time_text(t: Option<NaiveDateTime>) -> String {
 ///   out (value: the ms-diagnostics code, 0 without one).
 pub fn attempt_facts(attempts: &[SignInAttempt], episodes: &Episodes) -> Vec<crate::model::Fact> {
     let mut out = Vec::new();
+    if let Some(last) = attempts.last()
+        && last.outcome == AttemptOutcome::Registered
+    {
+        out.push(crate::model::Fact {
+            name: "last-registration-succeeded",
+            value: 1.0,
+            evidence: crate::model::Evidence::new(
+                last.last.member_index,
+                &last.last.member,
+                last.last.line,
+                last.last.time,
+                &format!(
+                    "the last sign-in attempt succeeded: registered at {} ({})",
+                    time_text(last.start),
+                    last.code.summary().unwrap_or_else(|| "SIP 200".to_string())
+                ),
+            ),
+        });
+    }
     let Some(cur) = &episodes.current else {
         return out;
     };
@@ -784,7 +819,7 @@ mod tests {
                 "Data Received - 52.112.67.21:443 (To Local Address: 10.20.4.117:55765) 400 bytes:"
             };
             self.0.push_str(&format!(
-                "11/10/2026|{time} 1D3C:679F INFO  :: {frame}\r\n{body}\r\n\r\n11/10/2026|{time} 1D3C:679F INFO  :: End of {}\r\n",
+                "11/10/2026|{time} 1D3C:679F INFO  :: {frame}\r\n11/10/2026|{time} 1D3C:679F INFO  :: {body}\r\n\r\n11/10/2026|{time} 1D3C:679F INFO  :: End of {}\r\n",
                 if sent { "Sending Packet" } else { "Data Received" }
             ));
             self

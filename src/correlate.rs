@@ -205,23 +205,6 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             });
         }
     }
-    // The last registration in time (member order breaks ties and stands in for missing times).
-    let last = registrations
-        .iter()
-        .filter(|(_, r)| r.last_response.is_some())
-        .max_by(|(ia, a), (ib, b)| a.last_time.cmp(&b.last_time).then(ia.cmp(ib)));
-    if let Some((_, reg)) = last
-        && reg.succeeded()
-        && let Some(ev) = &reg.last_response
-    {
-        let mut evidence = ev.clone();
-        evidence.text = format!("the last sign-in attempt succeeded: {}", ev.text);
-        out.facts.push(Fact {
-            name: "last-registration-succeeded",
-            value: 1.0,
-            evidence,
-        });
-    }
     if let Some((estimate, sample)) = estimate_clock(clock) {
         let skew = estimate.skew_seconds;
         let direction = if skew >= 0.0 { "ahead of" } else { "behind" };
@@ -492,7 +475,7 @@ fn short(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{NaiveDateTime, TimeZone, Utc};
 
     fn sample(local: &str, server: &str) -> ClockSample {
         ClockSample {
@@ -556,17 +539,11 @@ mod tests {
         };
         let d = derive_facts(&[(0, failed.clone()), (0, ok.clone())], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        assert_eq!(
-            names,
-            vec!["registration-auth-failed", "last-registration-succeeded"]
-        );
+        // Whether the last sign-in succeeded is the attempts' business (`attempts.rs`).
+        assert_eq!(names, vec!["registration-auth-failed"]);
         let d = derive_facts(&[(0, ok), (1, failed)], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        assert_eq!(
-            names,
-            vec!["registration-auth-failed"],
-            "a failure after the success stands"
-        );
+        assert_eq!(names, vec!["registration-auth-failed"]);
     }
 
     #[test]
