@@ -218,6 +218,17 @@ impl AttemptTracker {
             self.touch(&at);
         }
         if is_error && let Some(hr) = hresult_in(text) {
+            // A registered session, then discovery again, then an error before any REGISTER:
+            // a new sign-in that failed early (DNS, TLS, certificates).
+            if self
+                .open
+                .as_ref()
+                .is_some_and(|o| o.attempt.outcome == AttemptOutcome::Registered)
+                && let Some(d) = self.pending_discovery.take()
+                && seconds_between(d.time, at.time).is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
+            {
+                self.new_attempt(d, Phase::Discovery);
+            }
             let Some(o) = &mut self.open else {
                 return;
             };
@@ -1037,6 +1048,24 @@ mod tests {
         let e = Episodes::of(&track("log", log.text()));
         assert!(e.signed_in_now && e.current.is_none());
         assert_eq!(e.history.len(), 1);
+    }
+
+    #[test]
+    fn an_early_failure_after_a_registered_day_is_a_new_attempt() {
+        let log = Log::new()
+            .handshake("08:00:00.000", "ok", "200 OK", "")
+            .rec("09:00:00.000", "TRACE", "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)")
+            .rec("09:00:00.500", "ERROR", "CSIPAsyncSocket::VerifyServerCertificate - chain not trusted, hr=0x800B0109")
+            .rec("10:00:00.000", "TRACE", "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)");
+        let a = track("log", log.text());
+        assert_eq!(
+            summary(&a),
+            vec![
+                ("08:00:00".into(), "registered", "registered", Some("SIP 200".into())),
+                ("09:00:00".into(), "discovery", "failed", Some("0x800B0109".into())),
+                ("10:00:00".into(), "discovery", "no-answer", None),
+            ]
+        );
     }
 
     #[test]
