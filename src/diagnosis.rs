@@ -291,6 +291,7 @@ pub fn protocol_meaning(status: Option<u16>, diag: Option<u32>, hresult: Option<
             "0X8009030D" => Some("SEC_E_UNKNOWN_CREDENTIALS: the credentials supplied were not recognised"),
             "0X80090325" => Some("SEC_E_UNTRUSTED_ROOT: the certificate chain ends in an untrusted root"),
             "0X80090322" => Some("SEC_E_WRONG_PRINCIPAL: the target principal name is incorrect"),
+            "0X800B0109" => Some("CERT_E_UNTRUSTEDROOT: the certificate chain ends in a root that is not trusted"),
             "0X8007232B" => Some("DNS_ERROR_RCODE_NAME_ERROR: the DNS name does not exist"),
             "0X80072EE7" => Some("WININET_E_NAME_NOT_RESOLVED: the server name could not be resolved"),
             "0X80072EFD" => Some("WININET_E_CANNOT_CONNECT: the connection to the server failed"),

@@ -497,7 +497,7 @@ fn batch_command(
             out.write_all("\u{feff}".as_bytes())?;
             writeln!(
                 out,
-                "bundle,sip_uri,top_cause,confidence,runner_up,member_errors,members"
+                "bundle,sip_uri,top_cause,confidence,runner_up,member_errors,members,verdict"
             )?;
         }
         BatchFormat::Jsonl => {}
@@ -531,7 +531,7 @@ fn batch_command(
             let name = name_of(b);
             let row = BatchRow::of(&name, &a);
             *counts
-                .entry(row.top_cause.clone().unwrap_or_else(|| "(none)".into()))
+                .entry(row.top_or_verdict())
                 .or_default() += 1;
             with_errors += usize::from(row.member_errors > 0);
             done += 1;
@@ -550,7 +550,7 @@ fn batch_command(
                     "{:<34} {:<30} {:<24} {:>4} {:<22} {:>6}",
                     fit(&row.bundle, 34),
                     fit(row.sip_uri.as_deref().unwrap_or("-"), 30),
-                    fit(row.top_cause.as_deref().unwrap_or("(none)"), 24),
+                    fit(&row.top_or_verdict(), 24),
                     row.confidence
                         .map(|c| format!("{c:.2}"))
                         .unwrap_or_else(|| "-".into()),
@@ -567,7 +567,7 @@ fn batch_command(
                 }
                 BatchFormat::Csv => writeln!(
                     out,
-                    "{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{}",
                     report::csv::field(&row.bundle),
                     report::csv::field(row.sip_uri.as_deref().unwrap_or("")),
                     row.top_cause.as_deref().unwrap_or(""),
@@ -576,7 +576,8 @@ fn batch_command(
                         .unwrap_or_default(),
                     row.runner_up.as_deref().unwrap_or(""),
                     row.member_errors,
-                    row.members
+                    row.members,
+                    row.verdict
                 ),
             }
         },
