@@ -102,10 +102,7 @@ fn hresult_in(text: &str) -> Option<String> {
     while let Some(i) = memchr::memmem::find(&bytes[from..], b"0x8") {
         let at = from + i;
         let digits = &text[at + 2..];
-        let n = digits
-            .bytes()
-            .take_while(u8::is_ascii_hexdigit)
-            .count();
+        let n = digits.bytes().take_while(u8::is_ascii_hexdigit).count();
         let boundary_before = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
         if n == 8 && boundary_before {
             return Some(format!("0x{}", digits[..8].to_ascii_uppercase()));
@@ -225,7 +222,8 @@ impl AttemptTracker {
                 .as_ref()
                 .is_some_and(|o| o.attempt.outcome == AttemptOutcome::Registered)
                 && let Some(d) = self.pending_discovery.take()
-                && seconds_between(d.time, at.time).is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
+                && seconds_between(d.time, at.time)
+                    .is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
             {
                 self.new_attempt(d, Phase::Discovery);
             }
@@ -295,14 +293,16 @@ impl AttemptTracker {
                 State::Going if o.call_ids.is_empty() => self.idle(at.time),
                 // A new Call-ID while the first still waits: the client gave up and retried.
                 State::Going => self.idle(at.time),
-                State::RetryPending => seconds_between(o.last_activity, at.time)
-                    .is_none_or(|s| s > RETRY_GAP_SECONDS),
+                State::RetryPending => {
+                    seconds_between(o.last_activity, at.time).is_none_or(|s| s > RETRY_GAP_SECONDS)
+                }
                 State::Decided => true,
             },
         };
         let discovered = self.pending_discovery.take().filter(|d| {
             !known
-                && seconds_between(d.time, at.time).is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
+                && seconds_between(d.time, at.time)
+                    .is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
         });
         if start_new {
             self.new_attempt(discovered.unwrap_or_else(|| at.clone()), Phase::Connect);
@@ -477,7 +477,9 @@ fn code_of(status: u16, diag: Option<&MsDiagnostic<'_>>) -> AttemptCode {
     AttemptCode {
         sip_status: (status > 0).then_some(status),
         ms_diagnostics: diag.map(|d| d.code),
-        reason: diag.and_then(|d| d.reason).map(|r| crate::redact::abridge(r, 120)),
+        reason: diag
+            .and_then(|d| d.reason)
+            .map(|r| crate::redact::abridge(r, 120)),
         hresult: None,
     }
 }
@@ -497,7 +499,8 @@ pub fn join_members(mut attempts: Vec<SignInAttempt>) -> Vec<SignInAttempt> {
         if let Some(prev) = out.last_mut()
             && prev.open_at_end
             && prev.last.member_index != a.first.member_index
-            && seconds_between(prev.end, a.start).is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
+            && seconds_between(prev.end, a.start)
+                .is_some_and(|s| (0..=RETRY_GAP_SECONDS).contains(&s))
         {
             prev.end = a.end.or(prev.end);
             prev.last = a.last;
@@ -818,8 +821,9 @@ mod tests {
             Log(String::new())
         }
         pub(crate) fn rec(mut self, time: &str, level: &str, text: &str) -> Self {
-            self.0
-                .push_str(&format!("11/10/2026|{time} 1D3C:6BE1 {level}  :: {text}\r\n"));
+            self.0.push_str(&format!(
+                "11/10/2026|{time} 1D3C:6BE1 {level}  :: {text}\r\n"
+            ));
             self
         }
         fn sip(mut self, time: &str, sent: bool, msg: &str) -> Self {
@@ -842,7 +846,14 @@ mod tests {
                 &format!("REGISTER sip:contoso.com SIP/2.0\nFrom: <sip:kim@contoso.com>;tag=1\nTo: <sip:kim@contoso.com>\nCall-ID: {call}\nCSeq: {cseq} REGISTER\nContent-Length: 0"),
             )
         }
-        pub(crate) fn answer(self, time: &str, call: &str, cseq: u32, status: &str, extra: &str) -> Self {
+        pub(crate) fn answer(
+            self,
+            time: &str,
+            call: &str,
+            cseq: u32,
+            status: &str,
+            extra: &str,
+        ) -> Self {
             let extra = if extra.is_empty() {
                 String::new()
             } else {
@@ -879,7 +890,9 @@ mod tests {
         a.iter()
             .map(|a| {
                 (
-                    a.start.map(|t| t.format("%H:%M:%S").to_string()).unwrap_or_default(),
+                    a.start
+                        .map(|t| t.format("%H:%M:%S").to_string())
+                        .unwrap_or_default(),
                     a.phase.as_str(),
                     a.outcome.as_str(),
                     a.code.summary(),
@@ -901,30 +914,72 @@ mod tests {
         assert_eq!(
             summary(&a),
             vec![
-                ("09:14:02".into(), "authenticate", "failed", Some("SIP 401, ms-diagnostics 1000, 0x8009030C".into())),
-                ("09:15:03".into(), "authenticate", "failed", Some("SIP 401, ms-diagnostics 1000".into())),
-                ("09:16:04".into(), "authenticate", "failed", Some("SIP 401, ms-diagnostics 1000".into())),
+                (
+                    "09:14:02".into(),
+                    "authenticate",
+                    "failed",
+                    Some("SIP 401, ms-diagnostics 1000, 0x8009030C".into())
+                ),
+                (
+                    "09:15:03".into(),
+                    "authenticate",
+                    "failed",
+                    Some("SIP 401, ms-diagnostics 1000".into())
+                ),
+                (
+                    "09:16:04".into(),
+                    "authenticate",
+                    "failed",
+                    Some("SIP 401, ms-diagnostics 1000".into())
+                ),
             ]
         );
         assert_eq!(a[0].failures, 1);
-        assert!(a[0].hosts.contains(&"sippool.infra.lync.com".to_string()), "{:?}", a[0].hosts);
+        assert!(
+            a[0].hosts.contains(&"sippool.infra.lync.com".to_string()),
+            "{:?}",
+            a[0].hosts
+        );
     }
 
     #[test]
     fn a_retry_after_a_transient_503_stays_in_one_attempt() {
         let log = Log::new()
-            .rec("08:41:07.280", "INFO", "CUccAutoDiscovery::Start - domain=contoso.com, mode=automatic")
-            .rec("08:41:07.284", "TRACE", "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)")
+            .rec(
+                "08:41:07.280",
+                "INFO",
+                "CUccAutoDiscovery::Start - domain=contoso.com, mode=automatic",
+            )
+            .rec(
+                "08:41:07.284",
+                "TRACE",
+                "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)",
+            )
             .register("08:41:07.735", "c1", 1)
-            .answer("08:41:08.834", "c1", 1, "503 Service Unavailable", "Retry-After: 3")
+            .answer(
+                "08:41:08.834",
+                "c1",
+                1,
+                "503 Service Unavailable",
+                "Retry-After: 3",
+            )
             .handshake("08:41:11.900", "c2", "200 OK", "Expires: 3600");
         let a = track("log", log.text());
         assert_eq!(
             summary(&a),
-            vec![("08:41:07".into(), "registered", "registered", Some("SIP 200".into()))]
+            vec![(
+                "08:41:07".into(),
+                "registered",
+                "registered",
+                Some("SIP 200".into())
+            )]
         );
         assert_eq!(a[0].failures, 1, "the 503 is counted");
-        assert!(a[0].hosts.contains(&"lyncdiscover.contoso.com".to_string()), "{:?}", a[0].hosts);
+        assert!(
+            a[0].hosts.contains(&"lyncdiscover.contoso.com".to_string()),
+            "{:?}",
+            a[0].hosts
+        );
     }
 
     #[test]
@@ -940,8 +995,18 @@ mod tests {
         assert_eq!(
             summary(&a),
             vec![
-                ("08:00:00".into(), "registered", "registered", Some("SIP 200".into())),
-                ("13:00:00".into(), "register", "failed", Some("SIP 404, ms-diagnostics 4005".into())),
+                (
+                    "08:00:00".into(),
+                    "registered",
+                    "registered",
+                    Some("SIP 200".into())
+                ),
+                (
+                    "13:00:00".into(),
+                    "register",
+                    "failed",
+                    Some("SIP 404, ms-diagnostics 4005".into())
+                ),
             ]
         );
         assert_eq!(a[0].end.unwrap().format("%H:%M").to_string(), "08:09");
@@ -958,7 +1023,12 @@ mod tests {
         let a = track("log", log.text());
         assert_eq!(
             summary(&a),
-            vec![("10:00:00".into(), "terminated", "terminated", Some("ms-diagnostics 4141".into()))]
+            vec![(
+                "10:00:00".into(),
+                "terminated",
+                "terminated",
+                Some("ms-diagnostics 4141".into())
+            )]
         );
         assert_eq!(a[0].code.reason.as_deref(), Some("User disabled"));
     }
@@ -970,21 +1040,46 @@ mod tests {
             "Event: presence\nSubscription-State: terminated;expires=0\nms-diagnostics-public: 2139;reason=\"Terminating old subscription since new subscription dialog took over the previous one\"",
         );
         let a = track("log", log.text());
-        assert_eq!(summary(&a), vec![("10:00:00".into(), "registered", "registered", Some("SIP 200".into()))]);
+        assert_eq!(
+            summary(&a),
+            vec![(
+                "10:00:00".into(),
+                "registered",
+                "registered",
+                Some("SIP 200".into())
+            )]
+        );
     }
 
     #[test]
     fn a_client_error_without_any_answer_fails_the_attempt_with_its_hresult() {
         let log = Log::new()
-            .rec("07:00:00.000", "TRACE", "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)")
-            .rec("07:00:01.000", "ERROR", "CUccCertificateManager::GetCertificate - failed hr=0x80090016")
-            .rec("07:05:00.000", "TRACE", "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)")
+            .rec(
+                "07:00:00.000",
+                "TRACE",
+                "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)",
+            )
+            .rec(
+                "07:00:01.000",
+                "ERROR",
+                "CUccCertificateManager::GetCertificate - failed hr=0x80090016",
+            )
+            .rec(
+                "07:05:00.000",
+                "TRACE",
+                "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)",
+            )
             .register("07:05:01.000", "x1", 1);
         let a = track("log", log.text());
         assert_eq!(
             summary(&a),
             vec![
-                ("07:00:00".into(), "discovery", "failed", Some("0x80090016".into())),
+                (
+                    "07:00:00".into(),
+                    "discovery",
+                    "failed",
+                    Some("0x80090016".into())
+                ),
                 ("07:05:00".into(), "connect", "no-answer", None),
             ]
         );
@@ -996,7 +1091,11 @@ mod tests {
         let first = Log::new().register("23:59:59.000", "k1", 1);
         let second = Log::new()
             .answer("23:59:59.500", "k1", 1, "401 Unauthorized", FINAL_HANDSHAKE)
-            .rec("23:59:59.600", "ERROR", "CUccServerEndpoint::OnSignInFailed - hr=0x8009030C");
+            .rec(
+                "23:59:59.600",
+                "ERROR",
+                "CUccServerEndpoint::OnSignInFailed - hr=0x8009030C",
+            );
         let mut a = track("a.bak", first.text());
         assert!(a[0].open_at_end);
         let mut b = track("a", second.text());
@@ -1009,9 +1108,20 @@ mod tests {
         let joined = join_members(b);
         assert_eq!(
             summary(&joined),
-            vec![("23:59:59".into(), "authenticate", "failed", Some("SIP 401, ms-diagnostics 1000, 0x8009030C".into()))]
+            vec![(
+                "23:59:59".into(),
+                "authenticate",
+                "failed",
+                Some("SIP 401, ms-diagnostics 1000, 0x8009030C".into())
+            )]
         );
-        assert_eq!((joined[0].first.member.as_str(), joined[0].last.member.as_str()), ("a.bak", "a"));
+        assert_eq!(
+            (
+                joined[0].first.member.as_str(),
+                joined[0].last.member.as_str()
+            ),
+            ("a.bak", "a")
+        );
     }
 
     #[test]
@@ -1026,18 +1136,32 @@ mod tests {
         let e = Episodes::of(&a);
         assert_eq!(e.history.len(), 1);
         assert_eq!(e.history[0].attempts(), 2);
-        let t = |s: &str| NaiveDateTime::parse_from_str(&format!("2026-11-10 {s}"), "%Y-%m-%d %H:%M:%S").ok();
+        let t = |s: &str| {
+            NaiveDateTime::parse_from_str(&format!("2026-11-10 {s}"), "%Y-%m-%d %H:%M:%S").ok()
+        };
         assert_eq!(e.history[0].resolved_by, t("10:30:00"));
         let cur = e.current.as_ref().unwrap();
         assert_eq!((cur.attempts(), cur.from), (2, t("15:00:00")));
         assert!(!e.signed_in_now);
         assert_eq!(e.epoch(t("08:00:30"), false), Epoch::History(0));
         assert_eq!(e.epoch(t("15:00:30"), false), Epoch::Current);
-        assert_eq!(e.epoch(t("12:00:00"), false), Epoch::Current, "after the last session");
-        assert_eq!(e.epoch(t("10:30:00"), false), Epoch::History(0), "the moment it was resolved");
+        assert_eq!(
+            e.epoch(t("12:00:00"), false),
+            Epoch::Current,
+            "after the last session"
+        );
+        assert_eq!(
+            e.epoch(t("10:30:00"), false),
+            Epoch::History(0),
+            "the moment it was resolved"
+        );
         assert_eq!(e.epoch(t("06:00:00"), false), Epoch::Background);
         assert_eq!(e.epoch(None, false), Epoch::Current);
-        assert_eq!(e.epoch(t("07:58:30"), true), Epoch::History(0), "events near an episode");
+        assert_eq!(
+            e.epoch(t("07:58:30"), true),
+            Epoch::History(0),
+            "events near an episode"
+        );
     }
 
     #[test]
@@ -1054,15 +1178,37 @@ mod tests {
     fn an_early_failure_after_a_registered_day_is_a_new_attempt() {
         let log = Log::new()
             .handshake("08:00:00.000", "ok", "200 OK", "")
-            .rec("09:00:00.000", "TRACE", "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)")
-            .rec("09:00:00.500", "ERROR", "CSIPAsyncSocket::VerifyServerCertificate - chain not trusted, hr=0x800B0109")
-            .rec("10:00:00.000", "TRACE", "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)");
+            .rec(
+                "09:00:00.000",
+                "TRACE",
+                "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)",
+            )
+            .rec(
+                "09:00:00.500",
+                "ERROR",
+                "CSIPAsyncSocket::VerifyServerCertificate - chain not trusted, hr=0x800B0109",
+            )
+            .rec(
+                "10:00:00.000",
+                "TRACE",
+                "CDnsResolver::Query - Resolving lyncdiscover.contoso.com (A)",
+            );
         let a = track("log", log.text());
         assert_eq!(
             summary(&a),
             vec![
-                ("08:00:00".into(), "registered", "registered", Some("SIP 200".into())),
-                ("09:00:00".into(), "discovery", "failed", Some("0x800B0109".into())),
+                (
+                    "08:00:00".into(),
+                    "registered",
+                    "registered",
+                    Some("SIP 200".into())
+                ),
+                (
+                    "09:00:00".into(),
+                    "discovery",
+                    "failed",
+                    Some("0x800B0109".into())
+                ),
                 ("10:00:00".into(), "discovery", "no-answer", None),
             ]
         );
@@ -1070,7 +1216,10 @@ mod tests {
 
     #[test]
     fn hresults_are_found_only_as_whole_codes() {
-        assert_eq!(hresult_in("failed hr=0x80090016"), Some("0x80090016".into()));
+        assert_eq!(
+            hresult_in("failed hr=0x80090016"),
+            Some("0x80090016".into())
+        );
         assert_eq!(hresult_in("(0x8009030c)"), Some("0x8009030C".into()));
         assert_eq!(hresult_in("ab0x80090016"), None);
         assert_eq!(hresult_in("hr=0x800"), None);

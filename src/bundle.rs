@@ -60,7 +60,6 @@ impl Default for Limits {
     }
 }
 
-
 pub use crate::model::Status;
 
 /// What the bundle reader hands each member to.

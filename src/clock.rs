@@ -124,4 +124,3 @@ pub fn evidence_time(e: &Evidence, clock: Option<&ClockEstimate>) -> Option<Stri
         format_time(e.time, clock)
     }
 }
-

@@ -10,7 +10,6 @@
 
 use std::collections::HashMap;
 
-
 use crate::events::{Clue, ClueAt, Evidence, Fact, describe_sip};
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
@@ -19,10 +18,7 @@ pub use crate::clock::{
     ClockEstimate, SKEW_IN_SYNC_SECONDS, SKEW_REPORT_SECONDS, estimate_clock, format_duration,
     format_offset,
 };
-pub use crate::model::{
-    ClockSample, Identity, LADDERS_KEPT, LadderStep, MAX_STEPS, Registration,
-};
-
+pub use crate::model::{ClockSample, Identity, LADDERS_KEPT, LadderStep, MAX_STEPS, Registration};
 
 /// Follows the SIP traffic of one member.
 #[derive(Debug, Default)]

@@ -29,10 +29,10 @@ use crate::model::{
 use crate::rules::{Effect, RuleSet};
 
 pub use crate::clock::{evidence_time, format_time};
+use crate::score::line_of;
 pub use crate::score::{
     ArticleLink, CauseFinding, EVIDENCE_SHOWN, EvidenceLine, LookAlike, LookAlikeGroup, Reason,
 };
-use crate::score::line_of;
 
 /// Default threshold below which a cause is not reported.
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.3;
@@ -203,7 +203,11 @@ fn split_hits(
     let unkept = h.count.saturating_sub(h.evidence.len() as u64);
     let tail_epoch = h
         .evidence
-        .get(h.evidence.len().saturating_sub(crate::pipeline::EVIDENCE_PER_RULE / 2))
+        .get(
+            h.evidence
+                .len()
+                .saturating_sub(crate::pipeline::EVIDENCE_PER_RULE / 2),
+        )
         .map(epoch_of);
     for (epoch, evidence) in kept {
         let extra = if Some(epoch) == tail_epoch { unkept } else { 0 };
@@ -253,16 +257,27 @@ fn attempt_report(
 
 /// The protocol meaning of an attempt's code, for `unexplained`: facts of the SIP and Windows
 /// specifications, not causes.
-pub fn protocol_meaning(status: Option<u16>, diag: Option<u32>, hresult: Option<&str>) -> Option<String> {
+pub fn protocol_meaning(
+    status: Option<u16>,
+    diag: Option<u32>,
+    hresult: Option<&str>,
+) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(s) = status {
         parts.push(match s {
-            401 | 407 => "SIP 401/407: the server demands (more) authentication (RFC 3261 §21.4.2)".to_string(),
-            403 => "SIP 403: the server understood the request and refuses it (RFC 3261 §21.4.4)".to_string(),
+            401 | 407 => "SIP 401/407: the server demands (more) authentication (RFC 3261 §21.4.2)"
+                .to_string(),
+            403 => "SIP 403: the server understood the request and refuses it (RFC 3261 §21.4.4)"
+                .to_string(),
             404 => "SIP 404: the user does not exist at the domain (RFC 3261 §21.4.5)".to_string(),
-            408 | 480 => format!("SIP {s}: no answer in time / temporarily unavailable (RFC 3261 §21.4)"),
-            400..=499 => format!("SIP {s}: client error, the request cannot be fulfilled as sent (RFC 3261 §21.4)"),
-            503 => "SIP 503: the server is temporarily overloaded or down (RFC 3261 §21.5.4)".to_string(),
+            408 | 480 => {
+                format!("SIP {s}: no answer in time / temporarily unavailable (RFC 3261 §21.4)")
+            }
+            400..=499 => format!(
+                "SIP {s}: client error, the request cannot be fulfilled as sent (RFC 3261 §21.4)"
+            ),
+            503 => "SIP 503: the server is temporarily overloaded or down (RFC 3261 §21.5.4)"
+                .to_string(),
             500..=599 => format!("SIP {s}: server error (RFC 3261 §21.5)"),
             600..=699 => format!("SIP {s}: global failure (RFC 3261 §21.6)"),
             _ => format!("SIP {s}"),
@@ -280,20 +295,32 @@ pub fn protocol_meaning(status: Option<u16>, diag: Option<u32>, hresult: Option<
             _ => None,
         };
         if let Some(r) = range {
-            parts.push(format!("ms-diagnostics {d}: {r} ([MS-OCER] error code ranges)"));
+            parts.push(format!(
+                "ms-diagnostics {d}: {r} ([MS-OCER] error code ranges)"
+            ));
         }
     }
     if let Some(h) = hresult {
         let name = match h.to_ascii_uppercase().as_str() {
             "0X8009030C" => Some("SEC_E_LOGON_DENIED: the logon attempt failed"),
-            "0X80090324" => Some("SEC_E_TIME_SKEW: the clocks of client and server differ too much"),
+            "0X80090324" => {
+                Some("SEC_E_TIME_SKEW: the clocks of client and server differ too much")
+            }
             "0X80090016" => Some("NTE_BAD_KEYSET: the key container does not exist"),
-            "0X8009030D" => Some("SEC_E_UNKNOWN_CREDENTIALS: the credentials supplied were not recognised"),
-            "0X80090325" => Some("SEC_E_UNTRUSTED_ROOT: the certificate chain ends in an untrusted root"),
+            "0X8009030D" => {
+                Some("SEC_E_UNKNOWN_CREDENTIALS: the credentials supplied were not recognised")
+            }
+            "0X80090325" => {
+                Some("SEC_E_UNTRUSTED_ROOT: the certificate chain ends in an untrusted root")
+            }
             "0X80090322" => Some("SEC_E_WRONG_PRINCIPAL: the target principal name is incorrect"),
-            "0X800B0109" => Some("CERT_E_UNTRUSTEDROOT: the certificate chain ends in a root that is not trusted"),
+            "0X800B0109" => Some(
+                "CERT_E_UNTRUSTEDROOT: the certificate chain ends in a root that is not trusted",
+            ),
             "0X8007232B" => Some("DNS_ERROR_RCODE_NAME_ERROR: the DNS name does not exist"),
-            "0X80072EE7" => Some("WININET_E_NAME_NOT_RESOLVED: the server name could not be resolved"),
+            "0X80072EE7" => {
+                Some("WININET_E_NAME_NOT_RESOLVED: the server name could not be resolved")
+            }
             "0X80072EFD" => Some("WININET_E_CANNOT_CONNECT: the connection to the server failed"),
             "0X80072F8F" => Some("WININET_E_DECODING_FAILED / security error in the TLS exchange"),
             _ => None,
@@ -359,9 +386,17 @@ pub fn diagnose(
 
     // The story: attempts, the current problem, the history.
     let part_of = |i: usize| -> &'static str {
-        if episodes.current.as_ref().is_some_and(|e| (e.first..=e.last).contains(&i)) {
+        if episodes
+            .current
+            .as_ref()
+            .is_some_and(|e| (e.first..=e.last).contains(&i))
+        {
             "current"
-        } else if episodes.history.iter().any(|e| (e.first..=e.last).contains(&i)) {
+        } else if episodes
+            .history
+            .iter()
+            .any(|e| (e.first..=e.last).contains(&i))
+        {
             "history"
         } else if episodes.signed_in_now && i + 1 == attempts.len() {
             "current"
@@ -435,9 +470,17 @@ pub fn diagnose(
         let mut codes: Vec<Unexplained> = Vec::new();
         for a in &attempts[cur.first..=cur.last] {
             let text = match (a.code.summary(), &a.code.reason) {
-                (Some(c), Some(r)) => format!("{} at {}: {c} \"{r}\"", a.outcome.as_str(), a.phase.as_str()),
+                (Some(c), Some(r)) => format!(
+                    "{} at {}: {c} \"{r}\"",
+                    a.outcome.as_str(),
+                    a.phase.as_str()
+                ),
                 (Some(c), None) => format!("{} at {}: {c}", a.outcome.as_str(), a.phase.as_str()),
-                (None, _) => format!("{} at {}: no final answer", a.outcome.as_str(), a.phase.as_str()),
+                (None, _) => format!(
+                    "{} at {}: no final answer",
+                    a.outcome.as_str(),
+                    a.phase.as_str()
+                ),
             };
             match codes.iter_mut().find(|u| u.text == text) {
                 Some(u) => u.count += 1,

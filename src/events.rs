@@ -6,7 +6,6 @@
 //! the owned, redacted trace of an observation that outlives the member's buffer and ends up
 //! in the report (member path, line, local time, abridged text).
 
-
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
 use crate::parse::winevent::WinEvent;
@@ -129,7 +128,6 @@ pub struct ClueAt {
     pub clue: Clue,
     pub evidence: Evidence,
 }
-
 
 /// One line that says what a SIP message was, e.g.
 /// `received 401 Unauthorized to REGISTER; ms-diagnostics 1000 "Final handshake failed"`.

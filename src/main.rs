@@ -530,9 +530,7 @@ fn batch_command(
             }
             let name = name_of(b);
             let row = BatchRow::of(&name, &a);
-            *counts
-                .entry(row.top_or_verdict())
-                .or_default() += 1;
+            *counts.entry(row.top_or_verdict()).or_default() += 1;
             with_errors += usize::from(row.member_errors > 0);
             done += 1;
             if let Some(p) = &progress {

@@ -11,15 +11,14 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-
+use crate::attempts::{self, AttemptTracker, Episodes};
 use crate::bundle::{self, Limits, MemberSink, Status};
 use crate::catalog::Catalog;
-use crate::attempts::{self, AttemptTracker, Episodes};
 use crate::correlate::{self, MemberTracker};
-use crate::model::{ClockSample, Registration};
 use crate::detect::{self, Format};
 use crate::diagnosis::{self, Analysis};
 use crate::events::{Clue, ClueAt, Evidence, Observation, describe_sip};
+use crate::model::{ClockSample, Registration};
 use crate::parse::eventtext::TextStats;
 use crate::parse::sip::Direction;
 use crate::parse::uccapi::{UccApiItem, UccApiReader};
@@ -35,7 +34,6 @@ pub use crate::model::{Counts, InventoryEntry, MemberOutcome, RuleHits};
 pub const EVIDENCE_PER_RULE: usize = 8;
 /// Unexplained error responses kept per member.
 const UNEXPLAINED_PER_MEMBER: usize = 64;
-
 
 /// Default wall-clock budget for parsing one member (`--member-time-budget`).
 pub const DEFAULT_MEMBER_TIME_BUDGET: Duration = Duration::from_secs(120);
@@ -687,21 +685,25 @@ fn evaluate_event(
     // Member index 0 for now; `analyze` renumbers.
     let member_index = 0;
     rules.evaluate(&Observation::WinEvent(event), candidates, |rule| {
-        collector.hit(rule, event.time.map(|t| t.naive_utc()).or(event.local_time), || {
-            let line = event.record_id.unwrap_or(position);
-            let evidence = Evidence::new(
-                member_index,
-                path,
-                u32::try_from(line).unwrap_or(u32::MAX),
-                event.time.map(|t| t.naive_utc()).or(event.local_time),
-                &event.describe(),
-            );
-            if event.time_is_local() {
-                evidence.in_unknown_zone()
-            } else {
-                evidence.in_utc()
-            }
-        })
+        collector.hit(
+            rule,
+            event.time.map(|t| t.naive_utc()).or(event.local_time),
+            || {
+                let line = event.record_id.unwrap_or(position);
+                let evidence = Evidence::new(
+                    member_index,
+                    path,
+                    u32::try_from(line).unwrap_or(u32::MAX),
+                    event.time.map(|t| t.naive_utc()).or(event.local_time),
+                    &event.describe(),
+                );
+                if event.time_is_local() {
+                    evidence.in_unknown_zone()
+                } else {
+                    evidence.in_utc()
+                }
+            },
+        )
     });
 }
 

@@ -332,4 +332,3 @@ fn label(confidence: f64) -> &'static str {
         "low"
     }
 }
-

@@ -11,8 +11,8 @@
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
-use crate::correlate::{ClockEstimate, LadderStep, Registration};
 use crate::clock::format_time;
+use crate::correlate::{ClockEstimate, LadderStep, Registration};
 use crate::events::Evidence;
 use crate::model::SignInAttempt;
 use crate::parse::sip::Direction;

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::diagnosis::{Analysis, CauseFinding};
+use crate::model::AttemptOutcome;
 use crate::parse::sip::Direction;
 use crate::rules::Effect;
-use crate::model::AttemptOutcome;
 use crate::timeline::{Ladder, Timeline};
 
 /// Escape text for HTML element content and attribute values.
@@ -129,7 +129,10 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     }
     let history = super::story::history_lines(a);
     if !history.is_empty() {
-        let _ = writeln!(h, "<h2>Earlier, resolved</h2><div class=\"card\" id=\"history\"><ul>");
+        let _ = writeln!(
+            h,
+            "<h2>Earlier, resolved</h2><div class=\"card\" id=\"history\"><ul>"
+        );
         for line in &history {
             let _ = writeln!(h, "<li>{}</li>", esc(line));
         }

@@ -75,7 +75,10 @@ pub fn attempts_summary(a: &Analysis) -> Option<String> {
                 .unwrap_or_default();
             s.push_str(&format!(
                 "; failing since {} ({}, {how}{code})",
-                cur.since.as_deref().map(minute).unwrap_or("an unknown time"),
+                cur.since
+                    .as_deref()
+                    .map(minute)
+                    .unwrap_or("an unknown time"),
                 plural(cur.attempts, "attempt", "attempts"),
             ));
         }
@@ -122,17 +125,16 @@ pub fn history_lines(a: &Analysis) -> Vec<String> {
         .iter()
         .map(|h| {
             let from = h.from.as_deref().map(minute).unwrap_or("?");
-            let to = h
-                .to
-                .as_deref()
-                .map(|t| {
-                    if t.get(..10) == h.from.as_deref().and_then(|f| f.get(..10)) {
-                        t.get(11..16).unwrap_or(t)
-                    } else {
-                        minute(t)
-                    }
-                })
-                .unwrap_or("?");
+            let to =
+                h.to.as_deref()
+                    .map(|t| {
+                        if t.get(..10) == h.from.as_deref().and_then(|f| f.get(..10)) {
+                            t.get(11..16).unwrap_or(t)
+                        } else {
+                            minute(t)
+                        }
+                    })
+                    .unwrap_or("?");
             let code = h
                 .code
                 .as_deref()

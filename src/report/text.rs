@@ -219,7 +219,11 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         )?;
     }
     if let Some(summary) = super::story::attempts_summary(a) {
-        write!(out, "{}", wrap(&format!("Sign-in attempts: {summary}"), "", WIDTH))?;
+        write!(
+            out,
+            "{}",
+            wrap(&format!("Sign-in attempts: {summary}"), "", WIDTH)
+        )?;
     }
     writeln!(out)?;
     if a.causes.is_empty() {
