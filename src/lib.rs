@@ -7,6 +7,8 @@
 pub mod batch;
 pub mod bundle;
 pub mod catalog;
+#[doc(hidden)]
+pub mod corpus;
 pub mod correlate;
 pub mod detect;
 pub mod diagnosis;

@@ -1261,12 +1261,9 @@ mod tests {
     /// corpus: the file is recognised as PowerShell output and each line finds its cause.
     #[test]
     fn connector_errors_from_the_shared_corpus() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/excerpts/powershell_sfbo_connector_errors_officedocs.txt"
-        );
-        let Ok(bytes) = std::fs::read(path) else {
-            eprintln!("note: {path} absent; skipped");
+        let Some(bytes) =
+            crate::corpus::read("excerpts/powershell_sfbo_connector_errors_officedocs.txt")
+        else {
             return;
         };
         assert_eq!(detect::detect("errors.txt", &bytes), Format::PowerShell);
@@ -1622,12 +1619,9 @@ mod tests {
     #[test]
     fn evtx_members_are_parsed_with_counts() {
         let (rules, _) = rules();
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/evtx/evtx/samples/sample_with_a_bad_chunk_magic.evtx"
-        );
-        let Ok(bytes) = std::fs::read(path) else {
-            eprintln!("note: {path} absent; skipped");
+        let Some(bytes) =
+            crate::corpus::read("evtx/evtx/samples/sample_with_a_bad_chunk_magic.evtx")
+        else {
             return;
         };
         let analyzer = MemberAnalyzer {
