@@ -152,6 +152,12 @@ impl RunArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum BatchFormat {
     Text,
     Jsonl,
@@ -195,9 +201,12 @@ enum Command {
         /// The text copied from the dialog or PowerShell window, or a code such as 4005 or 0x80090324.
         #[arg(required = true, value_name = "TEXT")]
         query: Vec<String>,
-        /// Print JSON instead of text.
+        /// Print JSON instead of text (the same as `--format json`).
         #[arg(long)]
         json: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
         #[command(flatten)]
         rules: RuleArgs,
     },
@@ -307,7 +316,13 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 &mut out,
             )
         }
-        Command::Explain { query, json, rules } => {
+        Command::Explain {
+            query,
+            json,
+            format,
+            rules,
+        } => {
+            let json = json || format == ExplainFormat::Json;
             let (rules, catalog) = match load(&rules.rules) {
                 Ok(x) => x,
                 Err(code) => return Ok(code),
