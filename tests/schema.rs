@@ -108,7 +108,8 @@ fn explain_matches_the_explain_schema() {
 fn the_schema_rejects_wrong_documents() {
     let good = clock_skew();
     assert_valid(Doc::Analysis, "clock-skew", &good);
-    let mutations: [(&str, fn(&mut Value)); 6] = [
+    type Mutation = (&'static str, fn(&mut Value));
+    let mutations: [Mutation; 6] = [
         ("unknown top-level field", |v| {
             v["surprise"] = Value::Bool(true);
         }),

@@ -1,5 +1,6 @@
 //! Validating output against the JSON Schemas in `docs/schema/` with a real validator (boon,
 //! draft 2020-12). Shared by the test files that produce JSON (`#[path]`-included).
+#![allow(dead_code)] // each test file uses the documents it produces
 
 use std::path::PathBuf;
 
