@@ -502,6 +502,8 @@ fn batch_command(
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut with_errors = 0;
     let mut done = 0;
+    let mut html_names = HtmlNames::default();
+    let mut csv = None;
     match format {
         BatchFormat::Text => writeln!(
             out,
@@ -509,11 +511,18 @@ fn batch_command(
             "BUNDLE", "USER", "TOP CAUSE", "CONF", "RUNNER-UP", "ERRORS"
         )?,
         BatchFormat::Csv => {
-            out.write_all("\u{feff}".as_bytes())?;
-            writeln!(
-                out,
-                "bundle,sip_uri,top_cause,confidence,runner_up,member_errors,members"
-            )?;
+            csv = Some(report::csv::Writer::new(
+                &mut *out,
+                &[
+                    "bundle",
+                    "sip_uri",
+                    "top_cause",
+                    "confidence",
+                    "runner_up",
+                    "member_errors",
+                    "members",
+                ],
+            )?);
         }
         BatchFormat::Jsonl => {}
     }
@@ -554,10 +563,26 @@ fn batch_command(
                 p.set_message(format!("{done}"));
             }
             if let Some(d) = html_dir {
-                let file = d.join(format!("{}.html", sanitize(&name)));
+                let file = d.join(html_names.file_for(&name));
                 let mut f = io::BufWriter::new(std::fs::File::create(file)?);
                 report::render(&a, OutputFormat::Html, false, &mut f)?;
                 f.flush()?;
+            }
+            if let Some(w) = &mut csv {
+                return w.row(
+                    &mut *out,
+                    &[
+                        row.bundle.clone(),
+                        row.sip_uri.clone().unwrap_or_default(),
+                        row.top_cause.clone().unwrap_or_default(),
+                        row.confidence
+                            .map(|c| format!("{c:.2}"))
+                            .unwrap_or_default(),
+                        row.runner_up.clone().unwrap_or_default(),
+                        row.member_errors.to_string(),
+                        row.members.to_string(),
+                    ],
+                );
             }
             match format {
                 BatchFormat::Text => writeln!(
@@ -580,19 +605,7 @@ fn batch_command(
                     serde_json::to_writer(&mut *out, &v)?;
                     writeln!(out)
                 }
-                BatchFormat::Csv => writeln!(
-                    out,
-                    "{},{},{},{},{},{},{}",
-                    report::csv::field(&row.bundle),
-                    report::csv::field(row.sip_uri.as_deref().unwrap_or("")),
-                    row.top_cause.as_deref().unwrap_or(""),
-                    row.confidence
-                        .map(|c| format!("{c:.2}"))
-                        .unwrap_or_default(),
-                    row.runner_up.as_deref().unwrap_or(""),
-                    row.member_errors,
-                    row.members
-                ),
+                BatchFormat::Csv => Ok(()),
             }
         },
     )?;
@@ -614,6 +627,27 @@ fn batch_command(
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The HTML report file names of one batch run: each bundle gets its own file, even when two
+/// bundle paths sanitise to the same name (`a/b.zip` and `a_b.zip`) or differ only in case
+/// (on a case-insensitive file system): the later one, in path order, gets `-2`, `-3` ….
+#[derive(Default)]
+struct HtmlNames {
+    taken: std::collections::HashSet<String>,
+}
+
+impl HtmlNames {
+    fn file_for(&mut self, bundle: &str) -> String {
+        let base = sanitize(bundle);
+        let mut name = format!("{base}.html");
+        let mut n = 1;
+        while !self.taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{base}-{n}.html");
+        }
+        name
+    }
 }
 
 /// A file name for a bundle's report: path separators and odd characters become `_`.
