@@ -14,6 +14,7 @@ pub mod detect;
 pub mod diagnosis;
 pub mod error;
 pub mod events;
+pub mod exit;
 pub mod explain;
 pub mod parse;
 pub mod pipeline;

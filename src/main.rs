@@ -1,8 +1,9 @@
 //! The `sfbtriage` command line: `analyze`, `explain`, `rules list`, `rules test`.
 //!
-//! This file owns argument parsing, choosing colour and progress output, and exit codes:
-//! 0 the command did its job, 1 `rules test` found failing examples, 2 usage error,
-//! unreadable input or a broken rule file.
+//! This file owns argument parsing (the clap definitions, from which `completions` and `man`
+//! are generated), choosing colour and progress output, and which exit status
+//! ([`sfbtriage::exit::Exit`]) each outcome gets; it also writes the text answers of `explain`,
+//! `rules list`, `rules test` and the `batch` table and CSV rows.
 #![forbid(unsafe_code)]
 
 use std::io::{self, IsTerminal, Write};
@@ -10,11 +11,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use sfbtriage::bundle::{Limits, Status};
 use sfbtriage::catalog::Catalog;
 use sfbtriage::diagnosis::DEFAULT_MIN_CONFIDENCE;
+use sfbtriage::exit::Exit;
 use sfbtriage::pipeline::{self, Options};
 use sfbtriage::report::{self, OutputFormat, wrap};
 use sfbtriage::rules::{RuleSet, TimeWindow, examples};
@@ -53,7 +55,8 @@ struct RunArgs {
     /// Largest inflated member, in bytes; larger members are skipped.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_member_size)]
     max_member_size: u64,
-    /// Largest sum of inflated members, in bytes; members past it are skipped.
+    /// Largest sum of inflated bytes of the whole bundle (every input, folder files, archive
+    /// members, nested archives' members); members past it are skipped.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_total_size)]
     max_total_size: u64,
     /// Largest compression ratio (inflated:compressed) for members over 1 MiB.
@@ -76,8 +79,9 @@ struct RunArgs {
     /// Only evidence at or before this time (same form as --since).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     until: Option<NaiveDateTime>,
-    /// Replace user names, SIP and e-mail addresses, host names and IP addresses with
-    /// consistent pseudonyms in every output format.
+    /// Replace identifiers (user and machine names, DOMAIN\\user, SIP and e-mail addresses,
+    /// host names, IP and MAC addresses, GUIDs, epids, phone numbers) with consistent
+    /// pseudonyms in every output format.
     #[arg(long)]
     redact: bool,
     /// Worker threads (default: one per core). Output is the same for any number.
@@ -215,6 +219,15 @@ enum Command {
         #[command(subcommand)]
         action: RulesAction,
     },
+    /// Print a shell completion script (e.g. `sfbtriage completions bash >
+    /// /etc/bash_completion.d/sfbtriage`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff (`sfbtriage man > sfbtriage.1; man ./sfbtriage.1`).
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -235,7 +248,7 @@ enum RulesAction {
 fn load(dirs: &[PathBuf]) -> Result<(RuleSet, Catalog), ExitCode> {
     RuleSet::load(dirs).map_err(|e| {
         eprintln!("sfbtriage: {e}");
-        ExitCode::from(2)
+        Exit::Unusable.into()
     })
 }
 
@@ -243,10 +256,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Done.into(),
         Err(e) => {
             eprintln!("sfbtriage: {e}");
-            ExitCode::from(2)
+            Exit::Unusable.into()
         }
     }
 }
@@ -255,6 +268,16 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "sfbtriage", &mut out);
+            out.flush()?;
+            Ok(Exit::Done.into())
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(Exit::Done.into())
+        }
         Command::Analyze {
             paths,
             format,
@@ -291,9 +314,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                     .iter()
                     .all(|e| e.status == Status::Failed);
             Ok(if all_failed {
-                ExitCode::from(2)
+                Exit::Unusable.into()
             } else {
-                ExitCode::SUCCESS
+                Exit::Done.into()
             })
         }
         Command::Batch {
@@ -360,7 +383,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 }
             }
             out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Done.into())
         }
         Command::Rules {
             action: RulesAction::List { rules },
@@ -413,7 +436,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 }
             }
             out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Done.into())
         }
         Command::Rules {
             action: RulesAction::Test { dir },
@@ -459,9 +482,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             )?;
             out.flush()?;
             Ok(if failed.is_empty() {
-                ExitCode::SUCCESS
+                Exit::Done.into()
             } else {
-                ExitCode::from(1)
+                Exit::ExamplesFailed.into()
             })
         }
     }
@@ -486,7 +509,7 @@ fn batch_command(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return Ok(ExitCode::from(2));
+        return Ok(Exit::Unusable.into());
     }
     if let Some(d) = html_dir {
         std::fs::create_dir_all(d)?;
@@ -626,7 +649,7 @@ fn batch_command(
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done.into())
 }
 
 /// The HTML report file names of one batch run: each bundle gets its own file, even when two
