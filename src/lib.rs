@@ -9,11 +9,14 @@ pub mod batch;
 pub mod bundle;
 pub mod catalog;
 pub mod clock;
+#[doc(hidden)]
+pub mod corpus;
 pub mod correlate;
 pub mod detect;
 pub mod diagnosis;
 pub mod error;
 pub mod events;
+pub mod exit;
 pub mod explain;
 pub mod model;
 pub mod parse;

@@ -128,40 +128,23 @@ pub struct MemberAnalyzer<'r> {
 impl MemberSink for MemberAnalyzer<'_> {
     type Outcome = MemberOutcome;
 
+    /// Every kind of member is held to [`MemberAnalyzer::time_budget`]: the record-by-record
+    /// readers (UccApi, EVTX, event XML) stop at the first check past it; any other reader is
+    /// timed as a whole, and a member whose parse took longer is reported failed all the same,
+    /// contributing nothing.
     fn content(&self, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
-        let size = bytes.len() as u64;
-        match format {
-            Format::UccApiLog => analyze_uccapi_timed(self.rules, path, bytes, self.time_budget),
-            Format::Etl => skipped(
-                path,
-                size,
-                format,
-                "binary ETW trace: decoding needs Microsoft's private format files; the UccApi logs carry the sign-in traffic",
-            ),
-            Format::Evtx => analyze_evtx_timed(self.rules, path, bytes, self.time_budget),
-            Format::EventXml => analyze_event_xml_timed(self.rules, path, bytes, self.time_budget),
-            Format::EventCsv
-            | Format::EventTsv
-            | Format::EventWevtutil
-            | Format::EventDetailsText
-            | Format::EventPsJson
-            | Format::EventPsCsv
-            | Format::EventPsList => analyze_event_text(self.rules, path, format, bytes),
-            Format::PowerShell
-            | Format::Nslookup
-            | Format::Ipconfig
-            | Format::WinHttpProxy
-            | Format::SystemInfo
-            | Format::RegExport => analyze_text(self.rules, path, format, bytes),
-            Format::MacLyncLog => skipped(
-                path,
-                size,
-                format,
-                "Lync for Mac 2011 log: not read by this version",
-            ),
-            Format::Zip => skipped(path, size, format, "archive not opened"),
-            Format::Unknown => skipped(path, size, format, detect::unknown_reason(bytes)),
+        let start = Instant::now();
+        let outcome = self.content_untimed(path, format, bytes);
+        let over = self.time_budget.is_some_and(|b| start.elapsed() > b);
+        let already = outcome
+            .entry
+            .as_ref()
+            .is_some_and(|e| e.status != Status::Parsed);
+        if over && !already {
+            let records = outcome.entry.as_ref().map_or(0, |e| e.counts.records);
+            return over_budget(path, format, bytes.len() as u64, self.time_budget, records);
         }
+        outcome
     }
 
     fn not_read(
@@ -199,6 +182,45 @@ impl MemberSink for MemberAnalyzer<'_> {
     fn done(&self, bytes: u64) {
         if let Some(p) = &self.progress {
             p.inc(bytes);
+        }
+    }
+}
+
+impl MemberAnalyzer<'_> {
+    /// Detect, parse and match one member, by format.
+    fn content_untimed(&self, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
+        let size = bytes.len() as u64;
+        match format {
+            Format::UccApiLog => analyze_uccapi_timed(self.rules, path, bytes, self.time_budget),
+            Format::Etl => skipped(
+                path,
+                size,
+                format,
+                "binary ETW trace: decoding needs Microsoft's private format files; the UccApi logs carry the sign-in traffic",
+            ),
+            Format::Evtx => analyze_evtx_timed(self.rules, path, bytes, self.time_budget),
+            Format::EventXml => analyze_event_xml_timed(self.rules, path, bytes, self.time_budget),
+            Format::EventCsv
+            | Format::EventTsv
+            | Format::EventWevtutil
+            | Format::EventDetailsText
+            | Format::EventPsJson
+            | Format::EventPsCsv
+            | Format::EventPsList => analyze_event_text(self.rules, path, format, bytes),
+            Format::PowerShell
+            | Format::Nslookup
+            | Format::Ipconfig
+            | Format::WinHttpProxy
+            | Format::SystemInfo
+            | Format::RegExport => analyze_text(self.rules, path, format, bytes),
+            Format::MacLyncLog => skipped(
+                path,
+                size,
+                format,
+                "Lync for Mac 2011 log: not read by this version",
+            ),
+            Format::Zip => skipped(path, size, format, "archive not opened"),
+            Format::Unknown => skipped(path, size, format, detect::unknown_reason(bytes)),
         }
     }
 }
@@ -1299,12 +1321,9 @@ mod tests {
     /// corpus: the file is recognised as PowerShell output and each line finds its cause.
     #[test]
     fn connector_errors_from_the_shared_corpus() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/excerpts/powershell_sfbo_connector_errors_officedocs.txt"
-        );
-        let Ok(bytes) = std::fs::read(path) else {
-            eprintln!("note: {path} absent; skipped");
+        let Some(bytes) =
+            crate::corpus::read("excerpts/powershell_sfbo_connector_errors_officedocs.txt")
+        else {
             return;
         };
         assert_eq!(detect::detect("errors.txt", &bytes), Format::PowerShell);
@@ -1660,12 +1679,9 @@ mod tests {
     #[test]
     fn evtx_members_are_parsed_with_counts() {
         let (rules, _) = rules();
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/evtx/evtx/samples/sample_with_a_bad_chunk_magic.evtx"
-        );
-        let Ok(bytes) = std::fs::read(path) else {
-            eprintln!("note: {path} absent; skipped");
+        let Some(bytes) =
+            crate::corpus::read("evtx/evtx/samples/sample_with_a_bad_chunk_magic.evtx")
+        else {
             return;
         };
         let analyzer = MemberAnalyzer {

@@ -643,11 +643,9 @@ fn rules_list_and_explain() {
 /// Every file of the shared corpus, read as one bundle: no panic, every file in the inventory.
 #[test]
 fn shared_corpus_never_panics_and_nothing_is_lost() {
-    let corpus = root().join("../shared/corpus");
-    if !corpus.exists() {
-        eprintln!("skipped: {} not found", corpus.display());
+    let Some(corpus) = sfbtriage::corpus::path("") else {
         return;
-    }
+    };
     let mut files = 0;
     let mut stack = vec![corpus.clone()];
     while let Some(d) = stack.pop() {
