@@ -123,6 +123,9 @@ pub struct Totals {
 /// Everything a report shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
+    /// The language of the texts (`en`, `fr`, `ja`, `zh-TW`, `zh-CN`); ids and codes are the
+    /// same in every language.
+    pub lang: crate::i18n::Lang,
     pub inputs: Vec<String>,
     /// `cause-found` or `no-cause-found`.
     pub verdict: &'static str,
@@ -374,6 +377,7 @@ pub fn diagnose(
         failed: count(Status::Failed),
     };
     Analysis {
+        lang: crate::i18n::Lang::En,
         inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
         verdict: if causes.is_empty() {
             "no-cause-found"

@@ -1,4 +1,5 @@
 //! CSV: one row per cause (or one `none` row), UTF-8 with a BOM so that Excel reads it right.
+//! The header stays English in every language (scripts read it); the cells follow `--lang`.
 
 use std::io::{self, Write};
 
@@ -23,8 +24,9 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     if a.causes.is_empty() {
         writeln!(
             out,
-            "{},0,none,No documented cause found,0,,0,,,,,",
-            field(&input)
+            "{},0,none,{},0,,0,,,,,",
+            field(&input),
+            field(crate::i18n::tr(a.lang, "csv.no_cause"))
         )?;
     }
     for c in &a.causes {
