@@ -61,7 +61,11 @@ impl Lang {
     pub fn parse(s: &str) -> Option<Lang> {
         let s = s.trim();
         // Drop the codeset and modifier: `fr_FR.UTF-8@euro`.
-        let base = s.split(['.', '@']).next().unwrap_or("").to_ascii_lowercase();
+        let base = s
+            .split(['.', '@'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let mut parts = base.split(['_', '-']);
         let lang = parts.next().unwrap_or("");
         let rest: Vec<&str> = parts.collect();
@@ -322,7 +326,10 @@ const NOTES: [(&str, &str); 17] = [
     (r"^lines wrapped at (\d+) columns joined$", "note.wrapped"),
     (r"^(\d+) DNS lookups$", "note.dns_lookups"),
     (r"^WinHTTP proxy (.+)$", "note.winhttp_proxy"),
-    (r"^WinHTTP direct access \(no proxy\)$", "note.winhttp_direct"),
+    (
+        r"^WinHTTP direct access \(no proxy\)$",
+        "note.winhttp_direct",
+    ),
     (r"^time zone (.+)$", "note.time_zone"),
     (
         r"^(\d+) registry values under (\d+) keys$",
@@ -335,7 +342,10 @@ const NOTES: [(&str, &str); 17] = [
     (r"^no text$", "note.no_text"),
     (r"^no events$", "note.no_events"),
     (r"^no UccApi record lines found$", "note.no_uccapi_records"),
-    (r"^(\d+) lines before the first record$", "note.lines_before"),
+    (
+        r"^(\d+) lines before the first record$",
+        "note.lines_before",
+    ),
     (
         r"^(\d+) packet frames without a SIP start line$",
         "note.frames_without_sip",
@@ -476,10 +486,7 @@ impl Translations {
         let parsed: BTreeMap<String, CauseText> =
             toml::from_str(text).map_err(|e| ConfigError::toml(file, text, &e))?;
         for (id, t) in parsed {
-            self.texts
-                .entry((lang, CauseId(id)))
-                .or_default()
-                .merge(t);
+            self.texts.entry((lang, CauseId(id))).or_default().merge(t);
         }
         Ok(())
     }

@@ -360,13 +360,17 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                     "hresult" => tr(lang, "explain.kind_hresult"),
                     _ => tr(lang, "explain.kind_message"),
                 };
-                writeln!(
+                write!(
                     out,
                     "{}",
-                    trf(
-                        lang,
-                        "explain.read_as",
-                        &[("query", &format!("{q:?}")), ("kind", &kind)]
+                    wrap(
+                        &trf(
+                            lang,
+                            "explain.read_as",
+                            &[("query", &format!("{q:?}")), ("kind", &kind)]
+                        ),
+                        "",
+                        80
                     )
                 )?;
                 if let Some(m) = &e.meaning {

@@ -381,9 +381,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
     for e in &a.inventory {
         let status = match e.status {
             crate::bundle::Status::Parsed => s.green(&pad(tr(lang, "status.parsed"), status_w)),
-            crate::bundle::Status::Skipped => {
-                s.yellow(&pad(tr(lang, "status.skipped"), status_w))
-            }
+            crate::bundle::Status::Skipped => s.yellow(&pad(tr(lang, "status.skipped"), status_w)),
             crate::bundle::Status::Failed => s.red(&pad(tr(lang, "status.failed"), status_w)),
         };
         // Two spaces, the status (7 in English), a space, the format padded to 11, a space,
