@@ -6,6 +6,7 @@
 //! `rules/i18n/chrome.<lang>.toml`, the catalogue translations `rules/i18n/<lang>.toml`
 //! (title, symptom, resolution, distinguish and article section of each cause, keyed by cause
 //! id, embedded at build time; a `--rules DIR` may add `DIR/i18n/<lang>.toml`), and
+//! the built-in rules' reasons `rules/i18n/reasons.<lang>.toml` (by rule id), and
 //! [`localize`], which puts one language's texts into an [`Analysis`] before it is rendered.
 //! Ids, codes, field names, evidence, dates and numbers never change with the language.
 
@@ -309,13 +310,29 @@ pub fn clock_relation(lang: Lang, c: &ClockEstimate) -> String {
     if c.skew_seconds.abs() < 1.0 {
         tr(lang, "clock.in_step").to_string()
     } else {
-        let d = crate::correlate::format_duration(c.skew_seconds);
+        let d = duration(lang, c.skew_seconds);
         let key = if c.skew_seconds > 0.0 {
             "clock.ahead"
         } else {
             "clock.behind"
         };
         trf(lang, key, &[("duration", &d)])
+    }
+}
+
+/// A duration as `6 min 30 s` (English, [`crate::correlate::format_duration`]) or with the
+/// units of `lang` (`6 分 30 秒`).
+pub fn duration(lang: Lang, seconds: f64) -> String {
+    if lang == Lang::En {
+        return crate::correlate::format_duration(seconds);
+    }
+    let s = seconds.abs().round() as i64;
+    let (h, min, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let unit = |k: &str| tr(lang, k);
+    match (h, min) {
+        (0, 0) => format!("{sec} {}", unit("unit.s")),
+        (0, _) => format!("{min} {} {sec} {}", unit("unit.min"), unit("unit.s")),
+        _ => format!("{h} {} {min} {}", unit("unit.h"), unit("unit.min")),
     }
 }
 
@@ -411,6 +428,93 @@ fn translate_note(lang: Lang, re: &regex::Regex, key: &str, part: &str) -> Strin
         .map(|(g, n)| (n, g as &dyn fmt::Display))
         .collect();
     trf(lang, key, &args)
+}
+
+// ------------------------------------------------------------------------------------------
+// Rule reasons
+// ------------------------------------------------------------------------------------------
+
+/// The built-in rules' one-line reasons (`summary`) in the other languages, by rule id.
+pub const BUILTIN_REASONS: [(Lang, &str, &str); 4] = [
+    (
+        Lang::Fr,
+        "rules/i18n/reasons.fr.toml",
+        include_str!("../rules/i18n/reasons.fr.toml"),
+    ),
+    (
+        Lang::Ja,
+        "rules/i18n/reasons.ja.toml",
+        include_str!("../rules/i18n/reasons.ja.toml"),
+    ),
+    (
+        Lang::ZhTw,
+        "rules/i18n/reasons.zh-TW.toml",
+        include_str!("../rules/i18n/reasons.zh-TW.toml"),
+    ),
+    (
+        Lang::ZhCn,
+        "rules/i18n/reasons.zh-CN.toml",
+        include_str!("../rules/i18n/reasons.zh-CN.toml"),
+    ),
+];
+
+fn reason_tables() -> &'static BTreeMap<Lang, MessageTable> {
+    static TABLES: OnceLock<BTreeMap<Lang, MessageTable>> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        BUILTIN_REASONS
+            .iter()
+            .map(|(lang, file, text)| (*lang, parse_table(file, text).unwrap_or_default()))
+            .collect()
+    })
+}
+
+/// The English reason of every built-in rule, by id.
+fn builtin_reasons() -> &'static BTreeMap<String, String> {
+    static EN: OnceLock<BTreeMap<String, String>> = OnceLock::new();
+    EN.get_or_init(|| {
+        let mut out = BTreeMap::new();
+        for (_, text) in crate::rules::BUILTIN_RULES {
+            let Ok(t) = toml::from_str::<toml::Table>(text) else {
+                continue;
+            };
+            for r in t
+                .get("rule")
+                .and_then(|r| r.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if let (Some(id), Some(s)) = (
+                    r.get("id").and_then(|v| v.as_str()),
+                    r.get("summary").and_then(|v| v.as_str()),
+                ) {
+                    out.insert(id.to_string(), s.to_string());
+                }
+            }
+        }
+        out
+    })
+}
+
+/// The reason of rule `rule` in `lang`, when `english` is the built-in rule's own reason (a
+/// rule of a `--rules DIR` keeps its words, even when it replaces a built-in id).
+pub fn reason(lang: Lang, rule: &str, english: &str) -> Option<&'static str> {
+    if lang == Lang::En || builtin_reasons().get(rule).is_none_or(|e| e != english) {
+        return None;
+    }
+    reason_tables()
+        .get(&lang)
+        .and_then(|t| t.get(rule))
+        .map(String::as_str)
+}
+
+/// The built-in rule ids with their English reason (for checks).
+pub fn builtin_rule_reasons() -> &'static BTreeMap<String, String> {
+    builtin_reasons()
+}
+
+/// The reason table of one language (for checks).
+pub fn reason_table(lang: Lang) -> Option<&'static MessageTable> {
+    reason_tables().get(&lang)
 }
 
 // ------------------------------------------------------------------------------------------
@@ -568,6 +672,11 @@ pub fn localize(a: &mut Analysis, catalog: &Catalog, lang: Lang) {
             c.distinguish = t.distinguish;
             c.article.section = t.section;
             c.article.url = t.url;
+        }
+        for r in &mut c.reasons {
+            if let Some(t) = reason(lang, &r.rule, &r.summary) {
+                r.summary = t.to_string();
+            }
         }
         for l in &mut c.look_alikes {
             if let Some(t) = cause_text(catalog, &l.id, lang) {

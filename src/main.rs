@@ -451,7 +451,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                                 } else {
                                     ""
                                 },
-                                r.summary
+                                i18n::reason(lang, &r.id, &r.summary).unwrap_or(&r.summary)
                             ),
                             "  ",
                             80

@@ -91,14 +91,44 @@ fn every_cause_has_every_text_in_every_language() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+#[test]
+fn every_built_in_rule_has_its_reason_in_every_language() {
+    let english = i18n::builtin_rule_reasons();
+    let (rules, _) = sfbtriage::rules::RuleSet::load(&[]).unwrap();
+    assert_eq!(english.len(), rules.len(), "every built-in rule is read");
+    let mut problems = Vec::new();
+    for lang in OTHERS {
+        let table = i18n::reason_table(lang).unwrap();
+        for (id, en) in english {
+            match table.get(id).map(|t| t.trim()) {
+                None | Some("") => problems.push(format!("{lang} {id}: missing or empty")),
+                Some(t) if t == en.trim() => problems.push(format!("{lang} {id}: same as English")),
+                Some(t) => assert_eq!(i18n::reason(lang, id, en), Some(t)),
+            }
+        }
+        for id in table.keys() {
+            if !english.contains_key(id) {
+                problems.push(format!("{lang} {id}: no such built-in rule"));
+            }
+        }
+        // A rule of a --rules DIR with its own words keeps them.
+        let (id, _) = english.iter().next().unwrap();
+        assert_eq!(i18n::reason(lang, id, "my own words"), None);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 fn placeholders(s: &str) -> BTreeSet<String> {
     let re = regex::Regex::new(r"\{([a-z_0-9]+)\}").unwrap();
     re.captures_iter(s).map(|c| c[1].to_string()).collect()
 }
 
 /// Keys whose text may equal the English one (names, codes and words French shares).
-const SAME_AS_ENGLISH_ALLOWED: [&str; 11] = [
+const SAME_AS_ENGLISH_ALLOWED: [&str; 14] = [
     "column.sip",
+    "unit.h",
+    "unit.min",
+    "unit.s",
     "who.client",
     "html.title_suffix",
     "explain.kind_hresult",
