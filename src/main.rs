@@ -651,9 +651,12 @@ fn batch_command(
     if format == BatchFormat::Text {
         writeln!(
             out,
-            "\n{} bundles; {} with member errors. Top causes:",
-            bundles.len(),
-            with_errors
+            "\n{}",
+            trf(
+                lang,
+                "batch.summary",
+                &[("bundles", &bundles.len()), ("errors", &with_errors)]
+            )
         )?;
         let mut by_count: Vec<_> = counts.into_iter().collect();
         by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
