@@ -595,6 +595,36 @@ fn golden_text_and_html_report_per_language() {
     assert!(ja.contains("2026-11-03T09:14:02.573+01:00"), "ISO dates");
 }
 
+#[test]
+fn wrapping_breaks_cjk_between_characters_by_display_width_and_keeps_punctuation() {
+    let text = "ユーザーに、サインアウトし、サインイン画面上の [サインイン情報を削除] をクリックし、もう一度サインインするよう依頼します。証明書は「個人」ストアにあります。";
+    for width in [24, 30, 41, 80] {
+        let w = sfbtriage::report::wrap(text, "  ", width);
+        for line in w.lines() {
+            assert!(
+                line.width() <= width,
+                "{width}: {line:?} is {} wide",
+                line.width()
+            );
+            let body = line.trim_start();
+            assert!(
+                !body.starts_with(['、', '。', '」', ']']),
+                "{width}: line starts with closing punctuation: {line:?}"
+            );
+            assert!(!body.ends_with(['「', '[']), "{width}: {line:?}");
+        }
+        // Nothing lost, nothing added but line breaks and the indent.
+        assert_eq!(
+            w.lines().collect::<String>().replace(' ', ""),
+            text.replace(' ', ""),
+            "{width}"
+        );
+    }
+    // English is wrapped at spaces only, as before.
+    let en = sfbtriage::report::wrap("Delete my sign-in info and sign in again", "", 20);
+    assert_eq!(en, "Delete my sign-in\ninfo and sign in\nagain\n");
+}
+
 /// Lines of the text report fit 80 columns by display width, except an unbreakable token
 /// (a URL, a long path) on a line of its own.
 fn over_width(text: &str) -> Vec<String> {
