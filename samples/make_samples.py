@@ -500,6 +500,9 @@ class Session:
         self.resp_tail(m, via)
         self.finish(m)
         L.recv(m, self.remote, self.local, sent)
+        if outcome.startswith("certprov"):
+            self.certprov(outcome)
+            return
         L.trace("CUccAuthManager::OnChallenge - schemes offered: " + ("NTLM, TLS-DSK" if p.online else
                 "NTLM, Kerberos, TLS-DSK") + ", selected NTLM", adv=(1, 5))
 
@@ -602,6 +605,57 @@ class Session:
             L.trace("CUccServerEndpoint::Register - state change REGISTERING -> SIGN_IN_FAILED", adv=(0, 2))
             return
         raise ValueError(outcome)
+
+    def certprov(self, outcome: str) -> None:
+        """After the first challenge, the client takes TLS-DSK: it asks the certificate
+        provisioning service named by the challenge's sts-uri for its user certificate.
+        outcome: certprov-ok (certificate issued, TLS-DSK handshake, 200 OK) | certprov-fail (the
+        service's answer cannot be used, no key-container error) | certprov-keyset (the user's key
+        container is broken: NTE_BAD_KEYSET, spelled as .NET renders it)."""
+        p, L, r = self.p, self.log, self.rng
+        L.trace("CUccAuthManager::OnChallenge - schemes offered: NTLM, TLS-DSK, selected TLS-DSK", adv=(1, 5))
+        L.trace(f"CUccCertificateManager::FindCertificate - no valid user certificate for sip:{p.user} in the "
+                "personal store", adv=(1, 6))
+        L.info(f"CCertProvisioning::GetCertificate - POST {p.sts_uri}", adv=(1, 4))
+        if outcome == "certprov-ok":
+            L.trace("CCertProvisioning::OnComplete - status=200, certificate issued (CN=" + p.user +
+                    "), hr=0x00000000", adv=(380, 900))
+            L.trace("CUccCertificateManager::PublishCertificate - stored in the personal store, hr=0x00000000",
+                    adv=(2, 12))
+            gss = base64.b64encode(r.randbytes(96)).decode()
+            auth = (f'TLS-DSK qop="auth", realm="{REALM}", targetname="{p.targetname}", '
+                    f'gssapi-data="{gss}", version=4')
+            req, via = self.register(auth)
+            L.send(req, self.remote, self.local)
+            sent = L.t
+            m = self.resp_base("200 OK", via)
+            self.snum += 1
+            m.h("Authentication-Info", f'TLS-DSK opaque="{self.opaque}", qop="auth", realm="{REALM}", '
+                                       f'targetname="{p.targetname}", snum="{self.snum}", '
+                                       f'rspauth="{hexl(r, 16)}", srand="{hexu(r, 8)}", version=4')
+            self.resp_tail(m, via)
+            m.h("Expires", "7200")
+            self.finish(m)
+            L.recv(m, self.remote, self.local, sent)
+            L.info(f"CUccServerEndpoint::OnRegisterComplete - registered, expires=7200, Call-ID={self.call_id}, "
+                   "hr=0x00000000", adv=(1, 5))
+            L.trace("CUccServerEndpoint::Register - state change REGISTERING -> REGISTERED", adv=(0, 2))
+            return
+        if outcome == "certprov-keyset":
+            L.trace("CCertProvisioning::OnComplete - status=200, certificate issued (CN=" + p.user + ")",
+                    adv=(380, 900))
+            L.error("CUccCertificateManager::PublishCertificate - cannot open the private key of the user "
+                    "certificate: Keyset does not exist (Exception from HRESULT: 0x80090016)", adv=(2, 12))
+        elif outcome == "certprov-fail":
+            L.warn("CCertProvisioning::OnComplete - status=200, the issued certificate does not match the "
+                   f"sign-in address sip:{p.user}, hr=0x80004005", adv=(380, 900))
+        else:
+            raise ValueError(outcome)
+        L.error("CUccServerEndpoint::OnSignInFailed - Sign-in failed: could not get a user certificate",
+                adv=(0, 3))
+        L.trace('CUccSignInUI::ShowError - "There was a problem acquiring a personal certificate required to '
+                'sign in. If the problem continues, please contact your support team."', adv=(2, 10))
+        L.trace("CUccServerEndpoint::Register - state change REGISTERING -> SIGN_IN_FAILED", adv=(0, 2))
 
     # -- post-registration traffic (healthy) ------------------------------------------------
     def in_dialog_request(self, method: str, target: str, headers: list[tuple[str, str]], body: str,
@@ -1511,6 +1565,67 @@ def network_samples(profiles: dict[str, Profile]) -> list[Path]:
     return written
 
 
+def log_certprov_ok(p: Profile) -> str:
+    """A healthy first sign-in on a new machine: the client gets its user certificate from the
+    provisioning service the challenge names and signs in with TLS-DSK."""
+    rng = random.Random(p.seed)
+    L = Log(p, rng)
+    s = Session(p, L)
+    s.startup()
+    s.discovery()
+    s.connect()
+    s.attempt("certprov-ok")
+    s.post_registration([(f"sip:megan.bowen@{p.domain}", "Megan Bowen")], None, minimal=True)
+    tail_noise(s, 2)
+    L.info("CUccPlatform::Flush - trace buffer flushed", adv=(100, 900))
+    return CRLF.join(L.lines) + CRLF
+
+
+def certificate_samples() -> list[Path]:
+    """personal-certificate, corrupt-credentials and their healthy twin: the TLS-DSK challenge
+    of uccapilog_401_tlsdsk_certprov_leoncon.txt (sts-uri …/CertProv/CertProvisioningService.svc)
+    followed by the client's certificate request. Client-log component lines are invented; the
+    NTE_BAD_KEYSET spelling, the Schannel 36870 text and the Kerberos 14 text follow
+    eventtext_keyset_does_not_exist_0x80090016_and_schannel_36870.txt and
+    windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt (36870 with "client"
+    for "server": constructed)."""
+    written = []
+    common = dict(targetname="sippoolam30e02.infra.lync.com", diag_source="sippoolam30e02.infra.lync.com",
+                  remote_ip="52.112.88.31", public_ip="62.216.14.90", tz=timedelta(hours=1), skew=timedelta(0),
+                  sts_uri="https://webdir0a-ext.online.lync.com:443/CertProv/CertProvisioningService.svc")
+    pc = online_profile(user="nestor.wilke@relecloud.com", local_ip="10.12.5.61", pid="2B94",
+                        start=datetime(2026, 11, 25, 8, 4, 51, 118000), seed=1101, computer="RC-LT-0061",
+                        subnet="10.12.5.0", **common)
+    written.append(write_zip("certprov-failed.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_failing(pc, "certprov-fail", 2, 40).encode("utf-8"),
+    }))
+    cc = online_profile(user="alex.wilber@relecloud.com", local_ip="10.12.5.77", pid="1E08",
+                        start=datetime(2026, 11, 25, 9, 31, 7, 402000), seed=1102, computer="RC-LT-0077",
+                        subnet="10.12.5.0", **common)
+    t = cc.start + timedelta(seconds=2)
+    private_key = ("A fatal error occurred when attempting to access the TLS client credential private key. The "
+                   "error code returned from the cryptographic module is 0x8009030D. The internal error state is "
+                   "10001.")
+    vault = ("The password stored in Credential Manager is invalid. This might be caused by the logged on user "
+             "changing the password from this computer or a different computer. To resolve this error, open "
+             "Credential Manager in Control Panel, and reenter the password for the credential RELECLOUD\\awilber.")
+    system = [(t - timedelta(hours=1, minutes=12), "Microsoft-Windows-Security-Kerberos", 14, "Aucun", "Avertissement",
+               vault),
+              (t, "Schannel", 36870, "Aucun", "Erreur", private_key),
+              (t + timedelta(seconds=41), "Schannel", 36870, "Aucun", "Erreur", private_key)]
+    written.append(write_zip("corrupt-credentials.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_failing(cc, "certprov-keyset", 2, 40).encode("utf-8"),
+        "EventLogs/System.txt": wevtutil_text(cc.domain, cc.computer, system).encode("utf-8"),
+    }))
+    ok = online_profile(user="patti.fernandez@relecloud.com", local_ip="10.12.5.80", pid="0D5C",
+                        start=datetime(2026, 11, 25, 10, 2, 40, 9000), seed=1103, computer="RC-LT-0080",
+                        subnet="10.12.5.0", **common)
+    written.append(write_zip("certprov-healthy.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_certprov_ok(ok).encode("utf-8"),
+    }))
+    return written
+
+
 def main() -> None:
     written = []
 
@@ -1663,6 +1778,8 @@ def main() -> None:
     written.append(write_zip("adfs-self-signed-cert.zip", {
         "EventLogs/System.txt": wevtutil_text("tailwindtraders.com", "TWT-LT-0233", system_adfs).encode("utf-8"),
     }))
+
+    written += certificate_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

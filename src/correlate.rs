@@ -28,6 +28,12 @@ pub struct Registration {
     pub last_time: Option<NaiveDateTime>,
     /// The last response of the transaction.
     pub last_response: Option<Evidence>,
+    /// The first challenge that sent the client to the certificate provisioning service
+    /// (`WWW-Authenticate: TLS-DSK … sts-uri="…/CertProv/…"`), when there was one.
+    pub certprov_challenge: Option<Evidence>,
+    /// The client answered a challenge with another scheme than `TLS-DSK` (NTLM, Kerberos):
+    /// then a failure is not the certificate's.
+    pub other_auth_scheme: bool,
     /// The messages of the transaction, for the SIP ladder (at most [`MAX_STEPS`]; kept only
     /// for the last [`LADDERS_KEPT`] registrations of a member).
     pub steps: Vec<LadderStep>,
@@ -186,6 +192,8 @@ impl MemberTracker {
                     first_time: record.time,
                     last_time: record.time,
                     last_response: None,
+                    certprov_challenge: None,
+                    other_auth_scheme: false,
                     steps: Vec::new(),
                 });
                 if self.registrations.len() > LADDERS_KEPT {
@@ -226,7 +234,30 @@ impl MemberTracker {
                     .then(|| crate::redact::abridge(&diags.join("; "), 160)),
             });
         }
+        if is_request
+            && message.header("Authorization").is_some_and(|a| {
+                !a.trim_start()
+                    .get(..7)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("TLS-DSK"))
+            })
+        {
+            reg.other_auth_scheme = true;
+        }
         if let Some(status) = message.status() {
+            if status == 401
+                && reg.certprov_challenge.is_none()
+                && let Some(sts) = message
+                    .headers_named("WWW-Authenticate")
+                    .find_map(certprov_sts_uri)
+            {
+                reg.certprov_challenge = Some(Evidence::new(
+                    member_index,
+                    member,
+                    record.line,
+                    record.time,
+                    &format!("received 401 TLS-DSK challenge, sts-uri {sts}"),
+                ));
+            }
             match status {
                 401 | 407 => reg.challenges += 1,
                 100..=199 => return,
@@ -241,6 +272,24 @@ impl MemberTracker {
             ));
         }
     }
+}
+
+/// The `sts-uri` of a `TLS-DSK` challenge when it names the certificate provisioning service
+/// (`…/CertProv/CertProvisioningService.svc`, formats.md §1.4).
+pub fn certprov_sts_uri(www_authenticate: &str) -> Option<&str> {
+    let v = www_authenticate.trim_start();
+    if !v
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("TLS-DSK"))
+    {
+        return None;
+    }
+    let (_, rest) = v.split_once("sts-uri=")?;
+    let uri = rest
+        .trim_start_matches('"')
+        .split(['"', ',', ' '])
+        .next()?;
+    uri.to_ascii_lowercase().contains("/certprov/").then_some(uri)
 }
 
 /// UTC offsets in use somewhere in the world, in minutes.
@@ -358,6 +407,25 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             );
             out.facts.push(Fact {
                 name: "registration-auth-failed",
+                value: f64::from(reg.challenges),
+                evidence,
+            });
+        }
+    }
+    for (_, reg) in registrations {
+        if !reg.succeeded()
+            && !reg.other_auth_scheme
+            && let (Some(at), Some(last)) = (&reg.certprov_challenge, &reg.last_response)
+        {
+            let mut evidence = at.clone();
+            evidence.text = format!(
+                "REGISTER Call-ID {}: {}, then never accepted; last: {}",
+                short(&reg.call_id),
+                at.text,
+                last.text
+            );
+            out.facts.push(Fact {
+                name: "certprov-sign-in-failed",
                 value: f64::from(reg.challenges),
                 evidence,
             });
@@ -704,6 +772,8 @@ mod tests {
             first_time: None,
             last_time: None,
             last_response: Some(ev.clone()),
+            certprov_challenge: None,
+            other_auth_scheme: false,
             steps: Vec::new(),
         };
         let ok = Registration {

@@ -274,6 +274,24 @@ mod tests {
             "{e:?}"
         );
 
+        // The article lists the personal-certificate message under two causes; the dialog
+        // wording (KB 2604176) finds both.
+        let e = explain(
+            "There was a problem acquiring a personal certificate required to sign in. If the problem continues, please contact your support team.",
+            &r,
+            &c,
+        );
+        let ids: Vec<&str> = e.causes.iter().map(|x| x.id.as_str()).collect();
+        assert!(
+            ids.contains(&"personal-certificate") && ids.contains(&"corrupt-credentials"),
+            "{ids:?}"
+        );
+        // NTE_BAD_KEYSET in each spelling.
+        for q in ["0x80090016", "-2146893802", "NTE_BAD_KEYSET", "Keyset does not exist"] {
+            let e = explain(q, &r, &c);
+            assert_eq!(e.causes[0].id, "corrupt-credentials", "{q}: {e:?}");
+        }
+
         let e = explain("no such phrase anywhere", &r, &c);
         assert!(e.causes.is_empty());
         assert!(explain("a", &r, &c).causes.is_empty(), "too short to match");

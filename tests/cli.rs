@@ -42,6 +42,24 @@ type Member = (&'static str, &'static str, &'static str);
 
 const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
     (
+        "certprov-failed.zip",
+        Some("corrupt-credentials"),
+        &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],
+    ),
+    (
+        "corrupt-credentials.zip",
+        Some("corrupt-credentials"),
+        &[
+            ("EventLogs/System.txt", "event-wevtutil", "parsed"),
+            ("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed"),
+        ],
+    ),
+    (
+        "certprov-healthy.zip",
+        None,
+        &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],
+    ),
+    (
         "adfs-self-signed-cert.zip",
         Some("adfs-self-signed-cert"),
         &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
@@ -272,6 +290,9 @@ const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
 /// Samples whose top cause rests on weaker evidence than a server's diagnostic code, with the
 /// confidence label they get; every other sample's top cause is `high`.
 const NOT_HIGH: &[(&str, &str)] = &[
+    // A failed certificate provisioning step alone: personal-certificate and
+    // corrupt-credentials tie at 0.5.
+    ("certprov-failed.zip", "medium"),
     // Schannel events alone: they do not say which server's certificate was refused.
     ("adfs-self-signed-cert.zip", "medium"),
     // Lync event 3 alone (no server answered, so no ms-diagnostics code): 0.6.
@@ -301,6 +322,50 @@ fn look_alikes_with_the_same_evidence_are_grouped() {
     let v = analyze_json(&[], &sample("untrusted-server-prompt.zip"));
     assert!(v["look_alike_groups"].as_array().unwrap().is_empty());
     assert_eq!(v["causes"][0]["tied_with"], serde_json::json!([]));
+}
+
+/// A certificate provisioning step that failed cannot tell stale cached sign-in data from a
+/// broken key container: the two causes tie and are grouped. A key-container error decides.
+#[test]
+fn certificate_causes_tie_until_a_key_error_decides() {
+    let v = analyze_json(&[], &sample("certprov-failed.zip"));
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(causes.len(), 2, "{causes:#?}");
+    assert_eq!(causes[0]["confidence"], causes[1]["confidence"]);
+    let groups = v["look_alike_groups"].as_array().unwrap();
+    assert_eq!(
+        groups[0]["causes"],
+        serde_json::json!(["corrupt-credentials", "personal-certificate"])
+    );
+    assert!(
+        causes[0]["evidence"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("CertProv"),
+        "{causes:#?}"
+    );
+
+    let v = analyze_json(&[], &sample("corrupt-credentials.zip"));
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(causes[0]["id"], "corrupt-credentials");
+    assert!(v["look_alike_groups"].as_array().unwrap().is_empty());
+    assert!(
+        causes.iter().all(|c| c["id"] != "personal-certificate"),
+        "{causes:#?}"
+    );
+    let ids: Vec<&str> = causes[0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["rule"].as_str())
+        .collect();
+    for rule in [
+        "corrupt-credentials.bad-keyset",
+        "corrupt-credentials.schannel-36870-private-key",
+        "corrupt-credentials.kerberos-14-credential-manager",
+    ] {
+        assert!(ids.contains(&rule), "{rule}: {ids:?}");
+    }
 }
 
 #[test]

@@ -192,6 +192,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         "rules/network.toml",
         include_str!("../../rules/network.toml"),
     ),
+    (
+        "rules/credentials.toml",
+        include_str!("../../rules/credentials.toml"),
+    ),
 ];
 
 impl RuleSet {
