@@ -1626,6 +1626,55 @@ def certificate_samples() -> list[Path]:
     return written
 
 
+def clock_event_samples() -> list[Path]:
+    """clock-skew from Windows events alone, and its negative twin. Texts: Kerberos 3 and
+    Kernel-General 1 constructed from their message templates (Windows puts left-to-right marks
+    inside the Kernel-General dates); Time-Service 129 verbatim from
+    windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt; 134 constructed; 4771 in
+    the layout of wevtutil_text_en_security4799_htb.txt."""
+    written = []
+    domain, computer = "margiestravel.com", "MT-LT-0342"
+    t0 = datetime(2026, 11, 26, 8, 2, 14, 318000)
+    lrm = "\u200e"
+
+    def iso(t: datetime) -> str:
+        return lrm + f"{t:%Y}" + lrm + "-" + lrm + f"{t:%m}" + lrm + "-" + lrm + f"{t:%d}T%s" % (
+            f"{t:%H:%M:%S}.{t.microsecond:06d}000Z")
+
+    def krb3(t: datetime) -> str:
+        return ("A Kerberos error message was received:\r\n on logon session MARGIESTRAVEL.COM\\ryan.gill\r\n"
+                " Client Time: \r\n"
+                f" Server Time: {(t - timedelta(minutes=7, seconds=42)):%H:%M:%S}.0000 {t:%m/%d/%Y} Z\r\n"
+                " Error Code: 0x25 KRB_AP_ERR_SKEW\r\n Extended Error: \r\n Client Realm: \r\n Client Name: \r\n"
+                " Server Realm: MARGIESTRAVEL.COM\r\n Server Name: HTTP/sts.margiestravel.com\r\n"
+                " Target Name: HTTP/sts.margiestravel.com@MARGIESTRAVEL.COM\r\n Error Text: \r\n File: 9\r\n"
+                " Line: 12be\r\n Error Data is in record data.")
+    no_peer = ("NtpClient was unable to set a domain peer to use as a time source because of discovery error. "
+               "NtpClient will try again in 15 minutes and double the reattempt interval thereafter. The error was: "
+               "The entry is not found. (0x800706E1)")
+    no_source = ("The time provider NtpClient cannot reach or is currently receiving invalid time data from "
+                 f"DC02.{domain} (ntp.d|0.0.0.0:123->10.6.0.12:123).")
+    fixed = t0 + timedelta(minutes=9)
+    jump = (f"The system time has changed to {iso(fixed - timedelta(minutes=7, seconds=42))} from {iso(fixed)}."
+            "\r\n\r\nChange Reason: An application or system component changed the time.")
+    system = [(t0 - timedelta(minutes=50), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer),
+              (t0 - timedelta(minutes=35), "Microsoft-Windows-Time-Service", 134, "None", "Warning", no_source),
+              (t0, "Microsoft-Windows-Security-Kerberos", 3, "None", "Error", krb3(t0)),
+              (t0 + timedelta(seconds=64), "Microsoft-Windows-Security-Kerberos", 3, "None", "Error",
+               krb3(t0 + timedelta(seconds=64))),
+              (fixed, "Microsoft-Windows-Kernel-General", 1, "None", "Information", jump)]
+    written.append(write_zip("clock-skew-events.zip", {
+        "EventLogs/System.txt": wevtutil_text(domain, computer, system).encode("utf-8"),
+    }))
+    system_ok = [(t0 - timedelta(minutes=50), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer),
+                 (t0 - timedelta(minutes=35), "Microsoft-Windows-Time-Service", 134, "None", "Warning", no_source),
+                 (t0 + timedelta(minutes=15), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer)]
+    written.append(write_zip("time-service-offline.zip", {
+        "EventLogs/System.txt": wevtutil_text(domain, computer, system_ok).encode("utf-8"),
+    }))
+    return written
+
+
 def main() -> None:
     written = []
 
@@ -1780,6 +1829,7 @@ def main() -> None:
     }))
 
     written += certificate_samples()
+    written += clock_event_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

@@ -285,11 +285,10 @@ pub fn certprov_sts_uri(www_authenticate: &str) -> Option<&str> {
         return None;
     }
     let (_, rest) = v.split_once("sts-uri=")?;
-    let uri = rest
-        .trim_start_matches('"')
-        .split(['"', ',', ' '])
-        .next()?;
-    uri.to_ascii_lowercase().contains("/certprov/").then_some(uri)
+    let uri = rest.trim_start_matches('"').split(['"', ',', ' ']).next()?;
+    uri.to_ascii_lowercase()
+        .contains("/certprov/")
+        .then_some(uri)
 }
 
 /// UTC offsets in use somewhere in the world, in minutes.

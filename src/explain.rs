@@ -287,7 +287,12 @@ mod tests {
             "{ids:?}"
         );
         // NTE_BAD_KEYSET in each spelling.
-        for q in ["0x80090016", "-2146893802", "NTE_BAD_KEYSET", "Keyset does not exist"] {
+        for q in [
+            "0x80090016",
+            "-2146893802",
+            "NTE_BAD_KEYSET",
+            "Keyset does not exist",
+        ] {
             let e = explain(q, &r, &c);
             assert_eq!(e.causes[0].id, "corrupt-credentials", "{q}: {e:?}");
         }

@@ -55,6 +55,16 @@ const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
         ],
     ),
     (
+        "clock-skew-events.zip",
+        Some("clock-skew"),
+        &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
+    ),
+    (
+        "time-service-offline.zip",
+        None,
+        &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
+    ),
+    (
         "certprov-healthy.zip",
         None,
         &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],

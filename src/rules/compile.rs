@@ -113,6 +113,10 @@ pub struct EventMatcher {
     data: Vec<(String, String)>,
     /// Over [`event_regex_text`]; checked last, on candidates only.
     regex: Option<Regex>,
+    /// Minimum clock change the event reports, in seconds (see [`WinEvent::clock_change_seconds`]).
+    ///
+    /// [`WinEvent::clock_change_seconds`]: crate::parse::winevent::WinEvent::clock_change_seconds
+    clock_change_min: Option<f64>,
 }
 
 impl EventMatcher {
@@ -564,6 +568,8 @@ impl Rule {
                             .iter()
                             .any(|(n, v)| n.eq_ignore_ascii_case(name) && contains_lower(v, needle))
                     })
+                    && m.clock_change_min
+                        .is_none_or(|min| ev.clock_change_seconds().is_some_and(|s| s.abs() >= min))
                     && m.regex
                         .as_ref()
                         .is_none_or(|r| r.is_match(event_regex_text(ev).as_bytes()))
@@ -667,7 +673,11 @@ fn event_matcher(e: EventSpec) -> Result<EventMatcher, String> {
             .map(|d| (d.name.trim().to_string(), d.contains.to_lowercase()))
             .collect(),
         regex: None,
+        clock_change_min: e.clock_change_min_seconds,
     };
+    if m.clock_change_min.is_some_and(|v| !(v >= 0.0)) {
+        return Err("`clock_change_min_seconds` must be a number >= 0".into());
+    }
     if m.providers.is_empty() || m.ids.is_empty() {
         return Err(
             "[rule.event] needs both `provider` and `id`: an event ID means nothing without its provider"
