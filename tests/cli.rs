@@ -673,6 +673,50 @@ fn rules_list_and_explain() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("untrusted-server-prompt"));
 }
 
+/// Real workstation events (Lync event 3 for `sipinternal.<domain>`, 164 times, on a machine
+/// that was signed in and sending IMs), as the `Get-EventLog | ConvertTo-Json` exports they were
+/// cut from, next to a healthy client log: internal-only names fail normally and are no
+/// evidence of a missing sip CNAME, and that machine's Time-Service 129/50 and Kerberos 14 are
+/// no cause on their own.
+#[test]
+fn real_workstation_events_give_no_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, member) in [
+        (
+            "lync_client_app_events_get-eventlog_json.txt",
+            "Application.json",
+        ),
+        (
+            "windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt",
+            "System.json",
+        ),
+    ] {
+        let path = root().join("../shared/corpus/excerpts").join(name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            eprintln!("skipped: {} not found", path.display());
+            return;
+        };
+        // The excerpt's `#` header is ours, not the export's; the objects sit in an array.
+        let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+        let json = format!("[\n{}\n]\n", body.join("\n"));
+        std::fs::write(dir.path().join(member), json).unwrap();
+    }
+    let bundle = std::fs::read(sample("healthy-signin.zip")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bundle)).unwrap();
+    let mut log = Vec::new();
+    std::io::Read::read_to_end(
+        &mut zip.by_name("Tracing/Lync-UccApi-0.UccApilog").unwrap(),
+        &mut log,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("Lync-UccApi-0.UccApilog"), log).unwrap();
+    let v = analyze_json(&[], dir.path());
+    for e in v["inventory"].as_array().unwrap() {
+        assert_eq!(e["status"], "parsed", "{e}");
+    }
+    assert_eq!(v["causes"], serde_json::json!([]));
+}
+
 /// Every file of the shared corpus, read as one bundle: no panic, every file in the inventory.
 #[test]
 fn shared_corpus_never_panics_and_nothing_is_lost() {
