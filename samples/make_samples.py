@@ -1674,6 +1674,246 @@ def clock_event_samples() -> list[Path]:
     }))
     return written
 
+# --------------------------------------------------------------------------------------------
+# Connector transcripts from a German and a Japanese Windows (issue 10)
+# --------------------------------------------------------------------------------------------
+# What PowerShell prints itself is localized: the transcript banner, the position line ("In
+# Zeile:1 Zeichen:1", "発生場所 行:1 文字:1"), the VERBOSE prefix ("AUSFÜHRLICH:", "詳細:"), the
+# Get-Credential prompt, the execution-policy and version errors, WinRM's client errors, the
+# "Connecting to remote server … failed" wrapper and the WS-Management quota texts. The connector
+# module's Get-CsWebTicket messages and the remote service's texts stay English. The German
+# execution-policy text and CategoryInfo "Sicherheitsfehler", the Japanese one and "セキュリティ
+# エラー … 、PSSecurityException" follow real consoles quoted in public READMEs; the German
+# WS-Management quota texts follow Microsoft's German connector article; the rest are
+# constructed translations in Windows' usual wording.
+
+def columns(text: str) -> int:
+    return sum(2 if ord(c) >= 0x1100 and (0x1100 <= ord(c) <= 0x115F or 0x2E80 <= ord(c) <= 0xA4CF
+                                          or 0xAC00 <= ord(c) <= 0xD7A3 or 0xF900 <= ord(c) <= 0xFAFF
+                                          or 0xFE30 <= ord(c) <= 0xFE4F or 0xFF00 <= ord(c) <= 0xFF60
+                                          or 0xFFE0 <= ord(c) <= 0xFFE6) else 1 for c in text)
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """Cut like a Japanese console: at the window width in display columns (wide characters take
+    two), mid-word; a wide character that does not fit moves to the next line."""
+    out, line, n = [], "", 0
+    for c in text:
+        w = columns(c)
+        if n + w > width:
+            out.append(line)
+            line, n = "", 0
+        line += c
+        n += w
+    out.append(line)
+    return out
+
+
+LOCALE = {
+    "de": dict(
+        start="Start der Windows PowerShell-Aufzeichnung", start_time="Startzeit", user="Benutzername",
+        runas="RunAs-Benutzer", config="Konfigurationsname", machine="Computer", host="Hostanwendung",
+        pid="Prozess-ID", end="Ende der Windows PowerShell-Aufzeichnung", end_time="Endzeit",
+        started='Die Aufzeichnung wurde gestartet. Die Ausgabedatei ist "{path}".',
+        verbose="AUSFÜHRLICH:",
+        cred=["Cmdlet Get-Credential an der Befehlspipelineposition 1", "Geben Sie Werte für die folgenden Parameter an:",
+              "Credential"],
+        at_line="In Zeile:{line} Zeichen:{col}", at_path="In {path}:{line} Zeichen:{col}",
+        security="Sicherheitsfehler: (:) [Import-Module], PSSecurityException",
+        exec_policy=('Die Datei "{path}" kann nicht geladen werden, da die Ausführung von Skripts auf diesem System '
+                     'deaktiviert ist. Weitere Informationen finden Sie unter "about_Execution_Policies" '
+                     '(https:/go.microsoft.com/fwlink/?LinkID=135170).'),
+        version=('Die Version der geladenen PowerShell ist "2.0". Für das Modul "{path}" ist mindestens '
+                 'PowerShell-Version "3.0" erforderlich. Überprüfen Sie die Installation von PowerShell, und '
+                 'versuchen Sie es erneut.'),
+        connecting='[{host}] Beim Verbinden mit dem Remoteserver "{host}" ist folgender Fehler aufgetreten: ',
+        processing='[{host}] Beim Verarbeiten der Daten vom Remoteserver "{host}" ist folgender Fehler aufgetreten: ',
+        help=' Weitere Informationen finden Sie im Hilfethema "about_Remote_Troubleshooting".',
+        basic=("Der WinRM-Client kann die Anforderung nicht verarbeiten. Die Standardauthentifizierung ist in der "
+               "Clientkonfiguration zurzeit deaktiviert. Ändern Sie die Clientkonfiguration, und wiederholen Sie die "
+               "Anforderung."),
+        shells_user=("Die Anforderung kann vom WS-Verwaltungsdienst nicht verarbeitet werden. Die maximale Anzahl von "
+                     "gleichzeitigen Shells für diesen Benutzer wurde überschritten. Schließen Sie bestehende Shells, "
+                     "oder erhöhen Sie die Quote für diesen Benutzer."),
+        shells_tenant=("Die Anforderung kann vom WS-Verwaltungsdienst nicht verarbeitet werden. Die maximale Anzahl von "
+                       "gleichzeitigen Shells für diesen Mandanten wurde überschritten. Schließen Sie bestehende "
+                       "Shells, oder erhöhen Sie die Quote für diesen Mandanten."),
+        no_service='Es wurde kein Dienst mit dem Dienstnamen "msoidsvc" gefunden.',
+        sep=", ", user_name=r"FABRIKAM\jonas.weber", machine_name="FAB-ADM-07", home=r"C:\Users\jonas.weber",
+        admin="jonas.weber@fabrikam.de",
+    ),
+    "ja": dict(
+        start="Windows PowerShell トランスクリプト開始", start_time="開始時刻", user="ユーザー名",
+        runas="RunAs ユーザー", config="構成名", machine="コンピューター", host="ホスト アプリケーション",
+        pid="プロセス ID", end="Windows PowerShell トランスクリプト終了", end_time="終了時刻",
+        started="トランスクリプトが開始されました。出力ファイル: {path}",
+        verbose="詳細:",
+        cred=["コマンド パイプライン位置 1 のコマンドレット Get-Credential", "次のパラメーターに値を指定してください:",
+              "Credential"],
+        at_line="発生場所 行:{line} 文字:{col}", at_path="発生場所 {path}:{line} 文字:{col}",
+        security="セキュリティ エラー: (: ) [Import-Module]、PSSecurityException",
+        exec_policy=("このシステムではスクリプトの実行が無効になっているため、ファイル {path} を読み込むことができません。"
+                     "詳細については、「about_Execution_Policies」(https:/go.microsoft.com/fwlink/?LinkID=135170) "
+                     "を参照してください。"),
+        version=("読み込まれた PowerShell のバージョンは '2.0' です。モジュール '{path}' を実行するには、PowerShell "
+                 "のバージョン '3.0' 以降が必要です。PowerShell のインストールを確認してから、もう一度実行してください。"),
+        connecting="[{host}] リモート サーバー {host} への接続に失敗しました。次のエラー メッセージが返されました: ",
+        processing="[{host}] リモート サーバー {host} からのデータの処理が失敗しました。次のエラー メッセージが返されました: ",
+        help=" 詳細については、about_Remote_Troubleshooting のヘルプ トピックを参照してください。",
+        basic=("WinRM クライアントは要求を処理できません。現在、クライアント構成で基本認証が無効になっています。"
+               "クライアント構成を変更してから、要求を再試行してください。"),
+        shells_user=("WS-Management サービスは要求を処理できません。このユーザーの同時シェルの最大数を超過しています。"
+                     "既存のシェルを閉じるか、このユーザーのクォータを増やしてください。"),
+        shells_tenant=("WS-Management サービスは要求を処理できません。このテナントの同時シェルの最大数を超過しています。"
+                       "既存のシェルを閉じるか、このテナントのクォータを増やしてください。"),
+        no_service="サービス名 'msoidsvc' のサービスが見つかりません。",
+        sep="、", user_name=r"TAILSPIN\kenji.sato", machine_name="TST-ADM-03", home=r"C:\Users\kenji.sato",
+        admin="kenji.sato@tailspintoys.co.jp",
+    ),
+}
+
+LYNC_MODULE_DIR = r"C:\Program Files\Common Files\Microsoft Lync Server 2013\Modules\LyncOnlineConnector"
+
+
+def localized_connector_samples() -> list[Path]:
+    written = []
+    for lang, L in LOCALE.items():
+        wrap = (lambda t, w=120: wrap_columns(t, w)) if lang == "ja" else (lambda t, w=120: wrap_words(t, w))
+        home = L["home"]
+        prompt = f"PS {home}>"
+
+        def err(message: str, position: list[str], category: str, fqid: str) -> list[str]:
+            lines = wrap(message) + position
+            lines += wrap(f"    + CategoryInfo          : {category}")
+            lines += wrap(f"    + FullyQualifiedErrorId : {fqid}")
+            return lines
+
+        def at_path(script: str, line: int, col: int, code: str) -> list[str]:
+            return wrap(L["at_path"].format(path=script, line=line, col=col)) + [
+                f"+ ...  {code}", "+        " + "~" * min(len(code), 60)]
+
+        startup = f"{MODULE_DIR}\\SkypeOnlineConnectorStartup.psm1"
+
+        def web_ticket(text: str) -> list[str]:
+            return err(f"Get-CsWebTicket : {text}", at_path(startup, 149, 16, "$webTicket = Get-CsWebTicket @params"),
+                       f"NotSpecified: (:) [Get-CsWebTicket]{L['sep']}WebTicketException",
+                       "Microsoft.Rtc.Management.Hosted.Online.Models.WebTicketException")
+
+        def session(text: str, connecting: bool, fqid: str) -> list[str]:
+            lead = (L["connecting"] if connecting else L["processing"]).format(host="admin1a.online.lync.com")
+            return err(f"New-PSSession : {lead}{text}{L['help']}",
+                       at_path(startup, 175, 16, "$session = New-PSSession -Name $psSessionName -ConnectionUri $Con ..."),
+                       f"OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) [New-PSSession]{L['sep']}"
+                       "PSRemotingTransportException", fqid)
+
+        def connect(error: list[str]) -> list[str]:
+            return [f"{prompt} Import-Module SkypeOnlineConnector", f"{prompt} $cred = Get-Credential", ""] + L["cred"] + [
+                f"{prompt} $s = New-CsOnlineSession -Credential $cred -Verbose",
+                f"{L['verbose']} Determining domain admin",
+                f"{L['verbose']} Admin Domain was successfully determined",
+                f"{L['verbose']} Requesting token from Live ID"] + error
+
+        import_line = [f"{prompt} Import-Module SkypeOnlineConnector"]
+        bodies = {
+            "ps-execution-policy": import_line + err(
+                "Import-Module : " + L["exec_policy"].format(path=startup),
+                [L["at_line"].format(line=1, col=1), "+ Import-Module SkypeOnlineConnector",
+                 "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"], L["security"],
+                "UnauthorizedAccess,Microsoft.PowerShell.Commands.ImportModuleCommand") + [
+                f"{prompt} Get-ExecutionPolicy", "Restricted"],
+            "ps-version": [f"{prompt} $PSVersionTable.PSVersion", "", "Major  Minor  Build  Revision",
+                           "-----  -----  -----  --------", "2      0      -1     -1", "",
+                           f"{prompt} Import-Module LyncOnlineConnector"] + err(
+                "Import-Module : " + L["version"].format(path=f"{LYNC_MODULE_DIR}\\LyncOnlineConnector.psd1"),
+                [L["at_line"].format(line=1, col=14), "+ Import-Module <<<<  LyncOnlineConnector"],
+                f"ResourceUnavailable: (LyncOnlineConnector.psd1:String) [Import-Module]{L['sep']}"
+                "InvalidOperationException",
+                "Modules_InsufficientPowerShellVersion,Microsoft.PowerShell.Commands.ImportModuleCommand"),
+            "winrm-basic-auth-disabled": connect(session(L["basic"], True, "-2144108321,PSSessionOpenFailed")) + [
+                f"{prompt} winrm get winrm/config/client/auth", "Auth", "    Basic = false [Source=\"GPO\"]",
+                "    Digest = true", "    Kerberos = true", "    Negotiate = true", "    Certificate = true",
+                "    CredSSP = false"],
+            "liveid-connect-failed": [f"{prompt} Get-Service msoidsvc", "", "Status   Name               DisplayName",
+                                      "------   ----               -----------",
+                                      "Running  msoidsvc           Microsoft Online Services Sign-in A...", ""]
+            + connect(web_ticket("Failed to connect live id servers. Make sure proxy is enabled or machine has "
+                                 "network connection to live id servers.")),
+            "liveid-module-missing": [f"{prompt} Get-Service msoidsvc"] + err(
+                f"Get-Service : {L['no_service']}",
+                [L["at_line"].format(line=1, col=1), "+ Get-Service msoidsvc", "+ ~~~~~~~~~~~~~~~~~~~~"],
+                f"ObjectNotFound: (msoidsvc:String) [Get-Service]{L['sep']}ServiceCommandException",
+                "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand")
+            + [""] + connect(web_ticket("Can not load Live Id module. Make sure correct version of Live Id Sign-in "
+                                        "assistant is installed.")),
+            "ps-logon-failed": connect(web_ticket(f"Logon failed for the user '{L['admin']}'. Please create a new "
+                                                  "PSCredential object, making sure that you have used the correct "
+                                                  "user name and password.")),
+            "ps-no-tenant-permission": connect(session(
+                f"The user '{L['admin']}' does not have permission to manage this tenant. Permissions can be granted "
+                "by assigning the user to the appropriate RBAC role.", False, "-2144108477,PSSessionOpenFailed")),
+            "ps-remote-access-disabled": connect(session(
+                "The ability to connect to this tenant by using a remote PowerShell session has been disabled. Please "
+                "contact Lync Help to check Tenant Powershell Policy of this tenant.", False,
+                "-2144108477,PSSessionOpenFailed")),
+            "ps-max-shells-user": connect(session(L["shells_user"], True, "-2144108090,PSSessionOpenFailed")),
+            "ps-max-shells-tenant": connect(session(L["shells_tenant"], True, "-2144108090,PSSessionOpenFailed")),
+        }
+        members = {}
+        t0 = datetime(2026, 11, 27, 9, 12, 5) if lang == "de" else datetime(2026, 11, 27, 17, 40, 33)
+        for k, (cause, body) in enumerate(bodies.items()):
+            start = t0 + timedelta(minutes=23 * k, seconds=7 * k)
+            end = start + timedelta(minutes=1, seconds=30 + k)
+            pid = 4100 + 37 * k
+            tag = f"{(0x9A3C51E7 * (k + 1)) & 0xFFFFFFFF:08x}"[:8]
+            name = f"PowerShell_transcript.{L['machine_name']}.{tag}.{start:%Y%m%d%H%M%S}.txt"
+            path = f"{home}\\Documents\\{start:%Y%m%d}\\{name}"
+            header = ["**********************", L["start"], f"{L['start_time']}: {start:%Y%m%d%H%M%S}",
+                      f"{L['user']}: {L['user_name']}", f"{L['runas']}: {L['user_name']}", f"{L['config']}: ",
+                      f"{L['machine']}: {L['machine_name']} (Microsoft Windows NT 10.0.19045.0)",
+                      f"{L['host']}: C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                      f"{L['pid']}: {pid}", "PSVersion: 5.1.19041.3570", "PSEdition: Desktop",
+                      "PSCompatibleVersions: 1.0, 2.0, 3.0, 4.0, 5.0, 5.1.19041.3570",
+                      "BuildVersion: 10.0.19041.3570", "CLRVersion: 4.0.30319.42000", "WSManStackVersion: 3.0",
+                      "PSRemotingProtocolVersion: 2.3", "SerializationVersion: 1.1.0.1", "**********************",
+                      L["started"].format(path=path)]
+            footer = [f"{prompt} Stop-Transcript", "**********************", L["end"],
+                      f"{L['end_time']}: {end:%Y%m%d%H%M%S}", "**********************"]
+            text = CRLF.join(header + body + footer) + CRLF
+            # Windows PowerShell 5.1 writes transcripts in UTF-8 with a BOM.
+            members[f"{cause}/{start:%Y%m%d}/{name}"] = bom8(text)
+        written.append(write_zip(f"connector-{lang}.zip", members))
+
+    # Negative twin: a German admin connects, lists users, and mistypes one name.
+    L = LOCALE["de"]
+    home = L["home"]
+    prompt = f"PS {home}>"
+    start = datetime(2026, 11, 27, 15, 2, 41)
+    body = [f"{prompt} Import-Module SkypeOnlineConnector", f"{prompt} $cred = Get-Credential", ""] + L["cred"] + [
+        f"{prompt} $s = New-CsOnlineSession -Credential $cred", f"{prompt} Import-PSSession $s -AllowClobber", "",
+        "ModuleType Version    Name                                ExportedCommands",
+        "---------- -------    ----                                ----------------",
+        "Script     1.0        tmp_4fkq2mzx.xsr                    {Clear-CsOnlineTelephoneNumberReservation, ...}",
+        "", f"{prompt} Get-CsOnlineUser -Identity lena.kraus@fabrikam.de"] + wrap_words(
+        "Get-CsOnlineUser : Management object not found for identity \"lena.kraus@fabrikam.de\".", 120) + [
+        "In Zeile:1 Zeichen:1", "+ Get-CsOnlineUser -Identity lena.kraus@fabrikam.de",
+        "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "    + CategoryInfo          : NotSpecified: (:) [Get-CsOnlineUser], ManagementException",
+        "    + FullyQualifiedErrorId : Microsoft.Rtc.Management.AD.ManagementException,Microsoft.Rtc.Management.AD.Cmdlets.GetOcsUserCmdlet",
+        "    + PSComputerName        : admin1a.online.lync.com",
+        f"{prompt} Remove-PSSession $s"]
+    name = f"PowerShell_transcript.{L['machine_name']}.5be0c2a4.{start:%Y%m%d%H%M%S}.txt"
+    header = ["**********************", L["start"], f"{L['start_time']}: {start:%Y%m%d%H%M%S}",
+              f"{L['user']}: {L['user_name']}", f"{L['runas']}: {L['user_name']}", f"{L['config']}: ",
+              f"{L['machine']}: {L['machine_name']} (Microsoft Windows NT 10.0.19045.0)",
+              f"{L['host']}: C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+              f"{L['pid']}: 6620", "PSVersion: 5.1.19041.3570", "PSEdition: Desktop", "**********************",
+              L["started"].format(path=f"{home}\\Documents\\{start:%Y%m%d}\\{name}")]
+    footer = [f"{prompt} Stop-Transcript", "**********************", L["end"],
+              f"{L['end_time']}: {start + timedelta(minutes=4):%Y%m%d%H%M%S}", "**********************"]
+    written.append(write_zip("connector-de-healthy.zip", {
+        f"{start:%Y%m%d}/{name}": bom8(CRLF.join(header + body + footer) + CRLF)}))
+    return written
+
 
 def main() -> None:
     written = []
@@ -1830,6 +2070,7 @@ def main() -> None:
 
     written += certificate_samples()
     written += clock_event_samples()
+    written += localized_connector_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

@@ -65,6 +65,15 @@ const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
         &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
     ),
     (
+        "connector-de-healthy.zip",
+        None,
+        &[(
+            "20261127/PowerShell_transcript.FAB-ADM-07.5be0c2a4.20261127150241.txt",
+            "powershell-transcript",
+            "parsed",
+        )],
+    ),
+    (
         "certprov-healthy.zip",
         None,
         &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],
@@ -332,6 +341,59 @@ fn look_alikes_with_the_same_evidence_are_grouped() {
     let v = analyze_json(&[], &sample("untrusted-server-prompt.zip"));
     assert!(v["look_alike_groups"].as_array().unwrap().is_empty());
     assert_eq!(v["causes"][0]["tied_with"], serde_json::json!([]));
+}
+
+/// German and Japanese Windows: one transcript per connector cause, each in a folder named by
+/// its cause. Every cause is found, from its own transcript, with high confidence.
+#[test]
+fn connector_causes_are_found_from_german_and_japanese_transcripts() {
+    let connector = [
+        "ps-execution-policy",
+        "ps-version",
+        "winrm-basic-auth-disabled",
+        "liveid-connect-failed",
+        "liveid-module-missing",
+        "ps-logon-failed",
+        "ps-no-tenant-permission",
+        "ps-remote-access-disabled",
+        "ps-max-shells-user",
+        "ps-max-shells-tenant",
+    ];
+    for name in ["connector-de.zip", "connector-ja.zip"] {
+        let v = analyze_json(&[], &sample(name));
+        let inventory = v["inventory"].as_array().unwrap();
+        assert_eq!(inventory.len(), connector.len(), "{name}");
+        for e in inventory {
+            assert_eq!(e["format"], "powershell-transcript", "{name}: {e}");
+            assert_eq!(e["status"], "parsed", "{name}: {e}");
+        }
+        let causes = v["causes"].as_array().unwrap();
+        for id in connector {
+            let cause = causes
+                .iter()
+                .find(|c| c["id"] == id)
+                .unwrap_or_else(|| panic!("{name}: {id} not found in {causes:#?}"));
+            assert_eq!(cause["confidence_label"], "high", "{name}: {id}");
+            for ev in cause["evidence"].as_array().unwrap() {
+                if ev["effect"] == "supports" {
+                    let member = ev["member"].as_str().unwrap();
+                    assert!(
+                        member.starts_with(&format!("{id}/")),
+                        "{name}: {id} from {member}"
+                    );
+                }
+            }
+        }
+        // Nothing but the connector causes (and the low msoidsvc-blocked that follows
+        // "failed to connect live id servers", as in the English sample).
+        for c in causes {
+            let id = c["id"].as_str().unwrap();
+            assert!(
+                connector.contains(&id) || id == "msoidsvc-blocked",
+                "{name}: {id}"
+            );
+        }
+    }
 }
 
 /// A certificate provisioning step that failed cannot tell stale cached sign-in data from a
