@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod bundle;
 pub mod catalog;
+pub mod codes;
 pub mod correlate;
 pub mod detect;
 pub mod diagnosis;

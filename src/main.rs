@@ -319,19 +319,48 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 writeln!(out)?;
             } else {
                 let kind = match e.kind {
-                    "ms-diagnostics" => "ms-diagnostics code",
-                    "hresult" => "HRESULT",
-                    _ => "error message",
+                    "ms-diagnostics" => "an ms-diagnostics code",
+                    "hresult" => "an HRESULT",
+                    "kerberos" => "a Kerberos error code",
+                    _ => "an error message",
                 };
-                writeln!(out, "{q:?} read as an {kind}")?;
-                if let Some(m) = &e.meaning {
-                    write!(out, "{}", wrap(&format!("meaning: {m}"), "  ", 80))?;
+                writeln!(out, "{q:?} read as {kind}")?;
+                for m in &e.codes {
+                    write!(
+                        out,
+                        "{}",
+                        wrap(
+                            &format!("meaning: {}: {} (source: {})", m.label(), m.text, m.source),
+                            "  ",
+                            80
+                        )
+                    )?;
                 }
                 if e.causes.is_empty() {
                     writeln!(
                         out,
                         "No documented cause matches. Try a shorter part of the message, or `sfbtriage rules list`."
                     )?;
+                    if !e.looked_for.is_empty() {
+                        writeln!(out, "Looked for:")?;
+                        for l in &e.looked_for {
+                            write!(out, "{}", wrap(&format!("- {l}"), "  ", 80))?;
+                        }
+                    }
+                    if !e.nearest.is_empty() {
+                        writeln!(out, "Nearest catalogue phrases:")?;
+                        for n in &e.nearest {
+                            write!(
+                                out,
+                                "{}",
+                                wrap(
+                                    &format!("{} ({}): \"{}\"", n.id, n.lang, n.phrase),
+                                    "  ",
+                                    80
+                                )
+                            )?;
+                        }
+                    }
                 }
                 for c in &e.causes {
                     writeln!(out, "\n{}  {}", c.id, c.title)?;

@@ -131,6 +131,11 @@ impl EventMatcher {
     pub fn diag_codes(&self) -> &[u32] {
         &self.codes
     }
+
+    /// The `regex` as written, when the rule has one.
+    pub fn regex_source(&self) -> Option<&str> {
+        self.regex.as_ref().map(Regex::as_str)
+    }
 }
 
 #[derive(Debug, Clone)]
