@@ -1914,6 +1914,60 @@ def localized_connector_samples() -> list[Path]:
         f"{start:%Y%m%d}/{name}": bom8(CRLF.join(header + body + footer) + CRLF)}))
     return written
 
+def localized_dns_samples() -> list[Path]:
+    """nslookup on a German and a Japanese Windows (labels `Nicht autorisierende Antwort:`,
+    `Aliase:`, `名前:`, `権限のない回答:`; the German `***` line names the queried name before the
+    server), and a German negative twin whose sip CNAME is right. The layout follows the
+    English samples (standard nslookup output rebuilt by hand); the localized labels are the
+    ones formats.md and issue 10 name."""
+    written = []
+    d = "example-bank.de"
+    server = ("dc01.corp.example-bank.de", "10.1.0.10")
+    prompt = "C:\\Users\\m.schmidt>"
+
+    def q(query: str, answer: list[str]) -> list[str]:
+        return [f"{prompt}nslookup {query}", f"Server:  {server[0]}", f"Address:  {server[1]}", ""] + answer + [""]
+
+    def nx_de(name: str) -> list[str]:
+        return [f"*** {name} wurde von {server[0]} nicht gefunden: Non-existent domain."]
+
+    ns = CRLF.join(
+        q(f"-type=CNAME sip.{d}", nx_de(f"sip.{d}"))
+        + q(f"lyncdiscover.{d}", nx_de(f"lyncdiscover.{d}"))
+        + q(f"-type=SRV _sip._tls.{d}", nx_de(f"_sip._tls.{d}"))
+        + q(f"sipinternal.{d}", nx_de(f"sipinternal.{d}"))
+        + q("sipdir.online.lync.com", ["Nicht autorisierende Antwort:", "Name:    sipdir.online.lync.com",
+                                       "Address:  52.112.64.12"])
+    ) + CRLF
+    # Windows console output redirected to a file on a German machine: code page 850.
+    written.append(write_zip("dns-cname-missing-de.zip", {"Netzwerk/nslookup.txt": ns.encode("cp850")}))
+    ok = CRLF.join(
+        q(f"sip.{d}", ["Nicht autorisierende Antwort:", "Name:    sipdir.online.lync.com.",
+                       "Address:  52.112.64.12", f"Aliase:  sip.{d}"])
+        + q(f"lyncdiscover.{d}", ["Nicht autorisierende Antwort:", "Name:    webdir.online.lync.com",
+                                  "Addresses:  52.112.64.2", "          52.112.64.3", f"Aliase:  lyncdiscover.{d}"])
+        + q(f"sipinternal.{d}", nx_de(f"sipinternal.{d}"))
+    ) + CRLF
+    written.append(write_zip("dns-ok-de.zip", {"Netzwerk/nslookup.txt": ok.encode("cp850")}))
+    d = "example-shoji.co.jp"
+    jserver = ("UnKnown", "192.168.10.1")
+    jprompt = "C:\\Users\\tanaka>"
+
+    def jq(query: str, answer: list[str]) -> list[str]:
+        return [f"{jprompt}nslookup {query}", f"サーバー:  {jserver[0]}", f"Address:  {jserver[1]}", ""] + answer + [""]
+
+    def nx_ja(name: str) -> list[str]:
+        return [f"*** {jserver[0]} が {name} を見つけられません: Non-existent domain"]
+
+    ns = CRLF.join(
+        jq(f"-type=CNAME sip.{d}", nx_ja(f"sip.{d}"))
+        + jq(f"lyncdiscover.{d}", nx_ja(f"lyncdiscover.{d}"))
+        + jq("sipdir.online.lync.com", ["権限のない回答:", "名前:    sipdir.online.lync.com", "Address:  52.112.64.12"])
+    ) + CRLF
+    # Redirected on a Japanese machine: code page 932 (Shift_JIS).
+    written.append(write_zip("dns-cname-missing-ja.zip", {"network/nslookup.txt": ns.encode("cp932")}))
+    return written
+
 
 def main() -> None:
     written = []
@@ -2071,6 +2125,7 @@ def main() -> None:
     written += certificate_samples()
     written += clock_event_samples()
     written += localized_connector_samples()
+    written += localized_dns_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

@@ -437,7 +437,7 @@ fn focus(body: &str, at: Option<usize>) -> String {
 /// records, and what `nslookup`, `netsh winhttp` and registry exports show becomes clues for
 /// the bundle-wide step.
 pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
-    let decoded = detect::decode(bytes);
+    let decoded = detect::decode_console(bytes);
     let text: &str = &decoded.text;
     // Member index 0 for now; `analyze` renumbers.
     let member_index = 0;

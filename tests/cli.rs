@@ -65,6 +65,21 @@ const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
         &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
     ),
     (
+        "dns-cname-missing-de.zip",
+        Some("dns-cname-missing"),
+        &[("Netzwerk/nslookup.txt", "nslookup", "parsed")],
+    ),
+    (
+        "dns-cname-missing-ja.zip",
+        Some("dns-cname-missing"),
+        &[("network/nslookup.txt", "nslookup", "parsed")],
+    ),
+    (
+        "dns-ok-de.zip",
+        None,
+        &[("Netzwerk/nslookup.txt", "nslookup", "parsed")],
+    ),
+    (
         "connector-de-healthy.zip",
         None,
         &[(
