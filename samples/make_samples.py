@@ -1968,6 +1968,42 @@ def localized_dns_samples() -> list[Path]:
     written.append(write_zip("dns-cname-missing-ja.zip", {"network/nslookup.txt": ns.encode("cp932")}))
     return written
 
+def usculture_csv_samples() -> list[Path]:
+    """`Get-EventLog -LogName Application -Source Lync | Export-Csv -UseCulture` on a German
+    Windows: `;` as the delimiter, `dd.MM.yyyy HH:mm:ss` local dates, property names as the
+    header (PowerShell does not localize them), the event message in German around the
+    English technical data (layout of lync_client_app_events_get-eventlog_json.txt's event 11).
+    The German message wording is a constructed translation. Negative twin: event 11 whose
+    Response Data holds only the progress report and the client's 51004 of the real excerpt."""
+    written = []
+    header = ['#TYPE System.Diagnostics.EventLogEntry#Application/Lync/11',
+              '"EventID";"MachineName";"Data";"Index";"Category";"CategoryNumber";"EntryType";"Message";"Source";'
+              '"ReplacementStrings";"InstanceId";"TimeGenerated";"TimeWritten";"UserName";"Site";"Container"']
+
+    def row(index: int, when: datetime, response: str) -> str:
+        msg = ("Eine SIP-Anforderung von Lync ist auf unerwartete Weise fehlgeschlagen (Statuscode 80090324). "
+               "Weitere Informationen sind in den folgenden technischen Daten enthalten:\r\n\r\n"
+               "RequestUri:   sip:contoso-gmbh.de\r\nFrom:         sip:anna.klein@contoso-gmbh.de;tag=9a1c015fa0\r\n"
+               "To:           sip:anna.klein@contoso-gmbh.de\r\nCall-ID:      8d2f0c1e9a7b4c3d8a1f\r\n\r\n"
+               f"Response Data:\r\n\r\n{response}\r\n\r\n\r\nLösung:\r\n\r\n"
+               "Wenn dieser Fehler weiterhin auftritt, wenden Sie sich an den Netzwerkadministrator.")
+        stamp = f"{when:%d.%m.%Y %H:%M:%S}"
+        return (f'"11";"PC-0412.contoso-gmbh.de";"System.Byte[]";"{index}";"(0)";"0";"Warning";'
+                f'"{msg.replace(chr(34), chr(34) * 2)}";"Lync";"System.String[]";"2147483659";"{stamp}";"{stamp}";;;')
+    t0 = datetime(2026, 11, 30, 8, 47, 12)
+    skew = ('401  Unauthorized\r\nms-diagnostics:  1013;reason="Significant time skew detected during '
+            'authentication";source="sippoolam30e02.infra.lync.com"')
+    rows = [row(48211 + k, t0 + timedelta(seconds=66 * k), skew) for k in range(3)]
+    written.append(write_zip("clock-skew-csv-de.zip", {
+        "Ereignisse/Lync-Anwendung.csv": bom8(CRLF.join(header + rows) + CRLF)}))
+    ok = ('101  Progress Report\r\nms-diagnostics:  13004;reason="Request was proxied to one or more registered '
+          'endpoints";source="sippoolam30e02.infra.lync.com";Count="1";appName="InboundRouting"\r\n\r\n\r\n'
+          '0  (null)\r\n(null):  51004; reason="Action initiated by user";OriginalPresenceState="3000"')
+    rows = [row(48300, t0, ok)]
+    written.append(write_zip("lync-events-csv-de-healthy.zip", {
+        "Ereignisse/Lync-Anwendung.csv": bom8(CRLF.join(header + rows) + CRLF)}))
+    return written
+
 
 def main() -> None:
     written = []
@@ -2126,6 +2162,7 @@ def main() -> None:
     written += clock_event_samples()
     written += localized_connector_samples()
     written += localized_dns_samples()
+    written += usculture_csv_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")
