@@ -2004,6 +2004,66 @@ def usculture_csv_samples() -> list[Path]:
         "Ereignisse/Lync-Anwendung.csv": bom8(CRLF.join(header + rows) + CRLF)}))
     return written
 
+def signin_assistant_samples() -> list[Path]:
+    """Microsoft Online Services Sign-in Assistant traces (`C:\\MSOTrace\\msoidsvctrace{GUID}.txt`):
+    the `<PID,TID,HH:MM:SS:mmm>: ` prefix, `## SOAP Request:` / `## SOAP Response:` markers and
+    `WinHttpQueryHeaders returns …` lines of idcrl_msoidsvc_trace_format_supportarticles.txt; the
+    fault for a wrong password (wst:FailedAuthentication, 0x80048821, "Error validating
+    credentials") as formats-addendum.md gives it. Other lines and the SOAP bodies (shortened)
+    are constructed."""
+    written = []
+
+    def trace(pid: int, tid: int, start: datetime, lines: list[str]) -> bytes:
+        out, t = [], start
+        for k, line in enumerate(lines):
+            t += timedelta(milliseconds=7 + 13 * k)
+            stamp = f"{t:%H:%M:%S}:{t.microsecond // 1000:03d}"
+            first, *rest = line.split("\n")
+            out.append(f"<{pid},{tid},{stamp}>: {first}")
+            out += rest
+        return (CRLF.join(out) + CRLF).encode("utf-8")
+
+    request = ("## SOAP Request: <s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header>"
+               "<wsa:To>https://login.microsoftonline.com:443/RST2.srf</wsa:To></s:Header><s:Body>…</s:Body>"
+               "</s:Envelope>")
+    common = ["IDCRL: InitializeEx called, version 7.250.4556.0",
+              "IDCRL: LogonIdentityEx for user megan.bowen@relecloud.com, policy MBI_SSL",
+              "WinHttpSendRequest to https://login.microsoftonline.com:443/RST2.srf", request]
+    bad = common + [
+        "WinHttpQueryHeaders returns 500",
+        "## SOAP Response:\n<S:Envelope xmlns:S=\"http://www.w3.org/2003/05/soap-envelope\"><S:Body><S:Fault><S:Code>"
+        "<S:Value>S:Sender</S:Value><S:Subcode><S:Value>wst:FailedAuthentication</S:Value></S:Subcode></S:Code>"
+        "\n<S:Reason><S:Text xml:lang=\"en-US\">Authentication Failure</S:Text></S:Reason><S:Detail><psf:error>"
+        "<psf:value>0x80048821</psf:value><psf:internalerror><psf:code>0x80041012</psf:code>"
+        "\n<psf:text>Error validating credentials. </psf:text></psf:internalerror></psf:error></S:Detail>"
+        "</S:Fault></S:Body></S:Envelope>",
+        "IDCRL: LogonIdentityEx failed, hr = 0x80048821",
+        "GetAuthStateEx results: authState (0x80048800), requestStatus (0x80048821)"]
+    written.append(write_zip("msoidsvc-bad-password.zip", {
+        "MSOTrace/msoidsvctrace{5E3B2A61-0C4D-4F7A-9B2E-7D1C8A6F4E20}.txt":
+            trace(4120, 3876, datetime(2026, 11, 28, 9, 20, 30, 512000), bad)}))
+    proxy = common + [
+        "WinHttpQueryHeaders returns 407",
+        "WinHttpSendRequest to https://login.microsoftonline.com:443/RST2.srf (retry with proxy credentials)",
+        "WinHttpQueryHeaders returns 200",
+        "## SOAP Response:\n<!DOCTYPE html><html><head><title>Access Denied</title></head><body>Your request to "
+        "login.microsoftonline.com was blocked by the web gateway.</body></html>",
+        "IDCRL: the response is not a SOAP envelope"]
+    written.append(write_zip("msoidsvc-proxy.zip", {
+        "MSOTrace/msoidsvctrace{A07F6C3E-2B19-4E55-8D0A-31C9E4B7F062}.txt":
+            trace(2984, 3012, datetime(2026, 11, 28, 10, 2, 11, 87000), proxy)}))
+    ok = common + [
+        "WinHttpQueryHeaders returns 200",
+        "## SOAP Response:\n<S:Envelope xmlns:S=\"http://www.w3.org/2003/05/soap-envelope\"><S:Body>"
+        "<wst:RequestSecurityTokenResponseCollection>…</wst:RequestSecurityTokenResponseCollection></S:Body>"
+        "</S:Envelope>",
+        "IDCRL: LogonIdentityEx succeeded, hr = 0x00000000",
+        "GetAuthStateEx results: authState (0x00048803), requestStatus (0x00000000)"]
+    written.append(write_zip("msoidsvc-healthy.zip", {
+        "MSOTrace/msoidsvctrace{0B6D1E94-7A3C-4C21-A5F8-9E2D6B1C0A37}.txt":
+            trace(4120, 3876, datetime(2026, 11, 28, 9, 31, 2, 140000), ok)}))
+    return written
+
 
 def main() -> None:
     written = []
@@ -2163,6 +2223,7 @@ def main() -> None:
     written += localized_connector_samples()
     written += localized_dns_samples()
     written += usculture_csv_samples()
+    written += signin_assistant_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

@@ -58,6 +58,8 @@ pub enum Format {
     SystemInfo,
     /// Registry export (`.reg`, "Windows Registry Editor Version 5.00").
     RegExport,
+    /// Microsoft Online Services Sign-in Assistant trace (`msoidsvctrace{GUID}.txt`).
+    SignInAssistantTrace,
     /// Lync for Mac 2011 log (`Microsoft-Lync.log`), a different layout.
     MacLyncLog,
     /// Anything else.
@@ -85,6 +87,7 @@ impl Format {
             Self::WinHttpProxy => "winhttp-proxy",
             Self::SystemInfo => "systeminfo",
             Self::RegExport => "reg-export",
+            Self::SignInAssistantTrace => "msoidsvc-trace",
             Self::MacLyncLog => "mac-lync-log",
             Self::Unknown => "unknown",
         }
@@ -149,6 +152,9 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     let events_text = decode_events(&head[..sniff_len]).text;
     if let Some(f) = sniff_event_export(&events_text) {
         return f;
+    }
+    if crate::parse::msoidsvc::sniff(&text) {
+        return Format::SignInAssistantTrace;
     }
     if powershell::sniff(&text) {
         return Format::PowerShell;

@@ -197,7 +197,8 @@ impl MemberSink for MemberAnalyzer<'_> {
             | Format::Ipconfig
             | Format::WinHttpProxy
             | Format::SystemInfo
-            | Format::RegExport => analyze_text(self.rules, path, format, bytes),
+            | Format::RegExport
+            | Format::SignInAssistantTrace => analyze_text(self.rules, path, format, bytes),
             Format::MacLyncLog => skipped(
                 path,
                 size,
@@ -458,6 +459,16 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
                 .map(|r| (r.line, r.kind.level(), r.text))
                 .collect(),
             stats.lines,
+        )
+    } else if format == Format::SignInAssistantTrace {
+        let records = crate::parse::msoidsvc::read(text);
+        notes.push(format!("{} trace records", records.len()));
+        (
+            records
+                .into_iter()
+                .map(|r| (r.line, r.level, r.text))
+                .collect(),
+            text.lines().count() as u64,
         )
     } else {
         let mut n = 0u64;

@@ -327,6 +327,8 @@ const NOT_HIGH: &[(&str, &str)] = &[
     // A failed certificate provisioning step alone: personal-certificate and
     // corrupt-credentials tie at 0.5.
     ("certprov-failed.zip", "medium"),
+    // The STS refused the password: wrong-credentials and forgotten-password tie at 0.6.
+    ("msoidsvc-bad-password.zip", "medium"),
     // Schannel events alone: they do not say which server's certificate was refused.
     ("adfs-self-signed-cert.zip", "medium"),
     // Lync event 3 alone (no server answered, so no ms-diagnostics code): 0.6.

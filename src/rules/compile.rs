@@ -205,6 +205,10 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         "rules/credentials.toml",
         include_str!("../../rules/credentials.toml"),
     ),
+    (
+        "rules/signin-assistant.toml",
+        include_str!("../../rules/signin-assistant.toml"),
+    ),
 ];
 
 impl RuleSet {
