@@ -267,6 +267,44 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
             }
         }
     }
+    // Codes inside a pasted text: ms-diagnostics headers (web copies join headers on one line
+    // and put spaces around `=`), HRESULTs, Kerberos names.
+    let mut facts: Vec<crate::codes::Meaning> = Vec::new();
+    for (code, _) in pasted_diagnostics(q) {
+        for rule in rules.rules() {
+            let codes = match &rule.matcher {
+                Matcher::Sip(m) => m.diag_codes(),
+                Matcher::Event(m) => m.diag_codes(),
+                _ => &[],
+            };
+            if rule.effect == crate::rules::Effect::Supports
+                && codes.contains(&code)
+                && let Some(c) = catalog.get(&rule.cause)
+            {
+                push_unique(
+                    &mut causes,
+                    explained(c, format!("ms-diagnostics {code}: rule {}", rule.id)),
+                );
+            }
+        }
+        if let Some(m) = codes::meaning(CodeKind::MsDiagnostics, code)
+            && !facts.contains(m)
+        {
+            facts.push(m.clone());
+        }
+    }
+    for token in q.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+        let is_hex = token.len() == 10 && (token.starts_with("0x") || token.starts_with("0X"));
+        let is_name = token.contains('_') && token.len() > 6;
+        if !(is_hex || is_name) {
+            continue;
+        }
+        for m in codes::lookup(token) {
+            if matches!(m.kind, CodeKind::Hresult | CodeKind::Kerberos) && !facts.contains(m) {
+                facts.push(m.clone());
+            }
+        }
+    }
     if nq.chars().count() >= 4 {
         for cause in catalog.iter() {
             for m in &cause.messages {
@@ -282,8 +320,8 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
     }
     let mut e = Explanation {
         kind: "message",
-        meaning: None,
-        codes: Vec::new(),
+        meaning: facts.first().map(meaning_text),
+        codes: facts,
         causes,
         looked_for: Vec::new(),
         nearest: Vec::new(),
@@ -314,6 +352,25 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
         e.nearest = nearest(&nq, catalog);
     }
     e
+}
+
+/// The `ms-diagnostics` / `ms-diagnostics-public` / `ms-client-diagnostics` codes of a pasted
+/// text, wherever they are (headers joined on one line, spaces around `:` and `=`), with the
+/// header name as written.
+fn pasted_diagnostics(text: &str) -> Vec<(u32, String)> {
+    static HEADER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(ms-(?:client-)?diagnostics(?:-public)?)\s*:\s*(\d{1,6})\b")
+            .expect("valid regex")
+    });
+    let mut out: Vec<(u32, String)> = Vec::new();
+    for c in HEADER.captures_iter(text) {
+        if let Ok(code) = c[2].parse::<u32>()
+            && !out.iter().any(|(k, _)| *k == code)
+        {
+            out.push((code, c[1].to_string()));
+        }
+    }
+    out
 }
 
 /// Words of a normalized text: runs of letters or digits; each CJK character counts as a word.
@@ -481,6 +538,28 @@ mod tests {
                 assert!(ids.contains(w), "{text}: {ids:?}");
             }
         }
+
+        // Pasted SIP with web-copy damage: headers on one line, spaces around `=`.
+        let e = explain(
+            "SIP/2.0 401 Unauthorized ms-user-logon-data: RemoteUser Date: Tue, 03 Nov 2026 08:07:32 GMT ms-diagnostics: 1013; reason =\"Significant time skew detected during authentication\"; source=\"sippoolbl20a01.infra.lync.com\" Server: RTC/7.0",
+            &r,
+            &c,
+        );
+        assert_eq!(e.causes[0].id, "clock-skew", "{e:?}");
+        assert!(e.meaning.unwrap().contains("time skew"));
+        let e = explain(
+            "subscription-state: terminated;expires=0 ms-diagnostics-public: 4141;reason=\"User disabled\"",
+            &r,
+            &c,
+        );
+        let ids: Vec<&str> = e.causes.iter().map(|x| x.id.as_str()).collect();
+        assert!(
+            ids.contains(&"not-licensed") && ids.contains(&"user-not-sip-enabled"),
+            "{ids:?}"
+        );
+        let e = explain("Sign-in failed: hr=0x80090324 (SEC_E_TIME_SKEW)", &r, &c);
+        assert_eq!(e.causes[0].id, "clock-skew");
+        assert_eq!(e.codes[0].name.as_deref(), Some("SEC_E_TIME_SKEW"));
 
         let e = explain("no such phrase anywhere", &r, &c);
         assert!(e.causes.is_empty());
