@@ -262,7 +262,15 @@ impl Pseudonymizer {
             } else {
                 let h = m.as_str();
                 let last_label = h.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-                if FILE_ENDINGS.contains(&last_label.as_str())
+                // `PowerShell_transcript.<COMPUTER>.<tag>.<time>.txt`: the file name carries
+                // the computer's name.
+                let transcript = text[..m.start()]
+                    .to_ascii_lowercase()
+                    .ends_with("_transcript.");
+                if transcript && let Some((computer, rest)) = h.split_once('.') {
+                    let c = self.token("computer", computer, |n| format!("computer{n}"));
+                    format!("{c}.{rest}")
+                } else if FILE_ENDINGS.contains(&last_label.as_str())
                     || h.split('.').count() < 2
                     || is_public_service_host(h)
                 {
@@ -297,6 +305,11 @@ mod pseudonym_tests {
         assert_eq!(
             p.apply("hr=0x80090324 at 09:14:02.117, 1.5 s"),
             "hr=0x80090324 at 09:14:02.117, 1.5 s"
+        );
+        // A transcript's file name carries the computer name.
+        assert_eq!(
+            p.apply("20261127/PowerShell_transcript.FAB-ADM-07.5be0c2a4.20261127150241.txt"),
+            "20261127/PowerShell_transcript.computer1.5be0c2a4.20261127150241.txt"
         );
     }
 }
