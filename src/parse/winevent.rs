@@ -276,6 +276,31 @@ fn status_line(line: &str) -> Option<u16> {
     line[..digits].parse().ok()
 }
 
+/// An ISO 8601 time as event data writes it (`2026-11-03T09:20:00.500000000Z`, with or
+/// without fraction and zone), as UTC-naive.
+fn iso_time(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim().trim_end_matches('Z');
+    if s.len() < 19 || s.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let (main, frac) = match s.split_once('.') {
+        Some((m, f)) => (m, f),
+        None => (s, ""),
+    };
+    let base = NaiveDateTime::parse_from_str(main, "%Y-%m-%dT%H:%M:%S").ok()?;
+    let digits: String = frac
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(9)
+        .collect();
+    let nanos = if digits.is_empty() {
+        0
+    } else {
+        format!("{digits:0<9}").parse::<i64>().ok()?
+    };
+    Some(base + chrono::Duration::nanoseconds(nanos))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -380,29 +405,4 @@ mod tests {
         assert!(is_lync_provider("skype for business"));
         assert!(!is_lync_provider("Lync2"));
     }
-}
-
-/// An ISO 8601 time as event data writes it (`2026-11-03T09:20:00.500000000Z`, with or
-/// without fraction and zone), as UTC-naive.
-fn iso_time(s: &str) -> Option<NaiveDateTime> {
-    let s = s.trim().trim_end_matches('Z');
-    if s.len() < 19 || s.as_bytes().get(10) != Some(&b'T') {
-        return None;
-    }
-    let (main, frac) = match s.split_once('.') {
-        Some((m, f)) => (m, f),
-        None => (s, ""),
-    };
-    let base = NaiveDateTime::parse_from_str(main, "%Y-%m-%dT%H:%M:%S").ok()?;
-    let digits: String = frac
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .take(9)
-        .collect();
-    let nanos = if digits.is_empty() {
-        0
-    } else {
-        format!("{digits:0<9}").parse::<i64>().ok()?
-    };
-    Some(base + chrono::Duration::nanoseconds(nanos))
 }

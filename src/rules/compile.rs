@@ -684,7 +684,7 @@ fn event_matcher(e: EventSpec) -> Result<EventMatcher, String> {
         regex: None,
         clock_change_min: e.clock_change_min_seconds,
     };
-    if m.clock_change_min.is_some_and(|v| !(v >= 0.0)) {
+    if m.clock_change_min.is_some_and(|v| v.is_nan() || v < 0.0) {
         return Err("`clock_change_min_seconds` must be a number >= 0".into());
     }
     if m.providers.is_empty() || m.ids.is_empty() {
