@@ -142,6 +142,9 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     if has_ext(name, ".zip") {
         return Format::Zip;
     }
+    if crate::parse::msoidsvc::is_trace_name(name) {
+        return Format::SignInAssistantTrace;
+    }
     let sniff_len = head.len().min(4096);
     let text = decode(&head[..sniff_len]).text;
     if uccapi::sniff(&text) {

@@ -796,6 +796,31 @@ fn real_workstation_events_give_no_cause() {
     assert_eq!(v["causes"], serde_json::json!([]));
 }
 
+/// Real connector errors pasted from consoles (GitHub issues), as a console capture: the
+/// WinRM Basic texts and the user's shell limit are found, wrapped mid-word as they are.
+#[test]
+fn real_connector_console_errors_give_their_causes() {
+    let path = root()
+        .join("../shared/corpus/excerpts/powershell_sfbo_connector_real_errors_github_issues.txt");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("skipped: {} not found", path.display());
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let body: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    let file = dir.path().join("console.txt");
+    std::fs::write(&file, body.join("\r\n")).unwrap();
+    let v = analyze_json(&[], &file);
+    assert_eq!(v["inventory"][0]["format"], "powershell-transcript");
+    let ids: Vec<&str> = v["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["winrm-basic-auth-disabled", "ps-max-shells-user"]);
+}
+
 /// Every file of the shared corpus, read as one bundle: no panic, every file in the inventory.
 #[test]
 fn shared_corpus_never_panics_and_nothing_is_lost() {

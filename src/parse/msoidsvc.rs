@@ -46,14 +46,24 @@ fn after_prefix(line: &str) -> Option<&str> {
 }
 
 /// True when the start of a text is a Sign-in Assistant trace: two prefixed lines among its
-/// first fifty.
+/// first fifty, or one that carries a `## SOAP` marker or a `WinHttpQueryHeaders` result.
 pub fn sniff(text: &str) -> bool {
-    text.trim_start_matches('\u{feff}')
+    let prefixed: Vec<&str> = text
+        .trim_start_matches('\u{feff}')
         .lines()
         .take(50)
-        .filter(|l| after_prefix(l.trim_end()).is_some())
-        .count()
-        >= 2
+        .filter_map(|l| after_prefix(l.trim_end()))
+        .collect();
+    prefixed.len() >= 2
+        || prefixed
+            .iter()
+            .any(|r| r.starts_with("## SOAP") || r.starts_with("WinHttpQueryHeaders"))
+}
+
+/// `msoidsvctrace{GUID}.txt`, the name the Sign-in Assistant gives its traces.
+pub fn is_trace_name(file_name: &str) -> bool {
+    let n = file_name.to_ascii_lowercase();
+    n.starts_with("msoidsvctrace") && n.ends_with(".txt")
 }
 
 fn is_error(text: &str) -> bool {
@@ -144,6 +154,35 @@ mod tests {
         assert_eq!(got, [(1, "INFO"), (2, "ERROR"), (5, "INFO"), (6, "ERROR")]);
         assert!(r[1].text.contains("a:FailedAuthentication</s:Value>"));
         assert!(r[1].text.contains("MSIS7068: Access denied."));
+    }
+
+    /// The real trace lines of the corpus excerpt (its section 2), as they stand there.
+    #[test]
+    fn corpus_excerpt_trace_lines() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/corpus/excerpts/idcrl_msoidsvc_trace_format_supportarticles.txt"
+        );
+        let Ok(text) = std::fs::read_to_string(path) else {
+            eprintln!("note: {path} absent; skipped");
+            return;
+        };
+        let start = text.find("\n<6056,5268,").expect("the real IDCRL line") + 1;
+        let section: String = text[start..]
+            .lines()
+            .take_while(|l| !l.trim().is_empty() && !l.starts_with("Additionally"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(sniff(&section));
+        let r = read(&section);
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert_eq!(r[0].level, "ERROR");
+        assert!(r[0].text.contains("a:FailedAuthentication</s:Value>"));
+        assert!(r[0].text.ends_with("MSIS7068: Access denied.</s:Text>"));
+        assert!(is_trace_name(
+            "msoidsvctrace{5E3B2A61-0C4D-4F7A-9B2E-7D1C8A6F4E20}.txt"
+        ));
+        assert!(!is_trace_name("trace.txt"));
     }
 
     #[test]
