@@ -1596,6 +1596,17 @@ def certificate_samples() -> list[Path]:
     pc = online_profile(user="nestor.wilke@relecloud.com", local_ip="10.12.5.61", pid="2B94",
                         start=datetime(2026, 11, 25, 8, 4, 51, 118000), seed=1101, computer="RC-LT-0061",
                         subnet="10.12.5.0", **common)
+    # personal-certificate: the same failure after the user's address changed; the client log
+    # (rotated, so it still holds last week's session) shows a healthy sign-in under the old
+    # address, then the failed certificate step under the new one.
+    old = online_profile(user="nestor.wilke@relecloud-old.com", local_ip="10.12.5.61", pid="1A2C",
+                         start=datetime(2026, 11, 18, 8, 1, 12, 440000), seed=1104, computer="RC-LT-0061",
+                         subnet="10.12.5.0", **common)
+    new = online_profile(**{**pc.__dict__, "seed": 1105})
+    written.append(write_zip("personal-certificate.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": (log_healthy(old, False) + log_failing(new, "certprov-fail", 2, 40))
+        .encode("utf-8"),
+    }))
     written.append(write_zip("certprov-failed.zip", {
         "Tracing/Lync-UccApi-0.UccApilog": log_failing(pc, "certprov-fail", 2, 40).encode("utf-8"),
     }))

@@ -34,6 +34,8 @@ pub struct Registration {
     /// The client answered a challenge with another scheme than `TLS-DSK` (NTLM, Kerberos):
     /// then a failure is not the certificate's.
     pub other_auth_scheme: bool,
+    /// The sign-in address (`From` URI of the first REGISTER sent), lowercase, without `sip:`.
+    pub from_uri: Option<String>,
     /// The messages of the transaction, for the SIP ladder (at most [`MAX_STEPS`]; kept only
     /// for the last [`LADDERS_KEPT`] registrations of a member).
     pub steps: Vec<LadderStep>,
@@ -194,6 +196,7 @@ impl MemberTracker {
                     last_response: None,
                     certprov_challenge: None,
                     other_auth_scheme: false,
+                    from_uri: None,
                     steps: Vec::new(),
                 });
                 if self.registrations.len() > LADDERS_KEPT {
@@ -232,6 +235,12 @@ impl MemberTracker {
                 status: message.status(),
                 diagnostics: (!diags.is_empty())
                     .then(|| crate::redact::abridge(&diags.join("; "), 160)),
+            });
+        }
+        if is_request && direction != Direction::Received && reg.from_uri.is_none() {
+            reg.from_uri = message.from_uri().map(|u| {
+                let u = u.trim().trim_start_matches('<').to_ascii_lowercase();
+                u.strip_prefix("sip:").unwrap_or(&u).to_string()
             });
         }
         if is_request
@@ -429,6 +438,42 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
                 evidence,
             });
         }
+    }
+    // Sign-ins under more than one address: the address was changed (or another user signed
+    // in on the machine). Evidence: the first REGISTER under the newest address.
+    let mut addresses: Vec<(&str, &Registration)> = Vec::new();
+    for (_, reg) in registrations {
+        if let Some(a) = reg.from_uri.as_deref()
+            && !addresses.iter().any(|(b, _)| *b == a)
+        {
+            addresses.push((a, reg));
+        }
+    }
+    if addresses.len() >= 2
+        && let Some((newest, reg)) = addresses
+            .iter()
+            .max_by(|a, b| a.1.first_time.cmp(&b.1.first_time))
+        && let Some(ev) = reg
+            .steps
+            .first()
+            .map(|s| Evidence::new(s.member_index, &s.member, s.line, s.local, ""))
+            .or_else(|| reg.last_response.clone())
+    {
+        let mut evidence = ev;
+        let others: Vec<&str> = addresses
+            .iter()
+            .map(|(a, _)| *a)
+            .filter(|a| a != newest)
+            .collect();
+        evidence.text = format!(
+            "sign-in as {newest} after sign-ins as {}",
+            others.join(", ")
+        );
+        out.facts.push(Fact {
+            name: "sign-in-address-changed",
+            value: addresses.len() as f64,
+            evidence,
+        });
     }
     // The last registration in time (member order breaks ties and stands in for missing times).
     let last = registrations
@@ -773,6 +818,7 @@ mod tests {
             last_response: Some(ev.clone()),
             certprov_challenge: None,
             other_auth_scheme: false,
+            from_uri: None,
             steps: Vec::new(),
         };
         let ok = Registration {
@@ -786,6 +832,26 @@ mod tests {
         assert_eq!(
             names,
             vec!["registration-auth-failed", "last-registration-succeeded"]
+        );
+        // Two sign-in addresses: the newer one is named.
+        let mut old_addr = ok.clone();
+        old_addr.from_uri = Some("kim@old.example".into());
+        old_addr.first_time =
+            NaiveDateTime::parse_from_str("2026-11-01 08:00:00", "%Y-%m-%d %H:%M:%S").ok();
+        let mut new_addr = failed.clone();
+        new_addr.from_uri = Some("kim@new.example".into());
+        new_addr.first_time =
+            NaiveDateTime::parse_from_str("2026-11-03 08:00:00", "%Y-%m-%d %H:%M:%S").ok();
+        let d = derive_facts(&[(0, old_addr), (0, new_addr)], &[]);
+        let changed = d
+            .facts
+            .iter()
+            .find(|f| f.name == "sign-in-address-changed")
+            .expect("address change");
+        assert_eq!(changed.value, 2.0);
+        assert_eq!(
+            changed.evidence.text,
+            "sign-in as kim@new.example after sign-ins as kim@old.example"
         );
         let d = derive_facts(&[(0, ok), (1, failed)], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();

@@ -42,6 +42,11 @@ type Member = (&'static str, &'static str, &'static str);
 
 const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
     (
+        "personal-certificate.zip",
+        Some("personal-certificate"),
+        &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],
+    ),
+    (
         "certprov-failed.zip",
         Some("corrupt-credentials"),
         &[("Tracing/Lync-UccApi-0.UccApilog", "uccapi-log", "parsed")],
@@ -432,6 +437,19 @@ fn certificate_causes_tie_until_a_key_error_decides() {
             .unwrap()
             .contains("CertProv"),
         "{causes:#?}"
+    );
+
+    // Sign-ins under an old and a new address decide for the stale cached data.
+    let v = analyze_json(&[], &sample("personal-certificate.zip"));
+    let causes = v["causes"].as_array().unwrap();
+    assert_eq!(causes[0]["id"], "personal-certificate");
+    assert!(v["look_alike_groups"].as_array().unwrap().is_empty());
+    assert!(
+        causes[0]["evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["rule"] == "personal-certificate.address-changed")
     );
 
     let v = analyze_json(&[], &sample("corrupt-credentials.zip"));
