@@ -108,7 +108,11 @@ fn causes_naming(
             Matcher::Record(m) => m.literals().iter().any(|l| {
                 let l = l.to_ascii_lowercase();
                 needle.as_ref().is_some_and(|n| l.ends_with(n.as_str()))
-                    || spellings.iter().any(|s| l == s.to_ascii_lowercase())
+                    || spellings.iter().any(|s| {
+                        let s = s.to_ascii_lowercase();
+                        // `-2144108321` inside `-2144108321,PSSessionOpenFailed`.
+                        l == s || s.len() >= 8 && l.contains(&s)
+                    })
             }),
             Matcher::Event(m) => m.regex_source().is_some_and(|r| {
                 let r = r.to_ascii_lowercase();
@@ -496,6 +500,10 @@ mod tests {
         assert!(e.meaning.unwrap().contains("RFC 4120"));
         let e = explain("SEC_E_TIME_SKEW", &r, &c);
         assert_eq!((e.kind, e.causes[0].id.as_str()), ("hresult", "clock-skew"));
+        let e = explain("-2144108321", &r, &c);
+        assert_eq!(e.causes[0].id, "winrm-basic-auth-disabled", "{e:?}");
+        let e = explain("0x803380DF", &r, &c);
+        assert_eq!(e.causes[0].id, "winrm-basic-auth-disabled", "{e:?}");
         let e = explain("-2146893802", &r, &c);
         assert_eq!(e.codes[0].name.as_deref(), Some("NTE_BAD_KEYSET"));
         // A code no rule claims still gets its meaning: a SIP status, an ErrorId range.
