@@ -2075,6 +2075,24 @@ def signin_assistant_samples() -> list[Path]:
             trace(4120, 3876, datetime(2026, 11, 28, 9, 31, 2, 140000), ok)}))
     return written
 
+def registry_samples() -> list[Path]:
+    """Registry evidence the support article on hidden sign-in causes names
+    (doc_signin_hidden_causes_clockskew_rsa_cert_supportarticles.txt): a `.reg` export
+    (UTF-16LE, as regedit writes it) with the Sign-in Assistant's ClockSkew value, and
+    `reg query` output with a MachineGuid written in braces."""
+    written = []
+    text = CRLF.join([
+        "Windows Registry Editor Version 5.00", "",
+        r"[HKEY_USERS\.DEFAULT\Software\Microsoft\MSOIdentityCRL]",
+        '"ClockSkew"=dword:0000012c',
+        '"UserExtendedProperties"=dword:00000001', "", ""])
+    written.append(write_zip("clock-skew-registry.zip", {"Registry/MSOIdentityCRL.reg": utf16(text)}))
+    text = CRLF.join([
+        "", r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Cryptography",
+        "    MachineGuid    REG_SZ    {c1cbd94c-0d35-414c-89ef-dd092b984883}", "", ""])
+    written.append(write_zip("machineguid-braces.zip", {"reg-query-cryptography.txt": text.encode("ascii")}))
+    return written
+
 
 def main() -> None:
     written = []
@@ -2235,6 +2253,7 @@ def main() -> None:
     written += localized_dns_samples()
     written += usculture_csv_samples()
     written += signin_assistant_samples()
+    written += registry_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

@@ -334,6 +334,9 @@ const NOT_HIGH: &[(&str, &str)] = &[
     ("certprov-failed.zip", "medium"),
     // The STS refused the password: wrong-credentials and forgotten-password tie at 0.6.
     ("msoidsvc-bad-password.zip", "medium"),
+    // One registry value each (0.6).
+    ("clock-skew-registry.zip", "medium"),
+    ("machineguid-braces.zip", "medium"),
     // Schannel events alone: they do not say which server's certificate was refused.
     ("adfs-self-signed-cert.zip", "medium"),
     // Lync event 3 alone (no server answered, so no ms-diagnostics code): 0.6.
