@@ -1680,6 +1680,24 @@ def clock_event_samples() -> list[Path]:
     system_ok = [(t0 - timedelta(minutes=50), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer),
                  (t0 - timedelta(minutes=35), "Microsoft-Windows-Time-Service", 134, "None", "Warning", no_source),
                  (t0 + timedelta(minutes=15), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer)]
+    # A domain controller's Security log attached by the admin (wevtutil text, English): 4771
+    # pre-authentication failures with failure code 0x25 for the user's account, and an
+    # unrelated 4771 with 0x18 (a wrong password) for another account.
+    def dc4771(n: int, t: datetime, account: str, ip: str, code: str) -> list[str]:
+        return [f"Event[{n}]:", "  Log Name: Security", "  Source: Microsoft-Windows-Security-Auditing",
+                f"  Date: {t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}", "  Event ID: 4771",
+                "  Task: Kerberos Authentication Service", "  Level: Information", "  Opcode: Info",
+                "  Keyword: Audit Failure", "  User: N/A", "  User Name: N/A", f"  Computer: DC01.{domain}",
+                "  Description: ", "Kerberos pre-authentication failed.", "", "Account Information:",
+                f"\tSecurity ID:\t\tMARGIESTRAVEL\\{account}", f"\tAccount Name:\t\t{account}", "",
+                "Service Information:", "\tService Name:\t\tkrbtgt/MARGIESTRAVEL.COM", "",
+                "Network Information:", f"\tClient Address:\t\t::ffff:{ip}", "\tClient Port:\t\t50231", "",
+                "Additional Information:", "\tTicket Options:\t\t0x40810010", f"\tFailure Code:\t\t{code}",
+                "\tPre-Authentication Type:\t2", ""]
+    dc = (dc4771(0, t0 - timedelta(minutes=7, seconds=30), "ryan.gill", "10.6.4.42", "0x25")
+          + dc4771(1, t0 - timedelta(minutes=6, seconds=2), "ryan.gill", "10.6.4.42", "0x25")
+          + dc4771(2, t0 - timedelta(minutes=3), "svc-backup", "10.6.0.31", "0x18"))
+    written.append(write_zip("dc-kerberos-skew.zip", {"DC01/Security-4771.txt": (CRLF.join(dc) + CRLF).encode("utf-8")}))
     written.append(write_zip("time-service-offline.zip", {
         "EventLogs/System.txt": wevtutil_text(domain, computer, system_ok).encode("utf-8"),
     }))

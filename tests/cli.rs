@@ -65,6 +65,11 @@ const SAMPLES: &[(&str, Option<&str>, &[Member])] = &[
         &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
     ),
     (
+        "dc-kerberos-skew.zip",
+        Some("clock-skew"),
+        &[("DC01/Security-4771.txt", "event-wevtutil", "parsed")],
+    ),
+    (
         "time-service-offline.zip",
         None,
         &[("EventLogs/System.txt", "event-wevtutil", "parsed")],
@@ -336,6 +341,8 @@ const NOT_HIGH: &[(&str, &str)] = &[
     ("msoidsvc-bad-password.zip", "medium"),
     // One registry value each (0.6).
     ("clock-skew-registry.zip", "medium"),
+    // A domain controller's 4771 with failure code 0x25: some client's clock (0.5).
+    ("dc-kerberos-skew.zip", "medium"),
     ("machineguid-braces.zip", "medium"),
     // Schannel events alone: they do not say which server's certificate was refused.
     ("adfs-self-signed-cert.zip", "medium"),
