@@ -12,6 +12,8 @@
 #   EVTX records/s vs evtx_dump -o jsonl on the same files, target >= 1.0
 #   peak RSS                   target <= 200 MB on a 2 GB bundle
 #   start-up + rule load       target <= 20 ms
+#   analyze / baseline         with BASELINE_BIN=path/to/an/older/sfbtriage: the same bundle and
+#                              log through both binaries in this run (e.g. the cost of a feature)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-200}
@@ -91,3 +93,16 @@ fi
 echo "peak RSS analyze bundle.zip: $(rss_mb "$BIN" analyze --format json --no-progress "$BUNDLE") MB   (target <= 200 MB at 2 GB)"
 t_start=$(best "$BIN" rules list)
 echo "start-up + rule load (rules list): $(awk -v t="$t_start" 'BEGIN{printf "%.1f", t*1000}') ms   (target <= 20 ms)"
+
+# Against an older build, when given: the cost of what changed since (e.g. the sign-in attempts).
+if [ -n "${BASELINE_BIN:-}" ]; then
+  b_an=$(best "$BASELINE_BIN" analyze --format json --no-progress "$BUNDLE")
+  t_an1=$(best "$BIN" analyze --threads 1 --format json --no-progress "$BUNDLE")
+  b_an1=$(best "$BASELINE_BIN" analyze --threads 1 --format json --no-progress "$BUNDLE")
+  b_log=$(best "$BASELINE_BIN" analyze --threads 1 --format json --no-progress "$LOG")
+  echo "baseline $BASELINE_BIN"
+  echo "  bundle.zip: ${t_an} s vs ${b_an} s;  RATIO analyze/baseline: $(ratio "$t_an" "$b_an")"
+  echo "  bundle.zip, 1 thread: ${t_an1} s vs ${b_an1} s;  RATIO: $(ratio "$t_an1" "$b_an1")"
+  echo "  one ${LOG_MB} MB log, 1 thread: ${t_log} s vs ${b_log} s;  RATIO: $(ratio "$t_log" "$b_log")"
+  echo "  peak RSS bundle.zip: $(rss_mb "$BIN" analyze --format json --no-progress "$BUNDLE") MB vs $(rss_mb "$BASELINE_BIN" analyze --format json --no-progress "$BUNDLE") MB"
+fi
