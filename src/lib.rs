@@ -18,5 +18,6 @@ pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod serve;
 pub mod synth;
 pub mod timeline;

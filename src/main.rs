@@ -1,4 +1,4 @@
-//! The `sfbtriage` command line: `analyze`, `explain`, `rules list`, `rules test`.
+//! The `sfbtriage` command line: `analyze`, `batch`, `serve`, `explain`, `rules list`, `rules test`.
 //!
 //! This file owns argument parsing, choosing colour and progress output, and exit codes:
 //! 0 the command did its job, 1 `rules test` found failing examples, 2 usage error,
@@ -201,6 +201,30 @@ enum Command {
         #[command(flatten)]
         rules: RuleArgs,
     },
+    /// Serve a local page to drop bundles on (and the HTTP API it uses) until Ctrl-C. The
+    /// first line on stdout is the URL to open, with its access token.
+    Serve {
+        /// Address and port to listen on (port 0: a free port).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+        listen: std::net::SocketAddr,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Largest upload, in bytes; larger ones are refused with 413.
+        #[arg(long, value_name = "BYTES", default_value_t = sfbtriage::serve::DEFAULT_MAX_UPLOAD)]
+        max_upload: u64,
+        /// Allow listening on an address other than loopback (other machines can reach it).
+        #[arg(long)]
+        allow_remote: bool,
+        /// Most analyses run at once; further uploads wait.
+        #[arg(long, value_name = "N", default_value_t = 2)]
+        max_concurrent: usize,
+        /// Longest a request may take, upload and analysis included, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 900)]
+        request_timeout: u64,
+        #[command(flatten)]
+        run: RunArgs,
+    },
     /// List or test the rules and the cause catalogue.
     Rules {
         #[command(subcommand)]
@@ -306,6 +330,41 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 &catalog,
                 &mut out,
             )
+        }
+        Command::Serve {
+            listen,
+            open,
+            max_upload,
+            allow_remote,
+            max_concurrent,
+            request_timeout,
+            run,
+        } => {
+            let (rules, catalog) = match run.prepare() {
+                Ok(x) => x,
+                Err(code) => return Ok(code),
+            };
+            drop(out);
+            let config = sfbtriage::serve::Config {
+                listen,
+                allow_remote,
+                open,
+                max_upload,
+                max_concurrent,
+                request_timeout: std::time::Duration::from_secs(request_timeout.max(1)),
+                redact: run.redact,
+                options: run.options(),
+                rules,
+                catalog,
+            };
+            match sfbtriage::serve::run(config) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+                    eprintln!("sfbtriage: {e}");
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e),
+            }
         }
         Command::Explain { query, json, rules } => {
             let (rules, catalog) = match load(&rules.rules) {

@@ -933,10 +933,40 @@ pub fn analyze(
         progress,
         time_budget: options.member_time_budget,
     };
-    let mut outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
+    let outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
     if let Some(p) = &analyzer.progress {
         p.finish_and_clear();
     }
+    conclude(inputs, rules, catalog, options, outcomes)
+}
+
+/// Diagnose one input held in memory — an uploaded zip or log file — exactly as [`analyze`]
+/// diagnoses a file named `name` given alone on the command line: members are named by their
+/// path inside the zip, and the analysis's `inputs` is `[name]`. Nothing is written to disk.
+pub fn analyze_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    options: &Options,
+) -> Analysis {
+    let analyzer = MemberAnalyzer {
+        rules,
+        progress: None,
+        time_budget: options.member_time_budget,
+    };
+    let outcomes = bundle::read_bytes(name, bytes, &options.limits, &analyzer);
+    conclude(&[PathBuf::from(name)], rules, catalog, options, outcomes)
+}
+
+/// Correlate the members' outcomes, evaluate the fact rules and rank the causes.
+fn conclude(
+    inputs: &[PathBuf],
+    rules: &RuleSet,
+    catalog: &Catalog,
+    options: &Options,
+    mut outcomes: Vec<MemberOutcome>,
+) -> Analysis {
     // Number the members in inventory order and point their evidence at that number.
     for (i, o) in outcomes.iter_mut().enumerate() {
         for h in &mut o.hits {
