@@ -1,0 +1,482 @@
+//! `sfbtriage serve`: the HTTP API's access control, limits and outputs, over real sockets.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn sample_zips() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "zip"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A running `sfbtriage serve`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`
+    addr: String,
+    token: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sfbtriage"))
+        .arg("serve")
+        .args(extra)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line.trim();
+    let rest = url.strip_prefix("http://").expect(url);
+    let (addr, query) = rest.split_once("/?token=").expect(url);
+    assert!(query.len() >= 32, "token of 128 bits or more: {url}");
+    assert!(query.chars().all(|c| c.is_ascii_hexdigit()));
+    Server {
+        child,
+        addr: addr.to_string(),
+        token: query.to_string(),
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One HTTP/1.1 request; `headers` are sent as given (a `Host` among them replaces ours).
+fn request(
+    s: &Server,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Reply {
+    let mut stream = TcpStream::connect(&s.addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .unwrap();
+    let mut head = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {}\r\n", s.addr));
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        if !headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"))
+        {
+            head.push_str(&format!("Content-Length: {}\r\n", b.len()));
+        }
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).unwrap();
+    if let Some(b) = body {
+        // The server may answer (413) and close before reading everything.
+        let _ = stream.write_all(b);
+    }
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response head");
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let mut lines = head.lines();
+    let status: u16 = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    if headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut b: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let Some(eol) = b.windows(2).position(|w| w == b"\r\n") else {
+            return out;
+        };
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&b[..eol]).unwrap().trim(), 16).unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&b[eol + 2..eol + 2 + size]);
+        b = &b[eol + 4 + size..];
+    }
+}
+
+fn bearer(s: &Server) -> String {
+    format!("Bearer {}", s.token)
+}
+
+fn cli(args: &[&str], dir: &std::path::Path) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_sfbtriage"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    out.stdout
+}
+
+#[test]
+fn every_request_needs_the_token_and_a_host_and_origin_of_this_server() {
+    let s = serve(&[]);
+    assert_eq!(request(&s, "GET", "/", &[], None).status, 401);
+    assert_eq!(request(&s, "GET", "/?token=wrong", &[], None).status, 401);
+    assert_eq!(
+        request(&s, "POST", "/api/analyze", &[], Some(b"PK")).status,
+        401
+    );
+    let page = request(&s, "GET", &format!("/?token={}", s.token), &[], None);
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("id=\"drop\""));
+    // Security headers on every response, refusals included.
+    for r in [&page, &request(&s, "GET", "/", &[], None)] {
+        let csp = r.header("content-security-policy").unwrap();
+        assert!(csp.contains("default-src 'none'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+        assert_eq!(r.header("referrer-policy"), Some("no-referrer"));
+        assert!(r.header("access-control-allow-origin").is_none());
+    }
+    // The page's inline script and style carry the nonce its policy names.
+    let csp = page.header("content-security-policy").unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
+    assert!(page.text().contains(&format!("<script nonce=\"{nonce}\">")));
+
+    // DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends its own name.
+    let port = s.addr.rsplit(':').next().unwrap();
+    let evil_host = format!("evil.example:{port}");
+    let with_token = format!("/?token={}", s.token);
+    let r = request(&s, "GET", &with_token, &[("Host", &evil_host)], None);
+    assert_eq!(r.status, 403, "{}", r.text());
+    let localhost = format!("localhost:{port}");
+    assert_eq!(
+        request(&s, "GET", &with_token, &[("Host", &localhost)], None).status,
+        200
+    );
+    // Cross-site requests from another open page.
+    let b = bearer(&s);
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze",
+        &[("Authorization", &b), ("Origin", "https://evil.example")],
+        Some(b"x"),
+    );
+    assert_eq!(r.status, 403, "{}", r.text());
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze",
+        &[("Authorization", &b), ("Origin", "null")],
+        Some(b"x"),
+    );
+    assert_eq!(r.status, 403);
+    // The page's own origin is fine.
+    let own = format!("http://{}", s.addr);
+    let zip = std::fs::read(root().join("samples/clock-skew.zip")).unwrap();
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=clock-skew.zip",
+        &[("Authorization", &b), ("Origin", &own)],
+        Some(&zip),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // A CORS preflight gets no permission.
+    let r = request(
+        &s,
+        "OPTIONS",
+        "/api/analyze",
+        &[
+            ("Origin", "https://evil.example"),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        None,
+    );
+    assert_eq!(r.status, 403);
+    assert!(r.header("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn analyze_gives_the_clis_json_byte_for_byte_for_every_sample() {
+    let s = serve(&[]);
+    let b = bearer(&s);
+    let samples = root().join("samples");
+    for zip in sample_zips() {
+        let name = zip.file_name().unwrap().to_str().unwrap();
+        let bytes = std::fs::read(&zip).unwrap();
+        let r = request(
+            &s,
+            "POST",
+            &format!("/api/analyze?name={name}"),
+            &[("Authorization", &b)],
+            Some(&bytes),
+        );
+        assert_eq!(r.status, 200, "{name}: {}", r.text());
+        assert!(
+            r.header("content-type")
+                .unwrap()
+                .starts_with("application/json")
+        );
+        let expected = cli(&["analyze", "--format", "json", name], &samples);
+        assert!(
+            r.body == expected,
+            "{name}: served JSON differs from the CLI's\n{}",
+            r.text()
+        );
+    }
+}
+
+#[test]
+fn other_formats_redaction_and_kept_results_match_the_cli() {
+    let s = serve(&[]);
+    let b = bearer(&s);
+    let samples = root().join("samples");
+    let bytes = std::fs::read(samples.join("wrong-credentials.zip")).unwrap();
+    // The name may come in a header, percent-encoded.
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?format=md&redact=1",
+        &[
+            ("Authorization", &b),
+            ("X-Filename", "wrong-credentials.zip"),
+        ],
+        Some(&bytes),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(
+        r.body,
+        cli(
+            &[
+                "analyze",
+                "--format",
+                "md",
+                "--redact",
+                "wrong-credentials.zip"
+            ],
+            &samples
+        )
+    );
+    let id = r.header("x-sfbtriage-result").unwrap().to_string();
+    for (format, query, args) in [
+        ("html", "", vec!["--format", "html"]),
+        ("csv", "&redact=1", vec!["--format", "csv", "--redact"]),
+        ("text", "", vec!["--format", "text", "--color", "never"]),
+        ("json", "&redact=1", vec!["--format", "json", "--redact"]),
+    ] {
+        let r = request(
+            &s,
+            "GET",
+            &format!("/api/result/{id}?format={format}{query}&download=1"),
+            &[("Authorization", &b)],
+            None,
+        );
+        assert_eq!(r.status, 200, "{format}: {}", r.text());
+        let mut cmd = vec!["analyze"];
+        cmd.extend(args);
+        cmd.push("wrong-credentials.zip");
+        assert_eq!(r.body, cli(&cmd, &samples), "{format}{query}");
+        assert!(
+            r.header("content-disposition")
+                .unwrap()
+                .starts_with("attachment; filename=\"wrong-credentials.sfbtriage"),
+        );
+    }
+    // The HTML report may be framed by the page (and only by it).
+    let r = request(
+        &s,
+        "GET",
+        &format!("/api/result/{id}?format=html&token={}", s.token),
+        &[],
+        None,
+    );
+    assert!(
+        r.header("content-security-policy")
+            .unwrap()
+            .contains("frame-ancestors 'self'")
+    );
+    // Unknown results and formats.
+    let r = request(
+        &s,
+        "GET",
+        "/api/result/0000?format=json",
+        &[("Authorization", &b)],
+        None,
+    );
+    assert_eq!(r.status, 404);
+    let r = request(
+        &s,
+        "GET",
+        &format!("/api/result/{id}?format=pdf"),
+        &[("Authorization", &b)],
+        None,
+    );
+    assert_eq!(r.status, 400);
+}
+
+#[test]
+fn bad_uploads_get_a_clear_status_and_the_server_keeps_serving() {
+    let s = serve(&["--max-upload", "20000"]);
+    let b = bearer(&s);
+    // Declared over the limit.
+    let big = vec![b'a'; 30_000];
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=big.log",
+        &[("Authorization", &b)],
+        Some(&big),
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert!(r.text().contains("--max-upload"));
+    // Over the limit without a declared length (chunked).
+    let mut chunked = Vec::new();
+    for _ in 0..3 {
+        chunked.extend_from_slice(format!("{:x}\r\n", 10_000).as_bytes());
+        chunked.extend_from_slice(&[b'b'; 10_000]);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=big.log",
+        &[("Authorization", &b), ("Transfer-Encoding", "chunked")],
+        Some(&chunked),
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    // Empty.
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze",
+        &[("Authorization", &b)],
+        Some(b""),
+    );
+    assert_eq!(r.status, 400);
+    // Not a zip, named like one.
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=bundle.zip",
+        &[("Authorization", &b)],
+        Some(b"this is not a zip archive at all"),
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert!(
+        v["error"].as_str().unwrap().contains("not a readable zip"),
+        "{v}"
+    );
+    // A truncated zip.
+    let zip = std::fs::read(root().join("samples/clock-skew.zip")).unwrap();
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=cut.zip",
+        &[("Authorization", &b)],
+        Some(&zip[..40]),
+    );
+    assert!((400..500).contains(&r.status), "{} {}", r.status, r.text());
+    // Hostile names are taken as a file name only, and HTML in them is not a problem here.
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=..%2F..%2F%3Cscript%3E.zip",
+        &[("Authorization", &b)],
+        Some(&zip),
+    );
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["inputs"][0], "<script>.zip");
+    // Still serving.
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=clock-skew.zip",
+        &[("Authorization", &b)],
+        Some(&zip),
+    );
+    assert_eq!(r.status, 200);
+    let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(v["causes"][0]["id"], "clock-skew");
+}
+
+#[test]
+fn listening_beyond_loopback_needs_allow_remote() {
+    let out = Command::new(env!("CARGO_BIN_EXE_sfbtriage"))
+        .args(["serve", "--listen", "0.0.0.0:0"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--allow-remote"), "{err}");
+}
