@@ -480,3 +480,306 @@ fn listening_beyond_loopback_needs_allow_remote() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--allow-remote"), "{err}");
 }
+
+/// A tiny DevTools-protocol client: one page session of a headless Chromium.
+mod cdp {
+    use std::io::{BufRead, BufReader};
+    use std::net::TcpStream;
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use serde_json::{Value, json};
+    use tungstenite::stream::MaybeTlsStream;
+
+    pub struct Browser {
+        child: Child,
+        ws: tungstenite::WebSocket<MaybeTlsStream<TcpStream>>,
+        session: String,
+        next_id: u64,
+    }
+
+    impl Drop for Browser {
+        fn drop(&mut self) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+
+    impl Browser {
+        pub fn launch(browser: &Path, profile: &Path) -> Browser {
+            let mut child = Command::new(browser)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--hide-scrollbars",
+                    "--window-size=1200,900",
+                    "--remote-debugging-port=0",
+                ])
+                .arg(format!("--user-data-dir={}", profile.display()))
+                .arg("about:blank")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stderr = BufReader::new(child.stderr.take().unwrap());
+            let mut ws_url = None;
+            let mut seen = String::new();
+            for _ in 0..200 {
+                let mut line = String::new();
+                if stderr.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                seen.push_str(&line);
+                if let Some(i) = line.find("ws://") {
+                    ws_url = Some(line[i..].trim().to_string());
+                    break;
+                }
+            }
+            let ws_url = ws_url.unwrap_or_else(|| panic!("no DevTools URL from chromium:\n{seen}"));
+            // Keep draining stderr so the browser never blocks on a full pipe.
+            std::thread::spawn(move || {
+                let mut sink = String::new();
+                while stderr.read_line(&mut sink).unwrap_or(0) > 0 {
+                    sink.clear();
+                }
+            });
+            let (ws, _) = tungstenite::connect(ws_url.as_str()).unwrap();
+            if let MaybeTlsStream::Plain(s) = ws.get_ref() {
+                s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+            }
+            let mut b = Browser {
+                child,
+                ws,
+                session: String::new(),
+                next_id: 0,
+            };
+            let target = b.call("Target.createTarget", json!({ "url": "about:blank" }));
+            let attached = b.call(
+                "Target.attachToTarget",
+                json!({ "targetId": target["targetId"], "flatten": true }),
+            );
+            b.session = attached["sessionId"].as_str().unwrap().to_string();
+            b.call("Page.enable", json!({}));
+            b.call("Runtime.enable", json!({}));
+            b
+        }
+
+        /// Send one command (to the page session once attached) and wait for its result.
+        pub fn call(&mut self, method: &str, params: Value) -> Value {
+            self.next_id += 1;
+            let id = self.next_id;
+            let mut msg = json!({ "id": id, "method": method, "params": params });
+            if !self.session.is_empty() {
+                msg["sessionId"] = json!(self.session);
+            }
+            self.ws
+                .send(tungstenite::Message::Text(msg.to_string().into()))
+                .unwrap();
+            loop {
+                let m = self.ws.read().expect("a DevTools message");
+                let tungstenite::Message::Text(t) = m else {
+                    continue;
+                };
+                let v: Value = serde_json::from_str(t.as_str()).unwrap();
+                if v["id"] == json!(id) {
+                    if let Some(e) = v.get("error") {
+                        panic!("{method}: {e}");
+                    }
+                    return v["result"].clone();
+                }
+            }
+        }
+
+        /// Evaluate a JavaScript expression in the page and return its value.
+        pub fn eval(&mut self, expression: &str) -> Value {
+            let r = self.call(
+                "Runtime.evaluate",
+                json!({ "expression": expression, "returnByValue": true, "awaitPromise": true }),
+            );
+            if let Some(e) = r.get("exceptionDetails") {
+                panic!("{expression}: {e}");
+            }
+            r["result"]["value"].clone()
+        }
+
+        /// Poll `expression` until it is true, or panic with `what` after `secs`.
+        pub fn wait_for(&mut self, expression: &str, secs: u64, what: &str) {
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(secs) {
+                if self.eval(expression) == json!(true) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let body = self.eval("document.body ? document.body.innerText : ''");
+            panic!("timed out waiting for {what}; page text:\n{body}");
+        }
+
+        pub fn navigate(&mut self, url: &str) {
+            self.call("Page.navigate", json!({ "url": url }));
+            self.wait_for("document.readyState === 'complete'", 30, "the page to load");
+        }
+
+        /// Put `file` into the `<input type=file>` that `selector` finds (fires `change`).
+        pub fn set_file(&mut self, selector: &str, file: &Path) {
+            let r = self.call(
+                "Runtime.evaluate",
+                json!({ "expression": format!("document.querySelector({})", json!(selector)) }),
+            );
+            let object = r["result"]["objectId"].clone();
+            assert!(object.is_string(), "no element {selector}");
+            self.call(
+                "DOM.setFileInputFiles",
+                json!({ "objectId": object, "files": [file.to_str().unwrap()] }),
+            );
+        }
+
+        /// A PNG screenshot of the viewport.
+        pub fn screenshot(&mut self) -> Vec<u8> {
+            let r = self.call("Page.captureScreenshot", json!({ "format": "png" }));
+            base64(r["data"].as_str().unwrap())
+        }
+    }
+
+    fn base64(s: &str) -> Vec<u8> {
+        let value = |c: u8| match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => panic!("not base64: {c}"),
+        };
+        let clean: Vec<u8> = s
+            .bytes()
+            .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
+            .collect();
+        let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+        for chunk in clean.chunks(4) {
+            let mut n = 0u32;
+            for (i, &c) in chunk.iter().enumerate() {
+                n |= u32::from(value(c)) << (18 - 6 * i);
+            }
+            out.push((n >> 16) as u8);
+            if chunk.len() > 2 {
+                out.push((n >> 8) as u8);
+            }
+            if chunk.len() > 3 {
+                out.push(n as u8);
+            }
+        }
+        out
+    }
+}
+
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| {
+            std::env::var_os("PATH").and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join(name))
+                    .find(|p| p.is_file())
+            })
+        })
+}
+
+/// The served page in headless Chromium: upload a sample through the file input, read the
+/// verdict; a hostile upload shows an error and the next upload still works; a screenshot
+/// shows the red verdict banner.
+#[test]
+fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("SFBTRIAGE_REQUIRE_BROWSER").is_none(),
+            "chromium is required here but was not found"
+        );
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let s = serve(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut b = cdp::Browser::launch(&browser, &dir.path().join("profile"));
+    b.navigate(&format!("http://{}/?token={}", s.addr, s.token));
+    assert_eq!(
+        b.eval("!!document.getElementById('drop')"),
+        serde_json::json!(true)
+    );
+    // The token left the address bar.
+    assert_eq!(
+        b.eval("location.search.includes('token')"),
+        serde_json::json!(false)
+    );
+
+    b.set_file("#file", &root().join("samples/clock-skew.zip"));
+    b.wait_for(
+        "!document.getElementById('result').hidden && document.getElementById('verdict').textContent.includes('clock-skew')",
+        90,
+        "the clock-skew verdict",
+    );
+    let verdict = b.eval("document.getElementById('verdict').textContent");
+    assert!(
+        verdict
+            .as_str()
+            .unwrap()
+            .contains("Most likely: Computer clock out of sync with the server"),
+        "{verdict}"
+    );
+    // The report is framed from the server, and the download links carry the result id.
+    let src = b.eval("document.getElementById('report').getAttribute('src')");
+    assert!(src.as_str().unwrap().starts_with("/api/result/"), "{src}");
+    let links = b.eval("document.querySelectorAll('#downloads a').length");
+    assert_eq!(links, serde_json::json!(8));
+    // Wait until the framed report has loaded, then look at the page.
+    b.wait_for(
+        "(function(){var f=document.getElementById('report');return !!f && f.getBoundingClientRect().height > 300;})()",
+        30,
+        "the report frame",
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    let png = b.screenshot();
+    if let Ok(keep) = std::env::var("SFBTRIAGE_KEEP_SCREENSHOT_SERVE") {
+        std::fs::write(keep, &png).unwrap();
+    }
+    let decoder = png::Decoder::new(std::io::Cursor::new(png));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let channels = info.line_size / info.width as usize;
+    let red = (0..info.height as usize)
+        .filter(|&y| {
+            let i = y * info.line_size + (info.width as usize / 2) * channels;
+            buf[i] > 150 && buf[i + 1] < 70 && buf[i + 2] < 70
+        })
+        .count();
+    assert!(red > 40, "no red verdict banner in the screenshot");
+
+    // A hostile upload: an error on the page, not a broken page.
+    let hostile = dir.path().join("hostile.zip");
+    std::fs::write(&hostile, b"PK\x03\x04<script>alert(1)</script> not a zip").unwrap();
+    b.set_file("#file", &hostile);
+    b.wait_for(
+        "!document.getElementById('error').hidden && document.getElementById('error').textContent.includes('422')",
+        60,
+        "the error for the hostile upload",
+    );
+    assert_eq!(
+        b.eval("document.querySelectorAll('#error script, #progress-area script').length"),
+        serde_json::json!(0)
+    );
+    // The next upload still works.
+    b.set_file("#file", &root().join("samples/wrong-credentials.zip"));
+    b.wait_for(
+        "document.getElementById('verdict').textContent.includes('wrong-credentials')",
+        90,
+        "the next verdict",
+    );
+}
