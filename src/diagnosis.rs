@@ -138,6 +138,9 @@ pub struct Analysis {
     /// Notable moments of every source in time order, and the SIP ladder of the failing
     /// registration.
     pub timeline: crate::timeline::Timeline,
+    /// SIP messages kept whole for the HTML report's message browser (not in the JSON).
+    #[serde(skip)]
+    pub messages: crate::messages::KeptMessages,
 }
 
 /// ISO local time, with the estimated offset when there is one.
@@ -389,6 +392,7 @@ pub fn diagnose(
         inventory,
         rules_loaded: rules.len(),
         timeline,
+        messages: Default::default(),
     }
 }
 
@@ -512,6 +516,15 @@ impl Analysis {
                 if let Some(d) = &mut s.diagnostics {
                     f(d);
                 }
+            }
+        }
+        for m in &mut self.messages.messages {
+            f(&mut m.member);
+            f(&mut m.label);
+            f(&mut m.call_id);
+            f(&mut m.text);
+            if let Some(d) = &mut m.diagnostics {
+                f(d);
             }
         }
     }

@@ -13,6 +13,7 @@ pub mod diagnosis;
 pub mod error;
 pub mod events;
 pub mod explain;
+pub mod messages;
 pub mod parse;
 pub mod pipeline;
 pub mod redact;

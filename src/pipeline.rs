@@ -19,6 +19,7 @@ use crate::correlate::{self, ClockSample, Identity, MemberTracker, Registration}
 use crate::detect::{self, Format};
 use crate::diagnosis::{self, Analysis};
 use crate::events::{Clue, ClueAt, Evidence, Observation, describe_sip};
+use crate::messages::{self, KeptMessages, MessageCollector};
 use crate::parse::eventtext::TextStats;
 use crate::parse::sip::Direction;
 use crate::parse::uccapi::{UccApiItem, UccApiReader};
@@ -78,6 +79,8 @@ pub struct MemberOutcome {
     pub identity: Identity,
     /// What command output and registry exports showed, for the bundle-wide step.
     pub clues: Vec<ClueAt>,
+    /// SIP messages kept whole for the report's message browser (bounded).
+    pub messages: KeptMessages,
 }
 
 /// Default wall-clock budget for parsing one member (`--member-time-budget`).
@@ -270,6 +273,7 @@ pub fn analyze_uccapi_timed(
     let mut reader = UccApiReader::new(text);
     let mut collector = HitCollector::default();
     let mut tracker = MemberTracker::default();
+    let mut kept = MessageCollector::default();
     let mut unexplained = Vec::new();
     let mut candidates = Vec::new();
     // Member index 0 for now; the caller renumbers once the inventory order is known.
@@ -350,6 +354,7 @@ pub fn analyze_uccapi_timed(
                     message,
                     &diagnostics,
                 );
+                kept.observe(path, record, *direction, message, &diagnostics);
                 if !any
                     && unexplained.len() < UNEXPLAINED_PER_MEMBER
                     && message
@@ -407,6 +412,7 @@ pub fn analyze_uccapi_timed(
         unexplained,
         identity: tracker.identity,
         clues: Vec::new(),
+        messages: kept.finish(path),
     }
 }
 
@@ -1033,9 +1039,24 @@ fn conclude(
             },
         );
     }
-    diagnosis::diagnose(
+    let kept: Vec<KeptMessages> = outcomes
+        .iter_mut()
+        .map(|o| std::mem::take(&mut o.messages))
+        .collect();
+    let mut analysis = diagnosis::diagnose(
         inputs, rules, catalog, options, outcomes, fact_hits, derived,
-    )
+    );
+    let ladder_call = analysis
+        .timeline
+        .ladder
+        .as_ref()
+        .map(|l| l.call_id.as_str());
+    let mut kept = messages::select(kept, ladder_call);
+    for m in &mut kept.messages {
+        m.time = diagnosis::format_time(m.local, analysis.clock.as_ref());
+    }
+    analysis.messages = kept;
+    analysis
 }
 
 #[cfg(test)]

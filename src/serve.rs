@@ -243,8 +243,14 @@ fn host_allowed(host: &str, port: u16) -> bool {
 
 const API_CSP: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-/// The HTML report: inline styles and its own inline script, framed only by the page.
-const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+/// The HTML report: its own policy (inline style, its own script by hash), framed only by
+/// the page.
+fn report_csp() -> String {
+    format!(
+        "{}; frame-ancestors 'self'",
+        report::message_browser::policy()
+    )
+}
 
 /// Access control on every request, then the security headers on every response.
 async fn guard(State(s): State<Arc<Shared>>, req: Request, next: Next) -> Response {
@@ -556,10 +562,9 @@ fn rendered(k: &Kept, format: OutputFormat, redact: bool, download: bool) -> Res
     let mut headers = HeaderMap::new();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(mime));
     if format == OutputFormat::Html {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(REPORT_CSP),
-        );
+        if let Ok(v) = HeaderValue::from_str(&report_csp()) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
         headers.insert(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("SAMEORIGIN"),

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::message_browser;
 use crate::diagnosis::{Analysis, CauseFinding};
 use crate::parse::sip::Direction;
 use crate::rules::Effect;
@@ -52,8 +53,10 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     };
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n",
-        esc(&title)
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{}\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}{}</style></head><body><main>\n",
+        esc(&message_browser::policy()),
+        esc(&title),
+        message_browser::STYLE
     );
     let _ = writeln!(
         h,
@@ -119,6 +122,7 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             ladder_svg(l, &registrar)
         );
     }
+    message_browser::render(&mut h, a);
     if !a.unexplained.is_empty() {
         let _ = write!(
             h,
@@ -366,6 +370,11 @@ pub fn ladder_svg(l: &Ladder, registrar: &str) -> String {
         };
         let _ = write!(
             svg,
+            "<g class=\"step\" data-msg=\"{}\" tabindex=\"0\" role=\"button\" aria-label=\"show the message\">",
+            esc(&message_browser::key(&s.member, s.line))
+        );
+        let _ = write!(
+            svg,
             "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" fill=\"#5d6675\">{}</text><line x1=\"{x1}\" x2=\"{x2}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#arrow)\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"{color}\" font-weight=\"{}\">{}</text>",
             y + 4.0,
             esc(s.time.as_deref().unwrap_or("")),
@@ -384,6 +393,7 @@ pub fn ladder_svg(l: &Ladder, registrar: &str) -> String {
                 esc(d)
             );
         }
+        svg.push_str("</g>");
     }
     svg.push_str("</svg>");
     svg

@@ -9,6 +9,7 @@ pub mod csv;
 pub mod html;
 mod json;
 mod markdown;
+pub mod message_browser;
 mod text;
 
 use std::io::{self, Write};
