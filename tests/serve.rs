@@ -783,3 +783,101 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
         "the next verdict",
     );
 }
+
+/// The report's SIP message browser in headless Chromium: the failing registration's
+/// messages are listed; clicking a ladder arrow opens that very message with its
+/// ms-diagnostics highlighted; the filter reaches every message.
+#[test]
+fn the_reports_message_browser_opens_the_message_of_a_ladder_arrow() {
+    let Some(browser) = chromium() else {
+        assert!(
+            std::env::var_os("SFBTRIAGE_REQUIRE_BROWSER").is_none(),
+            "chromium is required here but was not found"
+        );
+        eprintln!("skipped: no chromium on PATH");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let samples = root().join("samples");
+    let html = cli(&["analyze", "--format", "html", "clock-skew.zip"], &samples);
+    let json: serde_json::Value = serde_json::from_slice(&cli(
+        &["analyze", "--format", "json", "clock-skew.zip"],
+        &samples,
+    ))
+    .unwrap();
+    let steps = json["timeline"]["ladder"]["steps"]
+        .as_array()
+        .unwrap()
+        .clone();
+    let total: u64 = json["inventory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["counts"]["sip_messages"].as_u64().unwrap())
+        .sum();
+    let page = dir.path().join("report.html");
+    std::fs::write(&page, html).unwrap();
+    let mut b = cdp::Browser::launch(&browser, &dir.path().join("profile"));
+    b.navigate(&format!("file://{}", page.display()));
+    // The script ran (its hash is in the report's policy) and lists the failing registration.
+    let visible = "document.querySelectorAll('#msg-list tbody tr:not([hidden])').length";
+    b.wait_for(
+        "/shown/.test((document.getElementById('msg-count')||{}).textContent||'')",
+        20,
+        "the message browser's script",
+    );
+    let shown = b.eval(visible).as_u64().unwrap();
+    assert!(
+        shown >= steps.len() as u64,
+        "{shown} rows for {} steps",
+        steps.len()
+    );
+    for s in &steps {
+        let key = format!("{}:{}", s["member"].as_str().unwrap(), s["line"]);
+        let q = format!(
+            "!!Array.prototype.find.call(document.querySelectorAll('#msg-list tbody tr:not([hidden])'), function(r){{return r.dataset.key === {};}})",
+            serde_json::json!(key)
+        );
+        assert_eq!(b.eval(&q), serde_json::json!(true), "no row for {key}");
+    }
+    // Click the last arrow (the failing 401 with ms-diagnostics 1013).
+    let last = steps.len() - 1;
+    b.eval(&format!(
+        "document.querySelectorAll('svg .step')[{last}].dispatchEvent(new MouseEvent('click', {{bubbles: true}}))"
+    ));
+    b.wait_for(
+        "!document.getElementById('msg-view').hidden",
+        10,
+        "the message view",
+    );
+    let current = b.eval("document.querySelector('#msg-list tr.current').dataset.key");
+    assert_eq!(
+        current,
+        serde_json::json!(format!(
+            "{}:{}",
+            steps[last]["member"].as_str().unwrap(),
+            steps[last]["line"]
+        ))
+    );
+    let text = b.eval("document.getElementById('msg-view-text').textContent");
+    let text = text.as_str().unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "SIP/2.0 {}",
+            steps[last]["label"].as_str().unwrap()
+        )),
+        "{text}"
+    );
+    let marked = b.eval(
+        "Array.prototype.map.call(document.querySelectorAll('#msg-view-text mark'), function(m){return m.textContent.split(':')[0].toLowerCase();}).join(',')",
+    );
+    let marked = marked.as_str().unwrap();
+    assert!(marked.contains("ms-diagnostics"), "{marked}");
+    assert!(marked.contains("date"), "{marked}");
+    // Every message of the bundle behind the box, and the text filter searches them.
+    b.eval("var a = document.getElementById('msg-all'); a.checked = true; a.dispatchEvent(new Event('change'))");
+    assert_eq!(b.eval(visible).as_u64().unwrap(), total);
+    b.eval("var t = document.getElementById('msg-text'); t.value = 'Significant time skew'; t.dispatchEvent(new Event('input'))");
+    let skew = b.eval(visible).as_u64().unwrap();
+    assert!(skew > 0 && skew < total, "{skew} of {total}");
+}

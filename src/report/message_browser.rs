@@ -180,6 +180,69 @@ mod tests {
         assert_eq!(back[0], "</script><script>alert(1)</script>&amp;");
     }
 
+    /// A client log whose SIP messages carry markup, a script end tag and a credential.
+    fn hostile_log() -> Vec<u8> {
+        let msgs = [
+            (
+                "Sending Packet",
+                "REGISTER sip:contoso.com SIP/2.0\r\nFrom: <sip:alice@contoso.com>;tag=1\r\nTo: <sip:alice@contoso.com>\r\nCall-ID: c1<b>x</b>\r\nCSeq: 1 REGISTER\r\nAuthorization: NTLM TlRMTVNTUAADAAAAGAAYAHAAAAAS3cr3t\r\nUser-Agent: </script><script>alert(1)</script>\r\nContent-Length: 0\r\n",
+            ),
+            (
+                "Data Received",
+                "SIP/2.0 401 Unauthorized\r\nDate: Tue, 03 Nov 2026 08:07:32 GMT\r\nFrom: <sip:alice@contoso.com>;tag=1\r\nTo: <sip:alice@contoso.com>;tag=2\r\nCall-ID: c1<b>x</b>\r\nCSeq: 1 REGISTER\r\nms-diagnostics: 1013;reason=\"<img src=x onerror=alert(2)>\";source=\"sip.contoso.com\"\r\nContent-Length: 0\r\n",
+            ),
+        ];
+        let mut log = String::new();
+        for (i, (frame, m)) in msgs.iter().enumerate() {
+            log.push_str(&format!(
+                "11/03/2026|09:14:0{i}.060 2F4C:9AF8 INFO  :: {frame} - 10.0.0.1:443 100 bytes:\r\n11/03/2026|09:14:0{i}.061 2F4C:9AF8 INFO  :: {m}\r\n"
+            ));
+        }
+        log.into_bytes()
+    }
+
+    fn report(redact: bool) -> String {
+        let (rules, catalog) = crate::rules::RuleSet::load(&[]).unwrap();
+        let mut a = crate::pipeline::analyze_bytes(
+            "Lync-UccApi-0.UccApilog",
+            hostile_log(),
+            &rules,
+            &catalog,
+            &crate::pipeline::Options::default(),
+        );
+        if redact {
+            a.redact_identifiers();
+        }
+        assert_eq!(a.messages.messages.len(), 2, "{:?}", a.inventory);
+        let mut out = Vec::new();
+        crate::report::render(&a, crate::report::OutputFormat::Html, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn hostile_messages_are_escaped_and_credentials_never_shown() {
+        let html = report(false);
+        assert!(!html.contains("<script>alert"), "script injected");
+        assert!(!html.contains("<img src=x"), "markup injected");
+        assert!(!html.contains("<b>x</b>"), "markup injected");
+        assert!(
+            !html.contains("S3cr3t") && !html.contains("TlRMTVNT"),
+            "credential shown"
+        );
+        // Exactly the report's own script blocks.
+        assert_eq!(html.matches("<script").count(), 2);
+        assert_eq!(html.matches("</script>").count(), 2);
+        assert!(html.contains("alice@contoso.com"));
+    }
+
+    #[test]
+    fn redaction_reaches_the_messages() {
+        let html = report(true);
+        assert!(!html.contains("alice"), "user name left in the report");
+        assert!(!html.contains("contoso"), "domain left in the report");
+        assert!(html.contains("SIP/2.0 401 Unauthorized"));
+    }
+
     #[test]
     fn the_policy_names_the_scripts_hash() {
         let p = policy();
