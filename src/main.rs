@@ -184,7 +184,8 @@ enum Command {
         /// line (with a `bundle` field); csv: one row per bundle (UTF-8 with BOM).
         #[arg(long, value_enum, default_value = "text")]
         format: BatchFormat,
-        /// Also write one self-contained HTML report per bundle into this folder.
+        /// Also write one self-contained HTML report per bundle into this folder, and an
+        /// overview of them all (index.html).
         #[arg(long, value_name = "DIR")]
         html_dir: Option<PathBuf>,
         #[command(flatten)]
@@ -546,6 +547,7 @@ fn batch_command(
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut with_errors = 0;
     let mut done = 0;
+    let mut overview: Vec<report::overview::OverviewRow> = Vec::new();
     match format {
         BatchFormat::Text => writeln!(
             out,
@@ -598,10 +600,15 @@ fn batch_command(
                 p.set_message(format!("{done}"));
             }
             if let Some(d) = html_dir {
-                let file = d.join(format!("{}.html", sanitize(&name)));
-                let mut f = io::BufWriter::new(std::fs::File::create(file)?);
+                let file_name = format!("{}.html", sanitize(&name));
+                let mut f = io::BufWriter::new(std::fs::File::create(d.join(&file_name))?);
                 report::render(&a, OutputFormat::Html, false, &mut f)?;
                 f.flush()?;
+                overview.push(report::overview::OverviewRow::of(
+                    &name,
+                    Some(file_name),
+                    &a,
+                ));
             }
             match format {
                 BatchFormat::Text => writeln!(
@@ -642,6 +649,20 @@ fn batch_command(
     )?;
     if let Some(p) = &progress {
         p.finish_and_clear();
+    }
+    if let Some(d) = html_dir {
+        // index.html, unless a bundle's own report took that name.
+        let taken = overview
+            .iter()
+            .any(|r| r.href.as_deref() == Some("index.html"));
+        let index = d.join(if taken { "_index.html" } else { "index.html" });
+        let mut f = io::BufWriter::new(std::fs::File::create(index)?);
+        report::overview::render(
+            &format!("sfbtriage batch: {} bundles", overview.len()),
+            &overview,
+            &mut f,
+        )?;
+        f.flush()?;
     }
     if format == BatchFormat::Text {
         writeln!(

@@ -20,14 +20,17 @@ use crate::parse::sip::Direction;
 /// The browser's script, inlined in the report.
 pub const SCRIPT: &str = include_str!("message_browser.js");
 
-/// `'sha256-…'` of [`SCRIPT`], for the report's Content-Security-Policy.
-pub static SCRIPT_HASH: LazyLock<String> = LazyLock::new(|| {
-    let digest = sha2::Sha256::digest(SCRIPT.as_bytes());
+/// `'sha256-…'` of a script, for a Content-Security-Policy that allows just that script.
+pub fn script_hash(script: &str) -> String {
+    let digest = sha2::Sha256::digest(script.as_bytes());
     format!(
         "'sha256-{}'",
         base64::engine::general_purpose::STANDARD.encode(digest)
     )
-});
+}
+
+/// [`script_hash`] of [`SCRIPT`].
+pub static SCRIPT_HASH: LazyLock<String> = LazyLock::new(|| script_hash(SCRIPT));
 
 /// The report's Content-Security-Policy: nothing from outside, inline style, and only the
 /// browser's own script.

@@ -10,6 +10,7 @@ pub mod html;
 mod json;
 mod markdown;
 pub mod message_browser;
+pub mod overview;
 mod text;
 
 use std::io::{self, Write};
