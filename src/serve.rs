@@ -154,6 +154,7 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/", get(page))
         .route("/api/analyze", post(analyze))
         .route("/api/result/{id}", get(result))
+        .route("/api/overview", get(overview))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "no such page") })
         .layer(middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared)
@@ -533,6 +534,53 @@ async fn result(State(s): State<Arc<Shared>>, Path(id): Path<String>, req: Reque
             "this result is no longer kept: drop the bundle again",
         ),
     }
+}
+
+/// `GET /api/overview?ids=ID,ID…`: the `batch --html-dir` overview (index.html) of kept
+/// analyses, each row linking its report.
+async fn overview(State(s): State<Arc<Shared>>, req: Request) -> Response {
+    let ids = query_param(req.uri(), "ids").unwrap_or_default();
+    let rows: Vec<report::overview::OverviewRow> = {
+        let results = s.results.lock().unwrap_or_else(|p| p.into_inner());
+        ids.split(',')
+            .filter_map(|id| {
+                results
+                    .iter()
+                    .find(|(k, _)| same_secret(k, id))
+                    .map(|(k, kept)| {
+                        report::overview::OverviewRow::of(
+                            &kept.name,
+                            Some(format!("/api/result/{k}?format=html&token={}", s.token)),
+                            &kept.analysis,
+                        )
+                    })
+            })
+            .collect()
+    };
+    if rows.is_empty() {
+        return error(
+            StatusCode::NOT_FOUND,
+            "none of these results is kept any more: drop the bundles again",
+        );
+    }
+    let mut body = Vec::new();
+    let title = format!("{} bundles dropped", rows.len());
+    if let Err(e) = report::overview::render(&title, &rows, &mut body) {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    }
+    let mut r = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "{}; frame-ancestors 'self'",
+        report::overview::policy()
+    )) {
+        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    }
+    h.insert(
+        header::X_FRAME_OPTIONS,
+        HeaderValue::from_static("SAMEORIGIN"),
+    );
+    r
 }
 
 /// Render an analysis exactly as `analyze --format F [--redact]` prints it.

@@ -361,6 +361,31 @@ fn other_formats_redaction_and_kept_results_match_the_cli() {
             .unwrap()
             .contains("frame-ancestors 'self'")
     );
+    // The overview of kept results, each linking its report.
+    let r = request(
+        &s,
+        "GET",
+        &format!("/api/overview?ids={id},nope"),
+        &[("Authorization", &b)],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.text().contains("1 bundles: 1 with a documented cause"));
+    assert!(
+        r.text()
+            .contains(&format!("href=\"/api/result/{id}?format=html&amp;token="))
+    );
+    assert_eq!(
+        request(
+            &s,
+            "GET",
+            "/api/overview?ids=nope",
+            &[("Authorization", &b)],
+            None
+        )
+        .status,
+        404
+    );
     // Unknown results and formats.
     let r = request(
         &s,
@@ -630,6 +655,11 @@ mod cdp {
 
         /// Put `file` into the `<input type=file>` that `selector` finds (fires `change`).
         pub fn set_file(&mut self, selector: &str, file: &Path) {
+            self.set_files(selector, &[file]);
+        }
+
+        /// Several files at once.
+        pub fn set_files(&mut self, selector: &str, files: &[&Path]) {
             let r = self.call(
                 "Runtime.evaluate",
                 json!({ "expression": format!("document.querySelector({})", json!(selector)) }),
@@ -638,7 +668,7 @@ mod cdp {
             assert!(object.is_string(), "no element {selector}");
             self.call(
                 "DOM.setFileInputFiles",
-                json!({ "objectId": object, "files": [file.to_str().unwrap()] }),
+                json!({ "objectId": object, "files": files.iter().map(|f| f.to_str().unwrap()).collect::<Vec<_>>() }),
             );
         }
 
@@ -781,6 +811,49 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
         "document.getElementById('verdict').textContent.includes('wrong-credentials')",
         90,
         "the next verdict",
+    );
+    // Several files at once: the batch overview (the same page as `batch --html-dir`).
+    b.set_files(
+        "#file",
+        &[
+            &root().join("samples/healthy-signin.zip"),
+            &root().join("samples/dns-cname-missing.zip"),
+        ],
+    );
+    b.wait_for(
+        "!document.getElementById('batch').hidden && document.querySelectorAll('.job.done').length === 4",
+        90,
+        "the batch overview",
+    );
+    let src = b.eval("document.getElementById('overview').getAttribute('src')");
+    assert!(
+        src.as_str().unwrap().starts_with("/api/overview?ids="),
+        "{src}"
+    );
+    let start = std::time::Instant::now();
+    // The sandboxed frame runs in a process of its own: it is a target of its own.
+    loop {
+        let targets = b.call("Target.getTargets", serde_json::json!({}));
+        let loaded = targets["targetInfos"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|t| t["url"].as_str().unwrap_or("").contains("/api/overview"));
+        if loaded {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "overview frame never loaded: {targets}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // A bundle of the list shows its report in place.
+    b.eval("document.querySelectorAll('.job.done')[0].click()");
+    b.wait_for(
+        "document.getElementById('verdict').textContent.includes('clock-skew')",
+        10,
+        "the first verdict again",
     );
 }
 

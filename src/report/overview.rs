@@ -27,7 +27,7 @@ table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;p
 th button{border:0;background:none;padding:0;font:inherit;font-weight:600;color:#475467;cursor:pointer}
 .filters{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center;margin-bottom:8px;font-size:13px}
 .filters select,.filters input{font:inherit;padding:2px 6px;border:1px solid #98a2b3;border-radius:6px}
-.bad{color:#b42318;font-weight:600}.ok{color:#067647}
+.bad{color:#b42318;font-weight:600}.ok{color:#067647}.nowrap{white-space:nowrap}
 svg text{font-family:system-ui,sans-serif;font-size:12px}
 "#;
 
@@ -167,6 +167,14 @@ fn dates_svg(rows: &[OverviewRow], colour: &impl Fn(&str) -> &'static str) -> St
     s
 }
 
+/// The overview's Content-Security-Policy: nothing from outside, inline style, its own script.
+pub fn policy() -> String {
+    format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {}; base-uri 'none'; form-action 'none'",
+        script_hash(SCRIPT)
+    )
+}
+
 /// The overview page of `rows`, titled `title`.
 pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Result<()> {
     let by_cause = counts(rows.iter().map(OverviewRow::cause));
@@ -187,10 +195,7 @@ pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Res
             .unwrap_or("#475467")
     };
     let mut h = String::new();
-    let policy = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {}; base-uri 'none'; form-action 'none'",
-        script_hash(SCRIPT)
-    );
+    let policy = policy();
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{}\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n<h1>{}</h1><p class=\"muted\">{} bundles: {} with a documented cause, {} without; {} with members that failed to read.</p>\n",
@@ -245,7 +250,7 @@ pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Res
         };
         let _ = writeln!(
             h,
-            "<tr data-cause=\"{}\" data-verdict=\"{}\"><td class=\"mono\">{name}</td><td class=\"mono\">{}</td><td data-v=\"{}\">{cause}</td><td data-v=\"{}\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr data-cause=\"{}\" data-verdict=\"{}\"><td class=\"mono\">{name}</td><td class=\"mono\">{}</td><td data-v=\"{}\">{cause}</td><td data-v=\"{}\">{}</td><td class=\"mono nowrap\">{}</td><td>{}</td><td>{}</td></tr>",
             esc(r.cause()),
             r.verdict,
             esc(r.sip_uri.as_deref().unwrap_or("")),

@@ -10,7 +10,7 @@
   }
   var $ = function (id) { return document.getElementById(id); };
   var drop = $("drop"), input = $("file"), errorBox = $("error");
-  var rows = [], queue = [], busy = false, sortKey = null, sortDir = 1, current = null;
+  var rows = [], queue = [], busy = false, current = null;
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -72,6 +72,14 @@
           members: body.totals.members, errors: body.totals.failed
         };
         rows.push(row);
+        row.job = item.job;
+        item.job.tabIndex = 0;
+        item.job.setAttribute("role", "button");
+        item.job.title = "show this report";
+        item.job.addEventListener("click", function () { show(row); });
+        item.job.addEventListener("keydown", function (e) {
+          if (e.key === "Enter" || e.key === " ") { e.preventDefault(); show(row); }
+        });
         renderBatch();
         if (rows.length === 1 || queue.length === 0) show(row);
       } else {
@@ -120,84 +128,17 @@
     });
     $("report").src = resultUrl(row.id, "html");
     $("result").hidden = false;
-    Array.prototype.forEach.call(document.querySelectorAll("#batch-table tbody tr"), function (tr) {
-      tr.classList.toggle("current", tr.dataset.id === row.id);
-    });
-  }
-
-  function bars(container, counts) {
-    container.textContent = "";
-    var entries = Object.keys(counts).map(function (k) { return [k, counts[k]]; });
-    entries.sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); });
-    var max = Math.max.apply(null, entries.map(function (e) { return e[1]; }).concat([1]));
-    var ns = "http://www.w3.org/2000/svg", h = 22, w = 440, lw = 200;
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 " + w + " " + (entries.length * h + 4));
-    svg.setAttribute("width", "100%");
-    svg.setAttribute("role", "img");
-    entries.forEach(function (e, i) {
-      var t = document.createElementNS(ns, "text");
-      t.setAttribute("x", 0); t.setAttribute("y", i * h + 15); t.textContent = e[0];
-      var r = document.createElementNS(ns, "rect");
-      r.setAttribute("x", lw); r.setAttribute("y", i * h + 3); r.setAttribute("height", 15);
-      r.setAttribute("width", Math.max(2, (w - lw - 40) * e[1] / max));
-      r.setAttribute("fill", e[0] === "no-cause-found" || e[0] === "(none)" ? "#067647" : "#b42318");
-      var n = document.createElementNS(ns, "text");
-      n.setAttribute("x", lw + 6 + (w - lw - 40) * e[1] / max); n.setAttribute("y", i * h + 15);
-      n.textContent = e[1];
-      svg.append(t, r, n);
-    });
-    container.append(svg);
+    rows.forEach(function (r) { r.job.classList.toggle("current", r === row); });
   }
 
   function renderBatch() {
     if (rows.length < 2) { $("batch").hidden = true; return; }
     $("batch").hidden = false;
-    $("batch-count").textContent = rows.length + " bundles";
-    var byVerdict = {}, byCause = {};
-    rows.forEach(function (r) {
-      byVerdict[r.verdict] = (byVerdict[r.verdict] || 0) + 1;
-      var c = r.cause || "(none)";
-      byCause[c] = (byCause[c] || 0) + 1;
-    });
-    bars($("chart-verdict"), byVerdict);
-    bars($("chart-cause"), byCause);
-    var filter = $("batch-filter").value.toLowerCase();
-    var list = rows.filter(function (r) {
-      return !filter || [r.name, r.verdict, r.cause].join(" ").toLowerCase().indexOf(filter) >= 0;
-    });
-    if (sortKey) {
-      list.sort(function (a, b) {
-        var x = a[sortKey], y = b[sortKey];
-        if (x === null) x = -1; if (y === null) y = -1;
-        return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
-      });
-    }
-    var tbody = document.querySelector("#batch-table tbody");
-    tbody.textContent = "";
-    list.forEach(function (r) {
-      var tr = el("tr");
-      tr.dataset.id = r.id;
-      tr.tabIndex = 0;
-      tr.append(el("td", "mono", r.name), el("td", null, r.verdict), el("td", "mono", r.cause || "—"),
-        el("td", null, r.confidence === null ? "—" : r.confidence.toFixed(2)),
-        el("td", null, r.members), el("td", null, r.errors));
-      if (current && current.id === r.id) tr.classList.add("current");
-      tr.addEventListener("click", function () { show(r); });
-      tr.addEventListener("keydown", function (e) { if (e.key === "Enter") show(r); });
-      tbody.append(tr);
-    });
+    $("batch-count").textContent = "(" + rows.length + " bundles)";
+    $("overview").src = "/api/overview?ids=" + rows.map(function (r) { return encodeURIComponent(r.id); }).join(",") +
+      "&token=" + encodeURIComponent(token);
   }
 
-  document.querySelectorAll("#batch-table th button").forEach(function (b) {
-    b.addEventListener("click", function () {
-      var k = b.dataset.sort;
-      sortDir = sortKey === k ? -sortDir : 1;
-      sortKey = k;
-      renderBatch();
-    });
-  });
-  $("batch-filter").addEventListener("input", renderBatch);
   input.addEventListener("change", function () { enqueue(input.files); input.value = ""; });
   drop.addEventListener("click", function (e) {
     if (!e.target.closest("label, input")) input.click();
