@@ -368,14 +368,15 @@ pub fn upload_name(raw: Option<&str>) -> String {
     }
 }
 
-fn format_of(uri: &axum::http::Uri) -> Result<OutputFormat, Response> {
+/// The `format` asked for; a 400 response when it is unknown.
+fn format_of(uri: &axum::http::Uri) -> Result<OutputFormat, Box<Response>> {
     match query_param(uri, "format") {
         None => Ok(OutputFormat::Json),
         Some(f) => OutputFormat::from_str(&f, true).map_err(|_| {
-            error(
+            Box::new(error(
                 StatusCode::BAD_REQUEST,
                 &format!("unknown format `{f}`: use json, jsonl, html, md, csv or text"),
-            )
+            ))
         }),
     }
 }
@@ -389,7 +390,7 @@ async fn analyze(State(s): State<Arc<Shared>>, req: Request) -> Response {
     let uri = req.uri().clone();
     let format = match format_of(&uri) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let redact = flag(&uri, "redact");
     let raw_name = req
@@ -518,7 +519,7 @@ async fn result(State(s): State<Arc<Shared>>, Path(id): Path<String>, req: Reque
     let uri = req.uri();
     let format = match format_of(uri) {
         Ok(f) => f,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let kept = {
         let results = s.results.lock().unwrap_or_else(|p| p.into_inner());

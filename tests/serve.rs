@@ -97,13 +97,12 @@ fn request(
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    if let Some(b) = body {
-        if !headers
+    if let Some(b) = body
+        && !headers
             .iter()
             .any(|(k, _)| k.eq_ignore_ascii_case("transfer-encoding"))
-        {
-            head.push_str(&format!("Content-Length: {}\r\n", b.len()));
-        }
+    {
+        head.push_str(&format!("Content-Length: {}\r\n", b.len()));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes()).unwrap();

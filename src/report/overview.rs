@@ -227,9 +227,9 @@ pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Res
         h,
         "</select></label><label>Verdict <select id=\"f-verdict\"><option value=\"\">any</option><option>cause-found</option><option>no-cause-found</option></select></label><label>Text <input type=\"search\" id=\"f-text\"></label><span id=\"f-count\" class=\"muted\"></span></div>"
     );
-    let _ = write!(
+    let _ = writeln!(
         h,
-        "<table id=\"bundles\"><thead><tr><th><button type=\"button\">bundle</button></th><th><button type=\"button\">user</button></th><th><button type=\"button\">top cause</button></th><th><button type=\"button\" data-numeric=\"1\">confidence</button></th><th><button type=\"button\">date</button></th><th><button type=\"button\" data-numeric=\"1\">members</button></th><th><button type=\"button\" data-numeric=\"1\">failed</button></th></tr></thead><tbody>\n"
+        "<table id=\"bundles\"><thead><tr><th><button type=\"button\">bundle</button></th><th><button type=\"button\">user</button></th><th><button type=\"button\">top cause</button></th><th><button type=\"button\" data-numeric=\"1\">confidence</button></th><th><button type=\"button\">date</button></th><th><button type=\"button\" data-numeric=\"1\">members</button></th><th><button type=\"button\" data-numeric=\"1\">failed</button></th></tr></thead><tbody>"
     );
     for r in rows {
         let name = match &r.href {
