@@ -406,7 +406,7 @@ fn other_formats_redaction_and_kept_results_match_the_cli() {
 
 #[test]
 fn bad_uploads_get_a_clear_status_and_the_server_keeps_serving() {
-    let s = serve(&["--max-upload", "20000"]);
+    let s = serve(&["--max-upload", "20000", "--max-ratio", "10"]);
     let b = bearer(&s);
     // Declared over the limit.
     let big = vec![b'a'; 30_000];
@@ -458,6 +458,28 @@ fn bad_uploads_get_a_clear_status_and_the_server_keeps_serving() {
         v["error"].as_str().unwrap().contains("not a readable zip"),
         "{v}"
     );
+    // A zip bomb: one member that inflates far past the compression-ratio limit.
+    let mut bomb = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut bomb);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("Tracing/Lync-UccApi-0.UccApilog", opts)
+            .unwrap();
+        w.write_all(&vec![b' '; 2 << 20]).unwrap();
+        w.finish().unwrap();
+    }
+    let bomb = bomb.into_inner();
+    assert!(bomb.len() < 20_000);
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=bomb.zip",
+        &[("Authorization", &b)],
+        Some(&bomb),
+    );
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert!(r.text().contains("--max-ratio"), "{}", r.text());
     // A truncated zip.
     let zip = std::fs::read(root().join("samples/clock-skew.zip")).unwrap();
     let r = request(
