@@ -36,7 +36,7 @@ use crate::report::{self, OutputFormat};
 use crate::rules::RuleSet;
 
 /// How many analyses the server keeps in memory for `GET /api/result/{id}`.
-pub const KEPT_RESULTS: usize = 32;
+pub const KEPT_RESULTS: usize = 16;
 
 /// Default largest upload: 2 GiB.
 pub const DEFAULT_MAX_UPLOAD: u64 = 2 << 30;

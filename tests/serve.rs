@@ -869,6 +869,11 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+    if let Ok(keep) = std::env::var("SFBTRIAGE_KEEP_SCREENSHOT_SERVE_BATCH") {
+        std::thread::sleep(Duration::from_millis(800));
+        b.eval("document.getElementById('batch').scrollIntoView()");
+        std::fs::write(keep, b.screenshot()).unwrap();
+    }
     // A bundle of the list shows its report in place.
     b.eval("document.querySelectorAll('.job.done')[0].click()");
     b.wait_for(
