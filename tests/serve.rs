@@ -696,38 +696,11 @@ mod cdp {
         /// A PNG screenshot of the viewport.
         pub fn screenshot(&mut self) -> Vec<u8> {
             let r = self.call("Page.captureScreenshot", json!({ "format": "png" }));
-            base64(r["data"].as_str().unwrap())
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD
+                .decode(r["data"].as_str().unwrap())
+                .unwrap()
         }
-    }
-
-    fn base64(s: &str) -> Vec<u8> {
-        let value = |c: u8| match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => panic!("not base64: {c}"),
-        };
-        let clean: Vec<u8> = s
-            .bytes()
-            .filter(|&c| c != b'=' && !c.is_ascii_whitespace())
-            .collect();
-        let mut out = Vec::with_capacity(clean.len() * 3 / 4);
-        for chunk in clean.chunks(4) {
-            let mut n = 0u32;
-            for (i, &c) in chunk.iter().enumerate() {
-                n |= u32::from(value(c)) << (18 - 6 * i);
-            }
-            out.push((n >> 16) as u8);
-            if chunk.len() > 2 {
-                out.push((n >> 8) as u8);
-            }
-            if chunk.len() > 3 {
-                out.push(n as u8);
-            }
-        }
-        out
     }
 }
 
@@ -874,6 +847,20 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
         b.eval("document.getElementById('batch').scrollIntoView()");
         std::fs::write(keep, b.screenshot()).unwrap();
     }
+    // A file dropped on the zone (a real drop event carrying a File) is analysed too.
+    let bytes = std::fs::read(root().join("samples/trustmodeldata-missing.zip")).unwrap();
+    let encoded = {
+        use base64::Engine as _;
+        base64::engine::general_purpose::STANDARD.encode(&bytes)
+    };
+    b.eval(&format!(
+        "(function(){{var bin = atob('{encoded}'); var a = new Uint8Array(bin.length); for (var i = 0; i < bin.length; i++) a[i] = bin.charCodeAt(i); var dt = new DataTransfer(); dt.items.add(new File([a], 'dropped.zip')); document.getElementById('drop').dispatchEvent(new DragEvent('drop', {{dataTransfer: dt, bubbles: true, cancelable: true}})); return true;}})()"
+    ));
+    b.wait_for(
+        "document.getElementById('verdict').textContent.includes('in dropped.zip')",
+        90,
+        "the dropped file's verdict",
+    );
     // A bundle of the list shows its report in place.
     b.eval("document.querySelectorAll('.job.done')[0].click()");
     b.wait_for(
