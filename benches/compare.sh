@@ -17,9 +17,9 @@ cd "$(dirname "$0")/.."
 SIZE=${1:-200}
 WORK=${SFBTRIAGE_BENCH_DIR:-/tmp/sfbtriage-compare}
 mkdir -p "$WORK"
-cargo build --release --quiet --bin sfbtriage --bin gen-bundle
+cargo build --release --quiet --bin sfbtriage --example gen_bundle
 BIN=$PWD/target/release/sfbtriage
-GEN=$PWD/target/release/gen-bundle
+GEN=$PWD/target/release/examples/gen_bundle
 EVTX_DIR=${EVTX_DIR:-../shared/corpus/evtx}
 
 best() { # best wall time in seconds of 3 runs of "$@" (stdout discarded)

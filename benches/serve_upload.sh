@@ -3,7 +3,7 @@
 #
 #   benches/serve_upload.sh [SIZE_MB]     (default 200; needs curl)
 #
-# Generates a bundle with gen-bundle (as compare.sh does), starts a server on loopback, and
+# Generates a bundle with the gen_bundle example (as compare.sh does), starts a server on loopback, and
 # measures (best of 3 wall-clock runs) the CLI's `analyze --format json` and a
 # `curl --data-binary @bundle POST /api/analyze` that waits for the JSON. Prints the ratio
 # the project tracks: serve/CLI, target <= 1.3.
@@ -12,9 +12,9 @@ cd "$(dirname "$0")/.."
 SIZE=${1:-200}
 WORK=${SFBTRIAGE_BENCH_DIR:-/tmp/sfbtriage-compare}
 mkdir -p "$WORK"
-cargo build --release --quiet --bin sfbtriage --bin gen-bundle
+cargo build --release --quiet --bin sfbtriage --example gen_bundle
 BIN=$PWD/target/release/sfbtriage
-GEN=$PWD/target/release/gen-bundle
+GEN=$PWD/target/release/examples/gen_bundle
 EVTX_DIR=${EVTX_DIR:-../shared/corpus/evtx}
 BUNDLE=$WORK/bundle-$SIZE.zip
 [ -f "$BUNDLE" ] || "$GEN" "$BUNDLE" "$SIZE" "$EVTX_DIR"

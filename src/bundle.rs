@@ -30,12 +30,50 @@ use crate::detect::{self, Format};
 pub struct Limits {
     /// Largest inflated member, in bytes.
     pub max_member_size: u64,
-    /// Largest sum of inflated members of one bundle (archive by archive, in order).
+    /// Largest sum of inflated bytes of one bundle: folder files, archive members and the
+    /// members of nested archives, counted in a fixed order (see [`read_inputs`]).
     pub max_total_size: u64,
     /// Largest inflated/compressed ratio, for members over [`RATIO_FLOOR`] bytes.
     pub max_ratio: u64,
     /// Deepest archive nesting (1 = the bundle itself is read, but no zip inside it).
     pub max_depth: u32,
+}
+
+/// What is left of `--max-total-size` while one bundle is read. It is spent in a fixed order
+/// (inputs as given, folder files by name, archive members in directory order, a nested
+/// archive's members after its parent's), never by racing threads, so the same members are
+/// skipped whatever the thread count. Everything inflated into memory counts: plain files of
+/// a folder, every archive's members, and the members of archives nested in them.
+#[derive(Debug, Clone, Copy)]
+struct Budget {
+    limit: u64,
+    used: u64,
+}
+
+impl Budget {
+    fn new(limit: u64) -> Self {
+        Budget { limit, used: 0 }
+    }
+
+    /// Spend `size` bytes if they fit; false (nothing spent) if they would pass the limit.
+    fn take(&mut self, size: u64) -> bool {
+        if self.used.saturating_add(size) > self.limit {
+            return false;
+        }
+        self.used += size;
+        true
+    }
+
+    fn left(&self) -> u64 {
+        self.limit.saturating_sub(self.used)
+    }
+
+    fn refusal(&self) -> String {
+        format!(
+            "the bundle's inflated size would pass the total limit of {} bytes (--max-total-size)",
+            self.limit
+        )
+    }
 }
 
 /// Members smaller than this are never refused for their compression ratio.
@@ -60,24 +98,7 @@ impl Default for Limits {
     }
 }
 
-/// How a member was treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Parsed,
-    Skipped,
-    Failed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Parsed => "parsed",
-            Status::Skipped => "skipped",
-            Status::Failed => "failed",
-        }
-    }
-}
+pub use crate::model::Status;
 
 /// What the bundle reader hands each member to.
 pub trait MemberSink: Sync {
@@ -122,15 +143,20 @@ pub fn display_name(raw: &str) -> String {
 }
 
 /// Read every input (zip, folder or file) and return the sink's outcomes in order.
+///
+/// `--max-total-size` covers the whole bundle: all inputs, every plain file of a folder,
+/// every archive's members and those of nested archives share one [`Budget`], spent in that
+/// order.
 pub fn read_inputs<S: MemberSink>(
     inputs: &[PathBuf],
     limits: &Limits,
     sink: &S,
 ) -> Vec<S::Outcome> {
     let several = inputs.len() > 1;
+    let mut budget = Budget::new(limits.max_total_size);
     inputs
         .iter()
-        .flat_map(|input| read_input(input, several, limits, sink))
+        .flat_map(|input| read_input(input, several, limits, &mut budget, sink))
         .collect()
 }
 
@@ -146,18 +172,10 @@ pub fn read_bytes<S: MemberSink>(
     let name = display_name(name);
     let size = bytes.len() as u64;
     let format = detect::detect(&name, &bytes[..bytes.len().min(4096)]);
+    let mut budget = Budget::new(limits.max_total_size);
     let out = if format == Format::Zip {
-        let reader = ArcCursor::new(Arc::from(bytes));
-        open_archive(
-            reader,
-            &name,
-            size,
-            true,
-            1,
-            limits,
-            limits.max_total_size,
-            sink,
-        )
+        let reader = Cursor::new(Arc::<[u8]>::from(bytes));
+        open_archive(reader, &name, size, true, 1, limits, &mut budget, sink)
     } else if size > limits.max_member_size {
         vec![sink.not_read(
             &name,
@@ -169,6 +187,8 @@ pub fn read_bytes<S: MemberSink>(
                 limits.max_member_size
             ),
         )]
+    } else if !budget.take(size) {
+        vec![sink.not_read(&name, size, format, Status::Skipped, budget.refusal())]
     } else {
         vec![sink.content(&name, format, &bytes)]
     };
@@ -188,7 +208,7 @@ fn open_archive<R, S>(
     top: bool,
     depth: u32,
     limits: &Limits,
-    budget: u64,
+    budget: &mut Budget,
     sink: &S,
 ) -> Vec<S::Outcome>
 where
@@ -260,6 +280,7 @@ fn read_input<S: MemberSink>(
     input: &Path,
     several: bool,
     limits: &Limits,
+    budget: &mut Budget,
     sink: &S,
 ) -> Vec<S::Outcome> {
     let shown = |p: &Path| -> String {
@@ -289,119 +310,215 @@ fn read_input<S: MemberSink>(
     if meta.is_dir() {
         let mut files = Vec::new();
         walk(input, &mut files);
-        return files
-            .par_iter()
-            .flat_map_iter(|(path, err)| {
+        let named: Vec<(String, &PathBuf, &Option<String>)> = files
+            .iter()
+            .map(|(path, err)| {
                 let rel = path.strip_prefix(input).unwrap_or(path);
                 let name = format!("{prefix}{}", display_name(&rel.to_string_lossy()));
-                match err {
-                    Some(e) => {
-                        vec![sink.not_read(&name, 0, Format::Unknown, Status::Skipped, e.clone())]
-                    }
-                    None => read_file(path, &name, false, limits, sink),
-                }
+                (name, path, err)
             })
             .collect();
+        // 1. In parallel: open each file and detect its format from its first 4 KB.
+        let opened: Vec<Result<Opened, S::Outcome>> = named
+            .par_iter()
+            .map(|(name, path, err)| match err {
+                Some(e) => Err(sink.not_read(name, 0, Format::Unknown, Status::Skipped, e.clone())),
+                None => open_file(path, name, sink),
+            })
+            .collect();
+        // 2. In order: spend the budget; archives are read here (their members in parallel).
+        let mut slots: Vec<Option<Vec<S::Outcome>>> = Vec::with_capacity(opened.len());
+        let mut plain: Vec<(usize, Opened)> = Vec::new();
+        for (i, (o, (name, _, _))) in opened.into_iter().zip(&named).enumerate() {
+            match o {
+                Err(outcome) => slots.push(Some(vec![outcome])),
+                Ok(o) if o.format == Format::Zip => {
+                    slots.push(Some(read_zip_file(o, name, false, limits, budget, sink)))
+                }
+                Ok(o) => match refuse_plain(&o, limits, budget) {
+                    Some((status, reason)) => {
+                        sink.done(o.size);
+                        slots.push(Some(vec![
+                            sink.not_read(name, o.size, o.format, status, reason),
+                        ]));
+                    }
+                    None => {
+                        slots.push(None);
+                        plain.push((i, o));
+                    }
+                },
+            }
+        }
+        // 3. In parallel: read and analyse the plain files accepted.
+        let read: Vec<(usize, S::Outcome)> = plain
+            .into_par_iter()
+            .map(|(i, o)| {
+                let name = &named[i].0;
+                (i, read_plain(o, name, limits, sink))
+            })
+            .collect();
+        for (i, outcome) in read {
+            slots[i] = Some(vec![outcome]);
+        }
+        return slots.into_iter().flatten().flatten().collect();
     }
-    read_file(input, &shown(input), !several, limits, sink)
+    if !meta.is_file() {
+        return vec![sink.not_read(
+            &shown(input),
+            0,
+            Format::Unknown,
+            Status::Skipped,
+            NOT_A_FILE.into(),
+        )];
+    }
+    let name = shown(input);
+    match open_file(input, &name, sink) {
+        Err(outcome) => vec![outcome],
+        Ok(o) if o.format == Format::Zip => read_zip_file(o, &name, !several, limits, budget, sink),
+        Ok(o) => match refuse_plain(&o, limits, budget) {
+            Some((status, reason)) => {
+                sink.done(o.size);
+                vec![sink.not_read(&name, o.size, o.format, status, reason)]
+            }
+            None => vec![read_plain(o, &name, limits, sink)],
+        },
+    }
 }
 
-/// Files below `dir`, sorted; symbolic links are listed with a reason instead of followed.
+/// Why a FIFO, socket or device is never opened: reading one could block for ever.
+const NOT_A_FILE: &str = "not a regular file (a FIFO, socket or device): not opened";
+
+/// Files below `dir`, sorted by name at each level, each with the reason it is not read (if
+/// any): every error of the walk is listed (a folder that cannot be listed, an entry that
+/// cannot be read), symbolic links are listed instead of followed, and FIFOs, sockets and
+/// devices are listed as not regular files — never opened, so never waited on. The checks use
+/// `FileType::is_file` / `is_dir` / `is_symlink`, the same on every platform.
 fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<String>)>) {
-    let mut entries: Vec<_> = match std::fs::read_dir(dir) {
-        Ok(rd) => rd.filter_map(Result::ok).collect(),
-        Err(e) => {
-            out.push((dir.to_path_buf(), Some(format!("cannot list folder: {e}"))));
-            return;
-        }
-    };
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_symlink() => out.push((path, Some("symbolic link, not followed".into()))),
-            Ok(t) if t.is_dir() => walk(&path, out),
-            Ok(_) => out.push((path, None)),
-            Err(err) => out.push((path, Some(format!("cannot stat: {err}")))),
+    let walker = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                let t = e.file_type();
+                if t.is_symlink() {
+                    out.push((e.into_path(), Some("symbolic link, not followed".into())));
+                } else if t.is_dir() {
+                    continue;
+                } else if t.is_file() {
+                    out.push((e.into_path(), None));
+                } else {
+                    out.push((e.into_path(), Some(NOT_A_FILE.into())));
+                }
+            }
+            Err(err) => {
+                let path = err.path().unwrap_or(dir).to_path_buf();
+                let why = err
+                    .io_error()
+                    .map_or_else(|| err.to_string(), ToString::to_string);
+                let reason = if err.depth() == 0 || path.is_dir() {
+                    format!("cannot list folder: {why}")
+                } else {
+                    format!("cannot read: {why}")
+                };
+                out.push((path, Some(reason)));
+            }
         }
     }
 }
 
-/// `top` is true for the single input zip, whose members are then named without its name.
-fn read_file<S: MemberSink>(
-    path: &Path,
-    name: &str,
-    top: bool,
-    limits: &Limits,
-    sink: &S,
-) -> Vec<S::Outcome> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return vec![sink.not_read(
-                name,
-                0,
-                Format::Unknown,
-                Status::Failed,
-                format!("cannot open: {e}"),
-            )];
-        }
-    };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+/// A regular file opened, with its size and the format its name and first 4 KB show.
+struct Opened {
+    file: File,
+    size: u64,
+    format: Format,
+}
+
+/// Open `path` (a regular file) and detect its format; a failure is the member's outcome.
+fn open_file<S: MemberSink>(path: &Path, name: &str, sink: &S) -> Result<Opened, S::Outcome> {
+    let fail = |reason: String| sink.not_read(name, 0, Format::Unknown, Status::Failed, reason);
+    let mut file = File::open(path).map_err(|e| fail(format!("cannot open: {e}")))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| fail(format!("cannot stat: {e}")))?;
+    if !meta.is_file() {
+        // Replaced by a FIFO or device since the walk: never read from it.
+        return Err(sink.not_read(name, 0, Format::Unknown, Status::Skipped, NOT_A_FILE.into()));
+    }
+    let size = meta.len();
     let mut head = [0u8; 4096];
     let n = read_up_to(&mut file, &mut head).unwrap_or(0);
     let format = detect::detect(name, &head[..n]);
-    if format == Format::Zip {
-        let reader = PositionedFile::new(file, size);
-        let out = open_archive(
-            reader,
-            name,
-            size,
-            top,
-            1,
-            limits,
-            limits.max_total_size,
-            sink,
-        );
-        sink.done(size);
-        return out;
-    }
-    if size > limits.max_member_size {
-        sink.done(size);
-        return vec![sink.not_read(
-            name,
-            size,
-            format,
+    Ok(Opened { file, size, format })
+}
+
+/// A zip file of the bundle: `top` is true for the single input zip, whose members are then
+/// named without its name.
+fn read_zip_file<S: MemberSink>(
+    o: Opened,
+    name: &str,
+    top: bool,
+    limits: &Limits,
+    budget: &mut Budget,
+    sink: &S,
+) -> Vec<S::Outcome> {
+    let reader = PositionedFile::new(o.file, o.size);
+    let out = open_archive(reader, name, o.size, top, 1, limits, budget, sink);
+    sink.done(o.size);
+    out
+}
+
+/// Why a plain file is not read (over the member size limit, or past the total), spending
+/// the budget when it is.
+fn refuse_plain(o: &Opened, limits: &Limits, budget: &mut Budget) -> Option<(Status, String)> {
+    if o.size > limits.max_member_size {
+        return Some((
             Status::Skipped,
             format!(
-                "{size} bytes, over the member size limit of {} (--max-member-size)",
-                limits.max_member_size
+                "{} bytes, over the member size limit of {} (--max-member-size)",
+                o.size, limits.max_member_size
             ),
-        )];
+        ));
     }
+    if !budget.take(o.size) {
+        return Some((Status::Skipped, budget.refusal()));
+    }
+    None
+}
+
+/// Read a plain file accepted by [`refuse_plain`] and hand it to the sink.
+fn read_plain<S: MemberSink>(o: Opened, name: &str, limits: &Limits, sink: &S) -> S::Outcome {
+    let Opened {
+        mut file,
+        size,
+        format,
+    } = o;
     if file.seek(SeekFrom::Start(0)).is_err() {
-        return vec![sink.not_read(
+        sink.done(size);
+        return sink.not_read(
             name,
             size,
             format,
             Status::Failed,
             "cannot rewind the file".into(),
-        )];
+        );
     }
-    let mut bytes = Vec::with_capacity(size as usize);
+    let mut bytes = Vec::with_capacity(size.min(PREALLOC_CAP) as usize);
+    // Never more than the size it had when the budget was spent (a growing file is cut).
     let result = file
-        .take(limits.max_member_size + 1)
+        .take(size.min(limits.max_member_size))
         .read_to_end(&mut bytes);
     sink.done(size);
     match result {
-        Ok(_) => vec![sink.content(name, format, &bytes)],
-        Err(e) => vec![sink.not_read(
+        Ok(_) => sink.content(name, format, &bytes),
+        Err(e) => sink.not_read(
             name,
             size,
             format,
             Status::Failed,
             format!("read error after {} bytes: {e}", bytes.len()),
-        )],
+        ),
     }
 }
 
@@ -435,7 +552,7 @@ fn read_archive<R, S>(
     prefix: &str,
     depth: u32,
     limits: &Limits,
-    budget: u64,
+    budget: &mut Budget,
     repeated: usize,
     sink: &S,
 ) -> Vec<S::Outcome>
@@ -445,7 +562,6 @@ where
 {
     // Plan sequentially so that limit decisions do not depend on thread timing.
     let mut plans = Vec::with_capacity(archive.len());
-    let mut used: u64 = 0;
     let dir_start = archive.central_directory_start();
     // Byte ranges (local header to end of data) of the entries accepted so far: disjoint.
     let mut taken: BTreeMap<u64, (u64, String)> = BTreeMap::new();
@@ -516,15 +632,9 @@ where
                     limits.max_ratio
                 ),
             ))
-        } else if used.saturating_add(size) > budget {
-            Err((
-                Status::Skipped,
-                format!(
-                    "the bundle's inflated size would pass the total limit of {budget} bytes (--max-total-size)"
-                ),
-            ))
+        } else if !budget.take(size) {
+            Err((Status::Skipped, budget.refusal()))
         } else {
-            used += size;
             Ok(())
         };
         if decision.is_ok() {
@@ -545,20 +655,24 @@ where
         listed,
     );
 
-    let nested_budget = budget;
-    let mut out: Vec<S::Outcome> = plans
+    // Members are inflated and analysed in parallel; archives among them are opened
+    // afterwards, in order, so that their members spend the budget in a fixed order.
+    let read: Vec<Member<S::Outcome>> = plans
         .par_iter()
         .map_init(
             || archive.clone(),
             |archive, plan| {
                 let path = format!("{prefix}{}", plan.name);
-                let outcome = read_entry(archive, plan, &path, depth, limits, nested_budget, sink);
+                let member = read_entry(archive, plan, &path, depth, limits, sink);
                 sink.done(plan.size);
-                outcome
+                member
             },
         )
-        .flatten_iter()
         .collect();
+    let mut out: Vec<S::Outcome> = Vec::with_capacity(read.len());
+    for member in read {
+        out.extend(member.finish(depth, limits, budget, sink));
+    }
     let why = if repeated > 0 {
         "is not listed in the central directory, or only under a name another entry repeats"
     } else {
@@ -639,27 +753,27 @@ fn read_entry<R, S>(
     path: &str,
     depth: u32,
     limits: &Limits,
-    budget: u64,
     sink: &S,
-) -> Vec<S::Outcome>
+) -> Member<S::Outcome>
 where
     R: Read + Seek + Clone + Send + Sync,
     S: MemberSink,
 {
     let format_by_name = detect::detect(path, &[]);
+    let done = |o: S::Outcome| Member::Done(vec![o]);
     if let Err((status, reason)) = &plan.decision {
-        return vec![sink.not_read(path, plan.size, format_by_name, *status, reason.clone())];
+        return done(sink.not_read(path, plan.size, format_by_name, *status, reason.clone()));
     }
     let mut file = match archive.by_index(plan.index) {
         Ok(f) => f,
         Err(e) => {
-            return vec![sink.not_read(
+            return done(sink.not_read(
                 path,
                 plan.size,
                 format_by_name,
                 Status::Failed,
                 format!("cannot open entry: {e}"),
-            )];
+            ));
         }
     };
     let offset = file.header_start();
@@ -668,7 +782,7 @@ where
     let result = (&mut file).take(cap + 1).read_to_end(&mut bytes);
     drop(file);
     if let Err(e) = result {
-        return vec![sink.not_read(
+        return done(sink.not_read(
             path,
             plan.size,
             format_by_name,
@@ -677,10 +791,10 @@ where
                 "corrupt data in the entry at offset {offset} (after {} bytes inflated): {e}",
                 bytes.len()
             ),
-        )];
+        ));
     }
     if bytes.len() as u64 > plan.size {
-        return vec![sink.not_read(
+        return done(sink.not_read(
             path,
             plan.size,
             format_by_name,
@@ -689,10 +803,10 @@ where
                 "entry at offset {offset} inflates beyond its declared size of {} bytes",
                 plan.size
             ),
-        )];
+        ));
     }
     if (bytes.len() as u64) < plan.size {
-        return vec![sink.not_read(
+        return done(sink.not_read(
             path,
             plan.size,
             format_by_name,
@@ -702,14 +816,42 @@ where
                 bytes.len(),
                 plan.size
             ),
-        )];
+        ));
     }
-    member_bytes(path, plan.size, bytes, None, depth, limits, budget, sink)
+    member_bytes(path, plan.size, bytes, None, depth, limits, sink)
+}
+
+/// A member read: its outcomes, or a nested archive still to open.
+enum Member<O> {
+    Done(Vec<O>),
+    Archive {
+        path: String,
+        size: u64,
+        bytes: Vec<u8>,
+    },
+}
+
+impl<O> Member<O> {
+    /// The outcomes, opening a nested archive with what is left of the budget.
+    fn finish<S: MemberSink<Outcome = O>>(
+        self,
+        depth: u32,
+        limits: &Limits,
+        budget: &mut Budget,
+        sink: &S,
+    ) -> Vec<O> {
+        match self {
+            Member::Done(v) => v,
+            Member::Archive { path, size, bytes } => {
+                let inner = Cursor::new(Arc::<[u8]>::from(bytes));
+                open_archive(inner, &path, size, false, depth + 1, limits, budget, sink)
+            }
+        }
+    }
 }
 
 /// A member read in full: content for the sink, or an archive to open (to the depth limit).
 /// `note` is set for members salvaged from a local header.
-#[allow(clippy::too_many_arguments)]
 fn member_bytes<S: MemberSink>(
     path: &str,
     size: u64,
@@ -717,18 +859,17 @@ fn member_bytes<S: MemberSink>(
     note: Option<&str>,
     depth: u32,
     limits: &Limits,
-    budget: u64,
     sink: &S,
-) -> Vec<S::Outcome> {
+) -> Member<S::Outcome> {
     let format = detect::detect(path, &bytes[..bytes.len().min(4096)]);
     if format != Format::Zip {
-        return vec![match note {
+        return Member::Done(vec![match note {
             Some(note) => sink.salvaged(path, format, &bytes, note),
             None => sink.content(path, format, &bytes),
-        }];
+        }]);
     }
     if depth >= limits.max_depth {
-        return vec![sink.not_read(
+        return Member::Done(vec![sink.not_read(
             path,
             size,
             Format::Zip,
@@ -737,10 +878,13 @@ fn member_bytes<S: MemberSink>(
                 "archive nested deeper than {} levels (--max-depth)",
                 limits.max_depth
             ),
-        )];
+        )]);
     }
-    let inner = ArcCursor::new(Arc::from(bytes));
-    open_archive(inner, path, size, false, depth + 1, limits, budget, sink)
+    Member::Archive {
+        path: path.to_string(),
+        size,
+        bytes,
+    }
 }
 
 /// Reads of a zip's bytes at given offsets (seek, then read as much as there is).
@@ -969,7 +1113,7 @@ fn salvage<R, S>(
     prefix: &str,
     depth: u32,
     limits: &Limits,
-    budget: u64,
+    budget: &mut Budget,
     sink: &S,
 ) -> (Vec<S::Outcome>, usize)
 where
@@ -980,7 +1124,6 @@ where
         "salvaged from its local header (the archive's central directory is unreadable)";
     let mut out = Vec::new();
     let mut found = 0;
-    let mut used: u64 = 0;
     let mut pos = 0;
     let mut scanner = HeaderScanner::new();
     while let Some(at) = scanner.next(&mut reader, pos, len) {
@@ -1013,7 +1156,7 @@ where
         };
         let descriptor = h.flags & 8 != 0;
         let remaining = len - h.data_start;
-        let cap = limits.max_member_size.min(budget.saturating_sub(used));
+        let cap = limits.max_member_size.min(budget.left());
         let decision: Result<(), (Status, String)> = if h.flags & 1 != 0 {
             Err((Status::Failed, "encrypted member".into()))
         } else if descriptor && h.method != 8 {
@@ -1051,13 +1194,8 @@ where
                     limits.max_ratio
                 ),
             ))
-        } else if !descriptor && used.saturating_add(h.size) > budget {
-            Err((
-                Status::Skipped,
-                format!(
-                    "the bundle's inflated size would pass the total limit of {budget} bytes (--max-total-size)"
-                ),
-            ))
+        } else if !descriptor && h.size > budget.left() {
+            Err((Status::Skipped, budget.refusal()))
         } else {
             Ok(())
         };
@@ -1117,17 +1255,9 @@ where
             Ok((bytes, consumed)) => {
                 pos = h.data_start + consumed;
                 let size = bytes.len() as u64;
-                used += size;
-                out.extend(member_bytes(
-                    &path,
-                    size,
-                    bytes,
-                    Some(NOTE),
-                    depth,
-                    limits,
-                    budget,
-                    sink,
-                ));
+                budget.take(size);
+                let member = member_bytes(&path, size, bytes, Some(NOTE), depth, limits, sink);
+                out.extend(member.finish(depth, limits, budget, sink));
                 sink.done(size);
             }
             Err((status, reason)) => {
@@ -1142,37 +1272,6 @@ where
         }
     }
     (out, found)
-}
-
-/// A cloneable in-memory reader (each clone keeps its own position).
-#[derive(Clone)]
-struct ArcCursor(Cursor<ArcBytes>);
-
-#[derive(Clone)]
-struct ArcBytes(Arc<[u8]>);
-
-impl AsRef<[u8]> for ArcBytes {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl ArcCursor {
-    fn new(bytes: Arc<[u8]>) -> Self {
-        ArcCursor(Cursor::new(ArcBytes(bytes)))
-    }
-}
-
-impl Read for ArcCursor {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.0.read(buf)
-    }
-}
-
-impl Seek for ArcCursor {
-    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
-        self.0.seek(pos)
-    }
 }
 
 /// A file read with positioned reads, so that clones share one descriptor but not a cursor:
@@ -1438,7 +1537,7 @@ mod tests {
 
     /// A reader that counts the bytes read through it.
     #[derive(Clone)]
-    struct Counting(ArcCursor, Arc<std::sync::atomic::AtomicU64>);
+    struct Counting(Cursor<Arc<[u8]>>, Arc<std::sync::atomic::AtomicU64>);
 
     impl Read for Counting {
         fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
@@ -1470,9 +1569,17 @@ mod tests {
         bytes.extend_from_slice(&tail[..cd]);
         let len = bytes.len() as u64;
         let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let reader = Counting(ArcCursor::new(Arc::from(bytes)), counter.clone());
+        let reader = Counting(Cursor::new(Arc::<[u8]>::from(bytes)), counter.clone());
         let log = Log::default();
-        let (got, found) = salvage(reader, len, "", 1, &Limits::default(), u64::MAX, &log);
+        let (got, found) = salvage(
+            reader,
+            len,
+            "",
+            1,
+            &Limits::default(),
+            &mut Budget::new(u64::MAX),
+            &log,
+        );
         assert_eq!((got.len(), found), (1, 1), "{got:?}");
         assert_eq!(got[0], "a.txt content unknown 5");
         let read = counter.load(std::sync::atomic::Ordering::Relaxed);

@@ -4,21 +4,28 @@
 //! with one module per stage; `docs/ARCHITECTURE.md` is the map.
 #![forbid(unsafe_code)]
 
+pub mod attempts;
 pub mod batch;
 pub mod bundle;
 pub mod catalog;
+pub mod clock;
+#[doc(hidden)]
+pub mod corpus;
 pub mod correlate;
 pub mod detect;
 pub mod diagnosis;
 pub mod error;
 pub mod events;
+pub mod exit;
 pub mod explain;
 pub mod messages;
+pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod score;
 pub mod serve;
 pub mod synth;
 pub mod timeline;

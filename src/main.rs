@@ -1,8 +1,9 @@
 //! The `sfbtriage` command line: `analyze`, `batch`, `serve`, `explain`, `rules list`, `rules test`.
 //!
-//! This file owns argument parsing, choosing colour and progress output, and exit codes:
-//! 0 the command did its job, 1 `rules test` found failing examples, 2 usage error,
-//! unreadable input or a broken rule file.
+//! This file owns argument parsing (the clap definitions, from which `completions` and `man`
+//! are generated), choosing colour and progress output, and which exit status
+//! ([`sfbtriage::exit::Exit`]) each outcome gets; it also writes the text answers of `explain`,
+//! `rules list`, `rules test` and the `batch` table and CSV rows.
 #![forbid(unsafe_code)]
 
 use std::io::{self, IsTerminal, Write};
@@ -10,11 +11,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDateTime;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use sfbtriage::bundle::{Limits, Status};
 use sfbtriage::catalog::Catalog;
 use sfbtriage::diagnosis::DEFAULT_MIN_CONFIDENCE;
+use sfbtriage::exit::Exit;
 use sfbtriage::pipeline::{self, Options};
 use sfbtriage::report::{self, OutputFormat, wrap};
 use sfbtriage::rules::{RuleSet, TimeWindow, examples};
@@ -53,7 +55,8 @@ struct RunArgs {
     /// Largest inflated member, in bytes; larger members are skipped.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_member_size)]
     max_member_size: u64,
-    /// Largest sum of inflated members, in bytes; members past it are skipped.
+    /// Largest sum of inflated bytes of the whole bundle (every input, folder files, archive
+    /// members, nested archives' members); members past it are skipped.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_total_size)]
     max_total_size: u64,
     /// Largest compression ratio (inflated:compressed) for members over 1 MiB.
@@ -76,8 +79,9 @@ struct RunArgs {
     /// Only evidence at or before this time (same form as --since).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     until: Option<NaiveDateTime>,
-    /// Replace user names, SIP and e-mail addresses, host names and IP addresses with
-    /// consistent pseudonyms in every output format.
+    /// Replace identifiers (user and machine names, DOMAIN\\user, SIP and e-mail addresses,
+    /// host names, IP and MAC addresses, GUIDs, epids, phone numbers) with consistent
+    /// pseudonyms in every output format.
     #[arg(long)]
     redact: bool,
     /// Worker threads (default: one per core). Output is the same for any number.
@@ -152,6 +156,12 @@ impl RunArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum BatchFormat {
     Text,
     Jsonl,
@@ -196,9 +206,12 @@ enum Command {
         /// The text copied from the dialog or PowerShell window, or a code such as 4005 or 0x80090324.
         #[arg(required = true, value_name = "TEXT")]
         query: Vec<String>,
-        /// Print JSON instead of text.
+        /// Print JSON instead of text (the same as `--format json`).
         #[arg(long)]
         json: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ExplainFormat,
         #[command(flatten)]
         rules: RuleArgs,
     },
@@ -231,6 +244,15 @@ enum Command {
         #[command(subcommand)]
         action: RulesAction,
     },
+    /// Print a shell completion script (e.g. `sfbtriage completions bash >
+    /// /etc/bash_completion.d/sfbtriage`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page, in roff (`sfbtriage man > sfbtriage.1; man ./sfbtriage.1`).
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -251,7 +273,7 @@ enum RulesAction {
 fn load(dirs: &[PathBuf]) -> Result<(RuleSet, Catalog), ExitCode> {
     RuleSet::load(dirs).map_err(|e| {
         eprintln!("sfbtriage: {e}");
-        ExitCode::from(2)
+        Exit::Unusable.into()
     })
 }
 
@@ -259,10 +281,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Exit::Done.into(),
         Err(e) => {
             eprintln!("sfbtriage: {e}");
-            ExitCode::from(2)
+            Exit::Unusable.into()
         }
     }
 }
@@ -271,6 +293,16 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "sfbtriage", &mut out);
+            out.flush()?;
+            Ok(Exit::Done.into())
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(Exit::Done.into())
+        }
         Command::Analyze {
             paths,
             format,
@@ -307,9 +339,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                     .iter()
                     .all(|e| e.status == Status::Failed);
             Ok(if all_failed {
-                ExitCode::from(2)
+                Exit::Unusable.into()
             } else {
-                ExitCode::SUCCESS
+                Exit::Done.into()
             })
         }
         Command::Batch {
@@ -362,12 +394,18 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 Ok(()) => Ok(ExitCode::SUCCESS),
                 Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
                     eprintln!("sfbtriage: {e}");
-                    Ok(ExitCode::from(2))
+                    Ok(Exit::Unusable.into())
                 }
                 Err(e) => Err(e),
             }
         }
-        Command::Explain { query, json, rules } => {
+        Command::Explain {
+            query,
+            json,
+            format,
+            rules,
+        } => {
+            let json = json || format == ExplainFormat::Json;
             let (rules, catalog) = match load(&rules.rules) {
                 Ok(x) => x,
                 Err(code) => return Ok(code),
@@ -405,7 +443,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 }
             }
             out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Done.into())
         }
         Command::Rules {
             action: RulesAction::List { rules },
@@ -458,7 +496,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 }
             }
             out.flush()?;
-            Ok(ExitCode::SUCCESS)
+            Ok(Exit::Done.into())
         }
         Command::Rules {
             action: RulesAction::Test { dir },
@@ -504,9 +542,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             )?;
             out.flush()?;
             Ok(if failed.is_empty() {
-                ExitCode::SUCCESS
+                Exit::Done.into()
             } else {
-                ExitCode::from(1)
+                Exit::ExamplesFailed.into()
             })
         }
     }
@@ -531,7 +569,7 @@ fn batch_command(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        return Ok(ExitCode::from(2));
+        return Ok(Exit::Unusable.into());
     }
     if let Some(d) = html_dir {
         std::fs::create_dir_all(d)?;
@@ -548,6 +586,10 @@ fn batch_command(
     let mut with_errors = 0;
     let mut done = 0;
     let mut overview: Vec<report::overview::OverviewRow> = Vec::new();
+    let mut html_names = HtmlNames::default();
+    let mut csv = None;
+    // The overview is index.html: no bundle's report may take that name.
+    html_names.taken.insert("index.html".to_string());
     match format {
         BatchFormat::Text => writeln!(
             out,
@@ -555,11 +597,19 @@ fn batch_command(
             "BUNDLE", "USER", "TOP CAUSE", "CONF", "RUNNER-UP", "ERRORS"
         )?,
         BatchFormat::Csv => {
-            out.write_all("\u{feff}".as_bytes())?;
-            writeln!(
-                out,
-                "bundle,sip_uri,top_cause,confidence,runner_up,member_errors,members"
-            )?;
+            csv = Some(report::csv::Writer::new(
+                &mut *out,
+                &[
+                    "bundle",
+                    "sip_uri",
+                    "top_cause",
+                    "confidence",
+                    "runner_up",
+                    "member_errors",
+                    "members",
+                    "verdict",
+                ],
+            )?);
         }
         BatchFormat::Jsonl => {}
     }
@@ -591,16 +641,14 @@ fn batch_command(
             }
             let name = name_of(b);
             let row = BatchRow::of(&name, &a);
-            *counts
-                .entry(row.top_cause.clone().unwrap_or_else(|| "(none)".into()))
-                .or_default() += 1;
+            *counts.entry(row.top_or_verdict()).or_default() += 1;
             with_errors += usize::from(row.member_errors > 0);
             done += 1;
             if let Some(p) = &progress {
                 p.set_message(format!("{done}"));
             }
             if let Some(d) = html_dir {
-                let file_name = format!("{}.html", sanitize(&name));
+                let file_name = html_names.file_for(&name);
                 let mut f = io::BufWriter::new(std::fs::File::create(d.join(&file_name))?);
                 report::render(&a, OutputFormat::Html, false, &mut f)?;
                 f.flush()?;
@@ -610,13 +658,30 @@ fn batch_command(
                     &a,
                 ));
             }
+            if let Some(w) = &mut csv {
+                return w.row(
+                    &mut *out,
+                    &[
+                        row.bundle.clone(),
+                        row.sip_uri.clone().unwrap_or_default(),
+                        row.top_cause.clone().unwrap_or_default(),
+                        row.confidence
+                            .map(|c| format!("{c:.2}"))
+                            .unwrap_or_default(),
+                        row.runner_up.clone().unwrap_or_default(),
+                        row.member_errors.to_string(),
+                        row.members.to_string(),
+                        row.verdict.to_string(),
+                    ],
+                );
+            }
             match format {
                 BatchFormat::Text => writeln!(
                     out,
                     "{:<34} {:<30} {:<24} {:>4} {:<22} {:>6}",
                     fit(&row.bundle, 34),
                     fit(row.sip_uri.as_deref().unwrap_or("-"), 30),
-                    fit(row.top_cause.as_deref().unwrap_or("(none)"), 24),
+                    fit(&row.top_or_verdict(), 24),
                     row.confidence
                         .map(|c| format!("{c:.2}"))
                         .unwrap_or_else(|| "-".into()),
@@ -631,19 +696,7 @@ fn batch_command(
                     serde_json::to_writer(&mut *out, &v)?;
                     writeln!(out)
                 }
-                BatchFormat::Csv => writeln!(
-                    out,
-                    "{},{},{},{},{},{},{}",
-                    report::csv::field(&row.bundle),
-                    report::csv::field(row.sip_uri.as_deref().unwrap_or("")),
-                    row.top_cause.as_deref().unwrap_or(""),
-                    row.confidence
-                        .map(|c| format!("{c:.2}"))
-                        .unwrap_or_default(),
-                    row.runner_up.as_deref().unwrap_or(""),
-                    row.member_errors,
-                    row.members
-                ),
+                BatchFormat::Csv => Ok(()),
             }
         },
     )?;
@@ -651,12 +704,7 @@ fn batch_command(
         p.finish_and_clear();
     }
     if let Some(d) = html_dir {
-        // index.html, unless a bundle's own report took that name.
-        let taken = overview
-            .iter()
-            .any(|r| r.href.as_deref() == Some("index.html"));
-        let index = d.join(if taken { "_index.html" } else { "index.html" });
-        let mut f = io::BufWriter::new(std::fs::File::create(index)?);
+        let mut f = io::BufWriter::new(std::fs::File::create(d.join("index.html"))?);
         report::overview::render(
             &format!("sfbtriage batch: {} bundles", overview.len()),
             &overview,
@@ -678,7 +726,28 @@ fn batch_command(
         }
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(Exit::Done.into())
+}
+
+/// The HTML report file names of one batch run: each bundle gets its own file, even when two
+/// bundle paths sanitise to the same name (`a/b.zip` and `a_b.zip`) or differ only in case
+/// (on a case-insensitive file system): the later one, in path order, gets `-2`, `-3` ….
+#[derive(Default)]
+struct HtmlNames {
+    taken: std::collections::HashSet<String>,
+}
+
+impl HtmlNames {
+    fn file_for(&mut self, bundle: &str) -> String {
+        let base = sanitize(bundle);
+        let mut name = format!("{base}.html");
+        let mut n = 1;
+        while !self.taken.insert(name.to_lowercase()) {
+            n += 1;
+            name = format!("{base}-{n}.html");
+        }
+        name
+    }
 }
 
 /// A file name for a bundle's report: path separators and odd characters become `_`.

@@ -3,7 +3,7 @@
 //! This module owns generating realistic, deterministic UccApi log text of any size: trace
 //! noise, REGISTER exchanges with NTLM challenges, rejections with ms-diagnostics codes and
 //! error lines, and presence traffic, in the layout `parse::uccapi` reads. The benchmark and
-//! the `gen-bundle` binary use it.
+//! the `gen_bundle` example use it.
 
 use std::fmt::Write;
 

@@ -6,6 +6,9 @@
 //! panic, within a time limit, under a memory cap, and list every member with a clear status.
 //! The last test checks that nothing is lost on every sample and every shared-corpus file.
 
+#[path = "common/schema.rs"]
+mod schema;
+
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -157,8 +160,10 @@ fn analyze(path: &Path, extra: &[&str]) -> Run {
     }
 }
 
-/// Every entry has one of the three statuses, and every one not parsed says why; totals add up.
+/// The output matches docs/schema/analysis.schema.json; every entry has one of the three
+/// statuses, and every one not parsed says why; totals add up.
 fn check_inventory(path: &Path, v: &Value) {
+    schema::assert_valid(schema::Doc::Analysis, &path.display().to_string(), v);
     let inv = v["inventory"].as_array().unwrap();
     for e in inv {
         let status = e["status"].as_str().unwrap();
@@ -787,11 +792,9 @@ fn nothing_is_lost_on_samples_and_corpus() {
         assert_eq!(parsed_skipped_failed(&v), want, "{}", f.display());
     }
 
-    let corpus = root().join("../shared/corpus");
-    if !corpus.exists() {
-        eprintln!("note: {} not found; corpus part skipped", corpus.display());
+    let Some(corpus) = sfbtriage::corpus::path("") else {
         return;
-    }
+    };
     let mut want = 0;
     let mut stack = vec![corpus.clone()];
     while let Some(d) = stack.pop() {

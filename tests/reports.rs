@@ -163,6 +163,7 @@ fn collect_identifiers(archive: Vec<u8>, out: &mut Vec<String>) {
         } else {
             String::from_utf8_lossy(&bytes).into_owned()
         };
+        more_identifiers(&text, out);
         for c in re.captures_iter(&text) {
             // The whole address, its domain, IPs and hosts; the user part alone only when it is
             // distinctive (`first.last`), since `admin` is also an ordinary word.
@@ -186,6 +187,57 @@ fn collect_identifiers(archive: Vec<u8>, out: &mut Vec<String>) {
                 }
             }
         }
+    }
+}
+
+/// Identifiers beyond addresses and hosts, found by their own patterns (independent of the
+/// pseudonymizer's): `DOMAIN\user` accounts, machine names named by a field or a transcript's
+/// file name, IPv6 and MAC addresses, GUIDs, endpoint ids, `tel:` URIs and phone numbers.
+fn more_identifiers(text: &str, out: &mut Vec<String>) {
+    let mut push = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        if s.len() >= 4 && !out.contains(&s) {
+            out.push(s);
+        }
+    };
+    let account =
+        regex::Regex::new(r"(?:^|[\s:=(])([A-Z][A-Z0-9-]{1,14})\\([A-Za-z0-9][A-Za-z0-9._$-]*)")
+            .unwrap();
+    for c in account.captures_iter(text) {
+        if !["NT", "BUILTIN", "AUTHORITY"].contains(&&c[1]) && !c[2].contains('\\') {
+            push(&c[2]);
+        }
+    }
+    let machine = regex::Regex::new(
+        r#"(?i)(?:\bmachine(?:name)?|\bcomputer(?:name)?|\bhost name)"?[ .]*[:=>][ \t]*"?([a-z0-9][a-z0-9-]{2,14})\b([.]?)"#,
+    )
+    .unwrap();
+    for c in machine.captures_iter(text) {
+        if c[2].is_empty() && c[1].chars().any(|ch| ch.is_ascii_alphabetic()) {
+            push(&c[1]);
+        }
+    }
+    let transcript = regex::Regex::new(r"(?i)(?:powershell_transcript\.|mosdal_)([a-z0-9-]+)[._]").unwrap();
+    for c in transcript.captures_iter(text) {
+        push(&c[1]);
+    }
+    let ipv6 = regex::Regex::new(r"(?i)\b[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){3,7}").unwrap();
+    for m in ipv6.find_iter(text) {
+        if m.as_str().parse::<std::net::Ipv6Addr>().is_ok() {
+            push(m.as_str());
+        }
+    }
+    let other = regex::Regex::new(
+        r"(?i)\b[0-9a-f]{2}(?:-[0-9a-f]{2}){5}\b|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|epid[=:]([a-z0-9+/]+)|tel:\+?([0-9]+)|\+[0-9]{10,}",
+    )
+    .unwrap();
+    for c in other.captures_iter(text) {
+        push(
+            c.get(1)
+                .or(c.get(2))
+                .unwrap_or_else(|| c.get(0).unwrap())
+                .as_str(),
+        );
     }
 }
 

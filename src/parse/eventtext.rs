@@ -522,14 +522,7 @@ pub(crate) mod tests_support {
     /// A corpus excerpt with its `#` source header stripped, or `None` (with a note) when the
     /// shared corpus is absent.
     pub fn excerpt(name: &str) -> Option<String> {
-        let path = format!(
-            "{}/../shared/corpus/excerpts/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            eprintln!("note: {path} absent; skipped");
-            return None;
-        };
+        let text = crate::corpus::read_to_string(&format!("excerpts/{name}"))?;
         let mut rest = text.as_str();
         while rest.starts_with('#') {
             rest = rest.split_once('\n').map_or("", |(_, r)| r);

@@ -394,17 +394,7 @@ mod tests {
     use super::*;
 
     fn excerpt(name: &str) -> Option<String> {
-        let path = format!(
-            "{}/../shared/corpus/excerpts/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        match std::fs::read_to_string(&path) {
-            Ok(s) => Some(s),
-            Err(_) => {
-                eprintln!("note: {path} absent; skipped");
-                None
-            }
-        }
+        crate::corpus::read_to_string(&format!("excerpts/{name}"))
     }
 
     #[test]

@@ -272,12 +272,9 @@ mod tests {
     /// a Lync event 11 in it.
     #[test]
     fn event11_messages_of_the_real_excerpt() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/corpus/excerpts/lync_client_app_events_get-eventlog_json.txt"
-        );
-        let Ok(text) = std::fs::read_to_string(path) else {
-            eprintln!("note: {path} absent; skipped");
+        let Some(text) =
+            crate::corpus::read_to_string("excerpts/lync_client_app_events_get-eventlog_json.txt")
+        else {
             return;
         };
         let messages: Vec<String> = text

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use super::message_browser;
 use crate::diagnosis::{Analysis, CauseFinding};
+use crate::model::AttemptOutcome;
 use crate::parse::sip::Direction;
 use crate::rules::Effect;
 use crate::timeline::{Ladder, Timeline};
@@ -47,9 +48,10 @@ svg text{font-family:system-ui,sans-serif}
 
 pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let mut h = String::new();
+    let (headline, why) = super::story::no_cause_verdict(a);
     let title = match a.causes.first() {
         Some(c) => format!("{} — sfbtriage", c.title),
-        None => "No documented cause found — sfbtriage".to_string(),
+        None => format!("{headline} — sfbtriage"),
     };
     let _ = write!(
         h,
@@ -77,15 +79,67 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             );
         }
         None => {
+            let class = if a.verdict == "failing-unexplained" {
+                "bad"
+            } else {
+                "ok"
+            };
             let _ = writeln!(
                 h,
-                "<div class=\"banner ok\" id=\"verdict\"><div class=\"big\">No documented cause found</div><div>Nothing in these files matches a documented sign-in failure.</div></div>"
+                "<div class=\"banner {class}\" id=\"verdict\"><div class=\"big\">{}</div><div>{}</div></div>",
+                esc(headline.trim_end_matches('.')),
+                esc(&why)
             );
         }
     }
     summary(&mut h, a);
+    if let Some(story) = super::story::attempts_summary(a) {
+        let _ = writeln!(
+            h,
+            "<h2>Sign-in attempts</h2><div class=\"card\" id=\"attempts\"><p>{}</p>",
+            esc(&story)
+        );
+        let _ = writeln!(
+            h,
+            "<table><tr><th>start</th><th>end</th><th>reached</th><th>outcome</th><th>code</th><th>where</th></tr>"
+        );
+        for x in a.attempts.iter().rev().take(50) {
+            let _ = writeln!(
+                h,
+                "<tr class=\"attempt {}\"><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}:{}</td></tr>",
+                x.part,
+                esc(x.start.as_deref().unwrap_or("")),
+                esc(x.end.as_deref().unwrap_or("")),
+                x.phase.as_str(),
+                x.outcome.as_str(),
+                esc(x.code.as_deref().unwrap_or("")),
+                esc(&x.evidence.first.member),
+                x.evidence.first.line
+            );
+        }
+        let _ = writeln!(
+            h,
+            "</table><p class=\"muted\">Newest first{}.</p></div>",
+            if a.attempts_total > 50 {
+                format!("; the newest 50 of {}", a.attempts_total)
+            } else {
+                String::new()
+            }
+        );
+    }
     for c in &a.causes {
         cause(&mut h, c);
+    }
+    let history = super::story::history_lines(a);
+    if !history.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>Earlier, resolved</h2><div class=\"card\" id=\"history\"><ul>"
+        );
+        for line in &history {
+            let _ = writeln!(h, "<li>{}</li>", esc(line));
+        }
+        let _ = writeln!(h, "</ul></div>");
     }
     if !a.timeline.moments.is_empty() {
         let _ = write!(
@@ -279,19 +333,48 @@ pub fn timeline_svg(t: &Timeline) -> String {
         .iter()
         .filter(|(k, _, _)| t.moments.iter().any(|m| m.kind == *k))
         .collect();
-    let height = 40.0 + lane * lanes.len() as f64;
+    let attempt_lane = usize::from(!t.attempts.is_empty());
+    let height = 40.0 + lane * (lanes.len() + attempt_lane) as f64;
     let span = t
         .moments
         .iter()
         .filter_map(|m| m.offset_seconds)
+        .chain(t.attempts.iter().map(|a| a.to_seconds))
         .fold(0.0_f64, f64::max)
         .max(1.0);
     let x = |s: f64| left + (w - left - right) * s / span;
     let mut svg = format!(
         "<svg role=\"img\" aria-label=\"timeline of sign-in attempts\" viewBox=\"0 0 {w} {height}\" width=\"100%\">"
     );
+    if attempt_lane == 1 {
+        // One bar per sign-in attempt, coloured by its outcome.
+        let y = 20.0 + lane / 2.0;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" fill=\"#344054\">sign-in attempts</text>",
+            y + 4.0
+        );
+        for a in &t.attempts {
+            let color = match a.outcome {
+                AttemptOutcome::Registered => "#067647",
+                AttemptOutcome::NoAnswer => "#b54708",
+                _ => "#d92d20",
+            };
+            let (x1, x2) = (x(a.from_seconds), x(a.to_seconds));
+            let _ = write!(
+                svg,
+                "<rect class=\"attempt-span\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"12\" rx=\"3\" fill=\"{color}\"><title>{} attempt, {}: reached {}</title></rect>",
+                x1,
+                y - 6.0,
+                (x2 - x1).max(4.0),
+                esc(a.start.as_deref().unwrap_or("")),
+                a.outcome.as_str(),
+                a.phase.as_str()
+            );
+        }
+    }
     for (i, (kind, label, color)) in lanes.iter().enumerate() {
-        let y = 20.0 + lane * i as f64 + lane / 2.0;
+        let y = 20.0 + lane * (i + attempt_lane) as f64 + lane / 2.0;
         let _ = write!(
             svg,
             "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" fill=\"{color}\">{label}</text><line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#eaecf0\"/>",

@@ -25,9 +25,13 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             c.skew_seconds
         )?;
     }
+    if let Some(summary) = super::story::attempts_summary(a) {
+        writeln!(out, "- **Sign-in attempts:** {}", cell(&summary))?;
+    }
     writeln!(out)?;
     if a.causes.is_empty() {
-        writeln!(out, "**No documented cause found.**\n")?;
+        let (headline, why) = super::story::no_cause_verdict(a);
+        writeln!(out, "**{}** {}\n", cell(&headline), cell(&why))?;
     }
     for c in &a.causes {
         writeln!(
@@ -92,6 +96,14 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         writeln!(out, "Source: [{}]({})\n", c.article.section, c.article.url)?;
+    }
+    let history = super::story::history_lines(a);
+    if !history.is_empty() {
+        writeln!(out, "### Earlier, resolved\n")?;
+        for h in &history {
+            writeln!(out, "- {}", cell(h))?;
+        }
+        writeln!(out)?;
     }
     if !a.timeline.moments.is_empty() {
         writeln!(

@@ -11,6 +11,7 @@ mod json;
 mod markdown;
 pub mod message_browser;
 pub mod overview;
+pub mod story;
 mod text;
 
 use std::io::{self, Write};

@@ -218,18 +218,23 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             )
         )?;
     }
-    writeln!(out)?;
-    if a.causes.is_empty() {
-        writeln!(out, "{}", s.green("No documented cause found."))?;
+    if let Some(summary) = super::story::attempts_summary(a) {
         write!(
             out,
             "{}",
-            wrap(
-                "Nothing in these files matches a documented sign-in failure. Check the inventory below: a missing or skipped client log means there was little to read.",
-                "",
-                WIDTH
-            )
+            wrap(&format!("Sign-in attempts: {summary}"), "", WIDTH)
         )?;
+    }
+    writeln!(out)?;
+    if a.causes.is_empty() {
+        let (headline, why) = super::story::no_cause_verdict(a);
+        let headline = if a.verdict == "failing-unexplained" {
+            s.red(&headline)
+        } else {
+            s.green(&headline)
+        };
+        writeln!(out, "{headline}")?;
+        write!(out, "{}", wrap(&why, "", WIDTH))?;
         writeln!(out)?;
     } else {
         let n = a.causes.len();
@@ -245,6 +250,14 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         for c in &a.causes {
             cause(out, &s, c)?;
         }
+    }
+    let history = super::story::history_lines(a);
+    if !history.is_empty() {
+        writeln!(out, "{}", s.bold("Earlier, resolved"))?;
+        for h in &history {
+            write!(out, "{}", wrap_hanging(h, "  ", "    ", WIDTH))?;
+        }
+        writeln!(out)?;
     }
     if a.timeline.moments.iter().any(|m| m.failing) {
         let shown: Vec<_> = a
@@ -300,6 +313,9 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
                     WIDTH + 8
                 )
             )?;
+            if let Some(m) = &u.meaning {
+                write!(out, "{}", s.dim(&wrap(m, "    ", WIDTH)))?;
+            }
         }
         writeln!(out)?;
     }

@@ -1,10 +1,10 @@
-//! `gen-bundle`: write a large, realistic, deterministic bundle for benchmarks.
+//! `gen_bundle`: write a large, realistic, deterministic bundle for benchmarks.
 //!
-//! Usage: `gen-bundle OUT.zip SIZE_MB [EVTX_DIR]`. The zip holds `Tracing/Lync-UccApi-N.UccApilog`
-//! members of up to 100 MB each (SIP traffic with rejections, noise and errors) adding up to
-//! SIZE_MB of log text, plus every `.evtx` found below EVTX_DIR (default
-//! `../shared/corpus/evtx`) under `EventLogs/`. Members are generated one at a time, so memory
-//! stays at one member whatever the size.
+//! Usage: `cargo run --release --example gen_bundle -- OUT.zip SIZE_MB [EVTX_DIR]`. The zip
+//! holds `Tracing/Lync-UccApi-N.UccApilog` members of up to 100 MB each (SIP traffic with
+//! rejections, noise and errors) adding up to SIZE_MB of log text, plus every `.evtx` found
+//! below EVTX_DIR (default `../shared/corpus/evtx`) under `EventLogs/`. Members are generated
+//! one at a time, so memory stays at one member whatever the size.
 #![forbid(unsafe_code)]
 
 use std::io::Write;
@@ -33,12 +33,12 @@ fn evtx_files(dir: &Path, out: &mut Vec<PathBuf>) {
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 3 {
-        eprintln!("usage: gen-bundle OUT.zip SIZE_MB [EVTX_DIR]");
+        eprintln!("usage: gen_bundle OUT.zip SIZE_MB [EVTX_DIR]");
         std::process::exit(2);
     }
     let out = PathBuf::from(&args[1]);
     let size_mb: usize = args[2].parse().unwrap_or_else(|_| {
-        eprintln!("gen-bundle: SIZE_MB must be a number");
+        eprintln!("gen_bundle: SIZE_MB must be a number");
         std::process::exit(2)
     });
     let evtx_dir = PathBuf::from(
