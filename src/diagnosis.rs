@@ -192,7 +192,7 @@ fn local_time(
 }
 
 /// Split one rule's hits over the parts of the story. A member keeps its first and last few
-/// matches of each rule ([`crate::pipeline::EVIDENCE_PER_RULE`]); matches between them that
+/// matches of each rule ([`crate::model::EVIDENCE_PER_RULE`]); matches between them that
 /// were counted but not kept are given to the part of the earliest of the last ones.
 fn split_hits(
     h: &RuleHits,
@@ -209,7 +209,7 @@ fn split_hits(
         .get(
             h.evidence
                 .len()
-                .saturating_sub(crate::pipeline::EVIDENCE_PER_RULE / 2),
+                .saturating_sub(crate::model::EVIDENCE_PER_RULE / 2),
         )
         .map(epoch_of);
     for (epoch, evidence) in kept {
@@ -610,6 +610,13 @@ impl Analysis {
         for m in &mut self.timeline.moments {
             f(&mut m.member);
             f(&mut m.text);
+        }
+        for a in &mut self.attempts {
+            f(&mut a.evidence.first.member);
+            f(&mut a.evidence.last.member);
+            for s in [&mut a.reason, &mut a.code].into_iter().flatten() {
+                f(s);
+            }
         }
         if let Some(l) = &mut self.timeline.ladder {
             for s in &mut l.steps {

@@ -240,6 +240,10 @@ impl Evidence {
     }
 }
 
+/// Places kept per rule per member (the first half and a spaced window of later ones); every
+/// match is counted.
+pub const EVIDENCE_PER_RULE: usize = 8;
+
 /// How far a sign-in attempt got, in the order a sign-in goes through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -31,8 +31,7 @@ use crate::rules::RuleSet;
 
 pub use crate::model::{Counts, InventoryEntry, MemberOutcome, RuleHits};
 
-/// Evidence kept per rule per member; the rest are counted.
-pub const EVIDENCE_PER_RULE: usize = 8;
+pub use crate::model::EVIDENCE_PER_RULE;
 /// Unexplained error responses kept per member.
 const UNEXPLAINED_PER_MEMBER: usize = 64;
 
