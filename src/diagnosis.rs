@@ -124,6 +124,9 @@ pub struct HistoryEpisode {
 /// Everything a report shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
+    /// The language of the texts (`en`, `fr`, `ja`, `zh-TW`, `zh-CN`); ids and codes are the
+    /// same in every language.
+    pub lang: crate::i18n::Lang,
     pub inputs: Vec<String>,
     /// `cause-found`, `failing-unexplained`, `signed-in-now` or `no-cause-found`.
     pub verdict: &'static str,
@@ -545,6 +548,7 @@ pub fn diagnose(
         "no-cause-found"
     };
     Analysis {
+        lang: crate::i18n::Lang::En,
         inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
         verdict,
         causes,

@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod exit;
 pub mod explain;
+pub mod i18n;
 pub mod messages;
 pub mod model;
 pub mod parse;

@@ -55,6 +55,8 @@ pub struct Config {
     pub request_timeout: Duration,
     /// Redact every analysis before it is rendered or kept (`serve --redact`).
     pub redact: bool,
+    /// Language of the reports (`serve --lang`), as `analyze` chooses it.
+    pub lang: crate::i18n::Lang,
     pub options: Options,
     pub rules: RuleSet,
     pub catalog: Catalog,
@@ -65,6 +67,7 @@ struct Shared {
     port: u16,
     max_upload: u64,
     redact: bool,
+    lang: crate::i18n::Lang,
     timeout: Duration,
     permits: Arc<tokio::sync::Semaphore>,
     rules: Arc<RuleSet>,
@@ -127,6 +130,7 @@ pub fn run(config: Config) -> io::Result<()> {
         port: addr.port(),
         max_upload: config.max_upload,
         redact: config.redact,
+        lang: config.lang,
         timeout: config.request_timeout,
         permits: Arc::new(tokio::sync::Semaphore::new(config.max_concurrent.max(1))),
         rules: Arc::new(config.rules),
@@ -450,6 +454,8 @@ async fn analyze(State(s): State<Arc<Shared>>, req: Request) -> Response {
             &shared.catalog,
             &shared.options,
         );
+        // As `analyze` does: the language first, then redaction.
+        crate::i18n::localize(&mut a, &shared.catalog, shared.lang);
         if shared.redact {
             a.redact_identifiers();
         }

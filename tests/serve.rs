@@ -967,3 +967,36 @@ fn the_reports_message_browser_opens_the_message_of_a_ladder_arrow() {
     let skew = b.eval(visible).as_u64().unwrap();
     assert!(skew > 0 && skew < total, "{skew} of {total}");
 }
+
+#[test]
+fn the_server_speaks_the_language_analyze_would() {
+    let s = serve(&["--lang", "fr"]);
+    let b = bearer(&s);
+    let samples = root().join("samples");
+    let bytes = std::fs::read(samples.join("clock-skew.zip")).unwrap();
+    for format in ["md", "json"] {
+        let r = request(
+            &s,
+            "POST",
+            &format!("/api/analyze?name=clock-skew.zip&format={format}"),
+            &[("Authorization", &b)],
+            Some(&bytes),
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(
+            r.body,
+            cli(
+                &[
+                    "analyze",
+                    "--lang",
+                    "fr",
+                    "--format",
+                    format,
+                    "clock-skew.zip"
+                ],
+                &samples
+            ),
+            "{format}"
+        );
+    }
+}

@@ -1,21 +1,16 @@
 //! The sign-in story in sentences, shared by the text, Markdown and HTML reports: how many
 //! attempts, when the user last signed in, since when it fails and how, what the verdict is
-//! when no documented cause matches, and the earlier problems that were resolved.
+//! when no documented cause matches, and the earlier problems that were resolved. Every
+//! sentence comes from the `[story]` messages of `rules/i18n/chrome.<lang>.toml`, in the
+//! analysis' language; times stay ISO 8601 and codes as logged.
 
 use crate::diagnosis::Analysis;
-use crate::model::AttemptOutcome;
+use crate::i18n::{Lang, plural, tr, trf};
+use crate::model::{AttemptOutcome, Phase};
 
 /// The phase as a noun for sentences (`rejected at authentication`).
-pub fn phase_noun(p: crate::model::Phase) -> &'static str {
-    use crate::model::Phase;
-    match p {
-        Phase::Discovery => "discovery",
-        Phase::Connect => "connection",
-        Phase::Authenticate => "authentication",
-        Phase::Register => "registration",
-        Phase::Registered => "registered",
-        Phase::Terminated => "terminated",
-    }
+pub fn phase_noun(lang: Lang, p: Phase) -> &'static str {
+    tr(lang, &format!("story.phase_{}", p.as_str()))
 }
 
 /// `2026-11-05T08:10` from an ISO time (minutes are enough in a sentence).
@@ -23,28 +18,22 @@ fn minute(t: &str) -> &str {
     t.get(..16).unwrap_or(t)
 }
 
-/// `8 attempts over 4 days; last success 2026-11-04T08:49; failing since 2026-11-05T08:10
-/// (4 attempts, each rejected at authentication: SIP 401, ms-diagnostics 1000)`.
+/// `8 sign-in attempts over 4 days; last success 2026-11-04T08:49; failing since
+/// 2026-11-05T08:10 (4 attempts, each rejected at authentication: SIP 401, ms-diagnostics 1000)`.
 pub fn attempts_summary(a: &Analysis) -> Option<String> {
     if a.attempts_total == 0 {
         return None;
     }
-    let n = a.attempts_total;
-    let plural = |k: usize, one: &str, many: &str| {
-        if k == 1 {
-            format!("{k} {one}")
-        } else {
-            format!("{k} {many}")
-        }
-    };
+    let lang = a.lang;
+    let n = a.attempts_total as u64;
     let days: std::collections::BTreeSet<&str> = a
         .attempts
         .iter()
         .filter_map(|x| x.start.as_deref().and_then(|t| t.get(..10)))
         .collect();
-    let mut s = plural(n, "sign-in attempt", "sign-in attempts");
+    let mut s = plural(lang, "story.attempts", n, &[("count", &n)]);
     if days.len() > 1 {
-        s.push_str(&format!(" over {} days", days.len()));
+        s.push_str(&trf(lang, "story.over_days", &[("days", &days.len())]));
     }
     let last_success = a
         .attempts
@@ -52,37 +41,48 @@ pub fn attempts_summary(a: &Analysis) -> Option<String> {
         .rev()
         .find(|x| x.outcome == AttemptOutcome::Registered)
         .and_then(|x| x.start.as_deref());
+    let unknown = tr(lang, "story.unknown_time");
     match (&a.current_problem, last_success) {
         (Some(cur), success) => {
             match success {
-                Some(t) => s.push_str(&format!("; last success {}", minute(t))),
-                None => s.push_str("; none succeeded"),
+                Some(t) => s.push_str(&trf(lang, "story.last_success", &[("time", &minute(t))])),
+                None => s.push_str(tr(lang, "story.none_succeeded")),
             }
             let current: Vec<_> = a.attempts.iter().filter(|x| x.part == "current").collect();
             let same_phase = current.iter().all(|x| x.phase == cur.phase);
+            let phase = phase_noun(lang, cur.phase);
             let how = match cur.outcome {
-                AttemptOutcome::Terminated => "signed out by the server".to_string(),
-                AttemptOutcome::NoAnswer => format!("no answer at {}", phase_noun(cur.phase)),
+                AttemptOutcome::Terminated => tr(lang, "story.how_terminated").to_string(),
+                AttemptOutcome::NoAnswer => trf(lang, "story.how_no_answer", &[("phase", &phase)]),
                 _ if same_phase && cur.attempts > 1 => {
-                    format!("each rejected at {}", phase_noun(cur.phase))
+                    trf(lang, "story.how_each", &[("phase", &phase)])
                 }
-                _ => format!("rejected at {}", phase_noun(cur.phase)),
+                _ => trf(lang, "story.how_one", &[("phase", &phase)]),
             };
             let code = cur
                 .code
                 .as_deref()
                 .map(|c| format!(": {c}"))
                 .unwrap_or_default();
-            s.push_str(&format!(
-                "; failing since {} ({}, {how}{code})",
-                cur.since
-                    .as_deref()
-                    .map(minute)
-                    .unwrap_or("an unknown time"),
-                plural(cur.attempts, "attempt", "attempts"),
+            let count = cur.attempts as u64;
+            s.push_str(&trf(
+                lang,
+                "story.failing_since",
+                &[
+                    (
+                        "since",
+                        &cur.since.as_deref().map(minute).unwrap_or(unknown),
+                    ),
+                    (
+                        "attempts",
+                        &plural(lang, "story.failing_attempts", count, &[("count", &count)]),
+                    ),
+                    ("how", &how),
+                    ("code", &code),
+                ],
             ));
         }
-        (None, Some(t)) => s.push_str(&format!("; the last one succeeded ({})", minute(t))),
+        (None, Some(t)) => s.push_str(&trf(lang, "story.last_ok", &[("time", &minute(t))])),
         (None, None) => {}
     }
     Some(s)
@@ -90,29 +90,52 @@ pub fn attempts_summary(a: &Analysis) -> Option<String> {
 
 /// The verdict in words when no cause is reported: `(headline, explanation)`.
 pub fn no_cause_verdict(a: &Analysis) -> (String, String) {
+    let lang = a.lang;
     match (a.verdict, &a.current_problem) {
-        ("failing-unexplained", Some(cur)) => (
-            "Sign-in is failing; no documented cause matches.".to_string(),
-            format!(
-                "Sign-in failed {} time{} since {}, at {}, with {}; no documented cause matches. The failing codes and what they mean by the protocol are listed under \"Errors no rule explains\".",
-                cur.attempts,
-                if cur.attempts == 1 { "" } else { "s" },
-                cur.since.as_deref().map(minute).unwrap_or("an unknown time"),
-                phase_noun(cur.phase),
-                cur.code.as_deref().unwrap_or("no final answer"),
-            ),
-        ),
+        ("failing-unexplained", Some(cur)) => {
+            let count = cur.attempts as u64;
+            (
+                tr(lang, "story.failing_headline").to_string(),
+                plural(
+                    lang,
+                    "story.failing_detail",
+                    count,
+                    &[
+                        ("count", &count),
+                        (
+                            "since",
+                            &cur.since
+                                .as_deref()
+                                .map(minute)
+                                .unwrap_or(tr(lang, "story.unknown_time")),
+                        ),
+                        ("phase", &phase_noun(lang, cur.phase)),
+                        (
+                            "code",
+                            &cur.code
+                                .as_deref()
+                                .unwrap_or(tr(lang, "story.no_final_answer")),
+                        ),
+                        ("section", &tr(lang, "unexplained.heading")),
+                    ],
+                ),
+            )
+        }
         ("signed-in-now", _) => (
-            "The user can sign in now.".to_string(),
+            tr(lang, "story.signed_in_headline").to_string(),
             if a.history.is_empty() {
-                "The last sign-in attempt in the logs succeeded and nothing in these files matches a documented sign-in failure.".to_string()
+                tr(lang, "story.signed_in_detail").to_string()
             } else {
-                "The last sign-in attempt in the logs succeeded; the earlier problems below were resolved.".to_string()
+                tr(lang, "story.signed_in_history").to_string()
             },
         ),
         _ => (
-            "No documented cause found.".to_string(),
-            "Nothing in these files matches a documented sign-in failure. Check the inventory below: a missing or skipped client log means there was little to read.".to_string(),
+            format!("{}.", tr(lang, "verdict.no_cause")),
+            format!(
+                "{} {}",
+                tr(lang, "verdict.no_cause_detail"),
+                tr(lang, "verdict.no_cause_hint")
+            ),
         ),
     }
 }
@@ -121,6 +144,7 @@ pub fn no_cause_verdict(a: &Analysis) -> (String, String) {
 /// authentication (SIP 401, ms-diagnostics 1013), pointing to clock-skew; resolved: signed in
 /// at 2026-10-27T10:30`.
 pub fn history_lines(a: &Analysis) -> Vec<String> {
+    let lang = a.lang;
     a.history
         .iter()
         .map(|h| {
@@ -141,7 +165,7 @@ pub fn history_lines(a: &Analysis) -> Vec<String> {
                 .map(|c| format!(" ({c})"))
                 .unwrap_or_default();
             let causes = if h.cause_ids.is_empty() {
-                "no documented cause".to_string()
+                tr(lang, "story.history_no_cause").to_string()
             } else {
                 h.cause_ids
                     .iter()
@@ -152,13 +176,22 @@ pub fn history_lines(a: &Analysis) -> Vec<String> {
             let resolved = h
                 .resolved_by
                 .as_deref()
-                .map(|r| format!("; resolved: signed in at {}", minute(r)))
+                .map(|r| trf(lang, "story.history_resolved", &[("time", &minute(r))]))
                 .unwrap_or_default();
-            format!(
-                "{from} to {to}: {} attempt{} failed at {}{code}, pointing to {causes}{resolved}",
-                h.attempts,
-                if h.attempts == 1 { "" } else { "s" },
-                phase_noun(h.phase)
+            let count = h.attempts as u64;
+            plural(
+                lang,
+                "story.history_line",
+                count,
+                &[
+                    ("from", &from),
+                    ("to", &to),
+                    ("count", &count),
+                    ("phase", &phase_noun(lang, h.phase)),
+                    ("code", &code),
+                    ("causes", &causes),
+                    ("resolved", &resolved),
+                ],
             )
         })
         .collect()

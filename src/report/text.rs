@@ -2,7 +2,10 @@
 
 use std::io::{self, Write};
 
+use unicode_width::UnicodeWidthChar;
+
 use crate::diagnosis::{Analysis, CauseFinding};
+use crate::i18n::{self, Lang, plural, tr, trf};
 use crate::rules::Effect;
 
 const WIDTH: usize = 80;
@@ -43,26 +46,67 @@ pub fn wrap(text: &str, indent: &str, width: usize) -> String {
     wrap_hanging(text, indent, indent, width)
 }
 
+/// Display width in terminal columns: two for a wide (CJK) character, one for the others
+/// (a control character such as the ESC of a colour code counts one, as before).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(1)).sum()
+}
+
+/// Pad `s` with spaces to `columns` display columns.
+fn pad(s: &str, columns: usize) -> String {
+    format!("{s}{}", " ".repeat(columns.saturating_sub(width(s))))
+}
+
+/// Closing punctuation a line never starts with, and opening punctuation it never ends with.
+const NO_BREAK_BEFORE: &str = "、。，．：；？！）」』】〉》〕｝・ー…)]}.,:;?!%";
+const NO_BREAK_AFTER: &str = "（「『【〈《〔｛([{";
+
+/// The pieces of one space-free word between which a line may break: Japanese and Chinese
+/// run without spaces, so a line may break before or after any wide character (except
+/// around punctuation); a word without wide characters is one piece.
+fn pieces(word: &str) -> Vec<&str> {
+    let wide = |c: char| c.width() == Some(2);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut prev: Option<char> = None;
+    for (i, c) in word.char_indices() {
+        if let Some(p) = prev
+            && (wide(p) || wide(c))
+            && !NO_BREAK_BEFORE.contains(c)
+            && !NO_BREAK_AFTER.contains(p)
+        {
+            out.push(&word[start..i]);
+            start = i;
+        }
+        prev = Some(c);
+    }
+    out.push(&word[start..]);
+    out
+}
+
 /// Wrap with a first-line indent and another for the lines that follow.
-pub fn wrap_hanging(text: &str, first: &str, indent: &str, width: usize) -> String {
+pub fn wrap_hanging(text: &str, first: &str, indent: &str, width_: usize) -> String {
     let mut out = String::new();
     let mut line = String::from(first);
-    let room = width.saturating_sub(indent.chars().count()).max(20);
+    let room = width_.saturating_sub(width(indent)).max(20);
     let mut used = 0;
     for word in text.split_whitespace() {
-        let w = word.chars().count();
-        if used > 0 && used + 1 + w > room {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = String::from(indent);
-            used = 0;
+        for (k, piece) in pieces(word).into_iter().enumerate() {
+            let w = width(piece);
+            let space = usize::from(k == 0);
+            if used > 0 && used + space + w > room {
+                out.push_str(line.trim_end());
+                out.push('\n');
+                line = String::from(indent);
+                used = 0;
+            }
+            if used > 0 && k == 0 {
+                line.push(' ');
+                used += 1;
+            }
+            line.push_str(piece);
+            used += w;
         }
-        if used > 0 {
-            line.push(' ');
-            used += 1;
-        }
-        line.push_str(word);
-        used += w;
     }
     if used > 0 {
         out.push_str(&line);
@@ -78,8 +122,12 @@ fn place(member: &str, line: u32, time: Option<&str>) -> String {
     }
 }
 
-fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
-    let conf = format!("[{} {:.2}]", c.confidence_label, c.confidence);
+fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding, lang: Lang) -> io::Result<()> {
+    let conf = format!(
+        "[{} {:.2}]",
+        i18n::confidence(lang, c.confidence_label),
+        c.confidence
+    );
     let conf = match c.confidence_label {
         "high" => s.red(&conf),
         "medium" => s.yellow(&conf),
@@ -93,7 +141,7 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
         conf
     )?;
     write!(out, "{}", wrap(&c.title, "   ", WIDTH))?;
-    writeln!(out, "   {}", s.dim("why:"))?;
+    writeln!(out, "   {}", s.dim(tr(lang, "cause.why")))?;
     for r in &c.reasons {
         let sign = if r.effect == Effect::Supports {
             "+"
@@ -132,10 +180,10 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
     writeln!(
         out,
         "   {}",
-        s.dim(&format!(
-            "evidence ({} of {}):",
-            c.evidence.len(),
-            c.evidence_count
+        s.dim(&trf(
+            lang,
+            "cause.evidence",
+            &[("shown", &c.evidence.len()), ("total", &c.evidence_count)]
         ))
     )?;
     for e in &c.evidence {
@@ -146,14 +194,14 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
         )?;
         write!(out, "{}", wrap(&e.text, "       ", WIDTH))?;
     }
-    writeln!(out, "   {}", s.dim("what to do:"))?;
+    writeln!(out, "   {}", s.dim(tr(lang, "cause.what_to_do")))?;
     write!(out, "{}", wrap(&c.resolution, "     ", WIDTH))?;
     if !c.look_alikes.is_empty() {
         let ids: Vec<&str> = c.look_alikes.iter().map(|l| l.id.0.as_str()).collect();
         writeln!(
             out,
             "   {}",
-            s.dim(&format!("looks like: {}", ids.join(", ")))
+            s.dim(&trf(lang, "cause.looks_like", &[("ids", &ids.join(", "))]))
         )?;
         write!(out, "{}", wrap(&c.distinguish, "     ", WIDTH))?;
     }
@@ -163,16 +211,13 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
             out,
             "{}",
             wrap(
-                &format!(
-                    "same evidence as {}: the logs cannot tell them apart, so check the point above",
-                    ids.join(", ")
-                ),
+                &trf(lang, "cause.tied", &[("ids", &ids.join(", "))]),
                 "   ",
                 WIDTH
             )
         )?;
     }
-    writeln!(out, "   {}", s.dim("source:"))?;
+    writeln!(out, "   {}", s.dim(tr(lang, "cause.source")))?;
     write!(out, "{}", wrap(&c.article.section, "     ", WIDTH))?;
     writeln!(out, "     {}", c.article.url)?;
     writeln!(out)
@@ -180,6 +225,7 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
 
 pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> {
     let s = Style { on: color };
+    let lang = a.lang;
     writeln!(
         out,
         "{}",
@@ -191,27 +237,31 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
     )?;
     let mut who = Vec::new();
     if let Some(u) = &a.user.sip_uri {
-        who.push(format!("user {u}"));
+        who.push(trf(lang, "who.user", &[("value", u)]));
     }
     if let Some(c) = &a.user.client {
-        who.push(format!("client {c}"));
+        who.push(trf(lang, "who.client", &[("value", c)]));
     }
     if let Some(r) = &a.user.registrar {
-        who.push(format!("registrar {r}"));
+        who.push(trf(lang, "who.registrar", &[("value", r)]));
     }
     if !who.is_empty() {
         write!(out, "{}", wrap(&who.join("; "), "", WIDTH))?;
     }
     if let Some(c) = &a.clock {
-        let rel = c.relation();
+        let rel = i18n::clock_relation(lang, c);
         write!(
             out,
             "{}",
             wrap(
-                &format!(
-                    "clock: local zone UTC{} (estimated), client clock {rel} (median of {} responses)",
-                    c.zone(),
-                    c.samples
+                &trf(
+                    lang,
+                    "who.clock",
+                    &[
+                        ("zone", &c.zone()),
+                        ("relation", &rel),
+                        ("samples", &c.samples)
+                    ]
                 ),
                 "",
                 WIDTH
@@ -222,7 +272,11 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         write!(
             out,
             "{}",
-            wrap(&format!("Sign-in attempts: {summary}"), "", WIDTH)
+            wrap(
+                &format!("{}: {summary}", tr(a.lang, "attempts.heading")),
+                "",
+                WIDTH
+            )
         )?;
     }
     writeln!(out)?;
@@ -241,19 +295,16 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         writeln!(
             out,
             "{}",
-            s.bold(&format!(
-                "{n} likely cause{} (most likely first)",
-                if n == 1 { "" } else { "s" }
-            ))
+            s.bold(&plural(lang, "causes.heading", n as u64, &[("count", &n)]))
         )?;
         writeln!(out)?;
         for c in &a.causes {
-            cause(out, &s, c)?;
+            cause(out, &s, c, lang)?;
         }
     }
     let history = super::story::history_lines(a);
     if !history.is_empty() {
-        writeln!(out, "{}", s.bold("Earlier, resolved"))?;
+        writeln!(out, "{}", s.bold(tr(a.lang, "history.heading")))?;
         for h in &history {
             write!(out, "{}", wrap_hanging(h, "  ", "    ", WIDTH))?;
         }
@@ -270,15 +321,15 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         writeln!(
             out,
             "{}",
-            s.bold(&format!(
-                "Timeline: failures and sign-ins, all sources ({} of {} moments)",
-                shown.len(),
-                a.timeline.total
+            s.bold(&trf(
+                lang,
+                "timeline.heading",
+                &[("shown", &shown.len()), ("total", &a.timeline.total)]
             ))
         )?;
         for m in shown {
             let mark = if m.failing { "!" } else { " " };
-            let time = m.time.as_deref().unwrap_or("(no time)");
+            let time = m.time.as_deref().unwrap_or(tr(lang, "timeline.no_time"));
             write!(
                 out,
                 "{}",
@@ -293,7 +344,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         writeln!(out)?;
     }
     if !a.unexplained.is_empty() {
-        writeln!(out, "{}", s.bold("Errors no rule explains"))?;
+        writeln!(out, "{}", s.bold(tr(lang, "unexplained.heading")))?;
         for u in &a.unexplained {
             write!(
                 out,
@@ -323,19 +374,31 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
     writeln!(
         out,
         "{}",
-        s.bold(&format!(
-            "Inventory: {} members, {} parsed, {} skipped, {} failed",
-            t.members, t.parsed, t.skipped, t.failed
+        s.bold(&trf(
+            lang,
+            "inventory.heading",
+            &[
+                ("members", &t.members),
+                ("parsed", &t.parsed),
+                ("skipped", &t.skipped),
+                ("failed", &t.failed)
+            ]
         ))
     )?;
+    let status_w = ["status.parsed", "status.skipped", "status.failed"]
+        .iter()
+        .map(|k| width(tr(lang, k)))
+        .max()
+        .unwrap_or(7);
     for e in &a.inventory {
         let status = match e.status {
-            crate::bundle::Status::Parsed => s.green("parsed "),
-            crate::bundle::Status::Skipped => s.yellow("skipped"),
-            crate::bundle::Status::Failed => s.red("failed "),
+            crate::bundle::Status::Parsed => s.green(&pad(tr(lang, "status.parsed"), status_w)),
+            crate::bundle::Status::Skipped => s.yellow(&pad(tr(lang, "status.skipped"), status_w)),
+            crate::bundle::Status::Failed => s.red(&pad(tr(lang, "status.failed"), status_w)),
         };
-        // Two spaces, the status (7), a space, the format padded to 11, a space, the path.
-        if 11 + e.format.len().max(11) + e.path.chars().count() <= WIDTH {
+        // Two spaces, the status (7 in English), a space, the format padded to 11, a space,
+        // the path.
+        if 4 + status_w + e.format.len().max(11) + width(&e.path) <= WIDTH {
             writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
         } else {
             // A long path gets a line of its own.
@@ -345,11 +408,11 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
         let mut detail = Vec::new();
         if e.format == "evtx" || e.format.starts_with("event-") {
             if e.status == crate::bundle::Status::Parsed {
-                detail.push(format!(
-                    "{} event{}, {} unreadable",
+                detail.push(plural(
+                    lang,
+                    "inventory.events",
                     e.counts.records,
-                    if e.counts.records == 1 { "" } else { "s" },
-                    e.counts.errors
+                    &[("count", &e.counts.records), ("errors", &e.counts.errors)],
                 ));
             }
         } else if e.status == crate::bundle::Status::Parsed
@@ -357,14 +420,20 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             && e.format != "zip"
         {
             // Transcripts, command output and registry exports: no SIP in them.
-            detail.push(format!(
-                "{} lines, {} records",
-                e.counts.lines, e.counts.records
+            detail.push(trf(
+                lang,
+                "inventory.lines_records",
+                &[("lines", &e.counts.lines), ("records", &e.counts.records)],
             ));
         } else if e.counts.records > 0 || e.format == "uccapi-log" {
-            detail.push(format!(
-                "{} lines, {} records, {} SIP messages",
-                e.counts.lines, e.counts.records, e.counts.sip_messages
+            detail.push(trf(
+                lang,
+                "inventory.lines_records_sip",
+                &[
+                    ("lines", &e.counts.lines),
+                    ("records", &e.counts.records),
+                    ("sip", &e.counts.sip_messages),
+                ],
             ));
         }
         if let Some(enc) = e.encoding
@@ -373,7 +442,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             detail.push(enc.to_string());
         }
         if let Some(r) = &e.reason {
-            detail.push(r.clone());
+            detail.push(i18n::inventory_note(lang, r));
         }
         if !detail.is_empty() {
             write!(out, "{}", wrap(&detail.join("; "), "          ", WIDTH))?;
