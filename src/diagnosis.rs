@@ -142,6 +142,9 @@ pub struct Analysis {
     /// Notable moments of every source in time order, and the SIP ladder of the failing
     /// registration.
     pub timeline: crate::timeline::Timeline,
+    /// SIP messages kept whole for the HTML report's message browser (not in the JSON).
+    #[serde(skip)]
+    pub messages: crate::messages::KeptMessages,
     /// The client's sign-in attempts, oldest first (at most [`ATTEMPTS_SHOWN`], the newest).
     pub attempts: Vec<AttemptReport>,
     /// All attempts found.
@@ -518,6 +521,7 @@ pub fn diagnose(
         attempts: attempt_reports,
         current_problem,
         history,
+        messages: Default::default(),
     }
 }
 
@@ -582,6 +586,15 @@ impl Analysis {
                 if let Some(d) = &mut s.diagnostics {
                     f(d);
                 }
+            }
+        }
+        for m in &mut self.messages.messages {
+            f(&mut m.member);
+            f(&mut m.label);
+            f(&mut m.call_id);
+            f(&mut m.text);
+            if let Some(d) = &mut m.diagnostics {
+                f(d);
             }
         }
     }

@@ -1,4 +1,4 @@
-//! The `sfbtriage` command line: `analyze`, `explain`, `rules list`, `rules test`.
+//! The `sfbtriage` command line: `analyze`, `batch`, `serve`, `explain`, `rules list`, `rules test`.
 //!
 //! This file owns argument parsing (the clap definitions, from which `completions` and `man`
 //! are generated), choosing colour and progress output, and which exit status
@@ -218,7 +218,8 @@ enum Command {
         /// line (with a `bundle` field); csv: one row per bundle (UTF-8 with BOM).
         #[arg(long, value_enum, default_value = "text")]
         format: BatchFormat,
-        /// Also write one self-contained HTML report per bundle into this folder.
+        /// Also write one self-contained HTML report per bundle into this folder, and an
+        /// overview of them all (index.html).
         #[arg(long, value_name = "DIR")]
         html_dir: Option<PathBuf>,
         #[command(flatten)]
@@ -239,6 +240,30 @@ enum Command {
         rules: RuleArgs,
         #[command(flatten)]
         lang: LangArg,
+    },
+    /// Serve a local page to drop bundles on (and the HTTP API it uses) until Ctrl-C. The
+    /// first line on stdout is the URL to open, with its access token.
+    Serve {
+        /// Address and port to listen on (port 0: a free port).
+        #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:0")]
+        listen: std::net::SocketAddr,
+        /// Open the page in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Largest upload, in bytes; larger ones are refused with 413.
+        #[arg(long, value_name = "BYTES", default_value_t = sfbtriage::serve::DEFAULT_MAX_UPLOAD)]
+        max_upload: u64,
+        /// Allow listening on an address other than loopback (other machines can reach it).
+        #[arg(long)]
+        allow_remote: bool,
+        /// Most analyses run at once; further uploads wait.
+        #[arg(long, value_name = "N", default_value_t = 2)]
+        max_concurrent: usize,
+        /// Longest a request may take, upload and analysis included, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 900)]
+        request_timeout: u64,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// List or test the rules and the cause catalogue.
     Rules {
@@ -368,6 +393,42 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 &catalog,
                 &mut out,
             )
+        }
+        Command::Serve {
+            listen,
+            open,
+            max_upload,
+            allow_remote,
+            max_concurrent,
+            request_timeout,
+            run,
+        } => {
+            let (rules, catalog) = match run.prepare() {
+                Ok(x) => x,
+                Err(code) => return Ok(code),
+            };
+            drop(out);
+            let config = sfbtriage::serve::Config {
+                listen,
+                allow_remote,
+                open,
+                max_upload,
+                max_concurrent,
+                request_timeout: std::time::Duration::from_secs(request_timeout.max(1)),
+                redact: run.redact,
+                lang: run.lang.resolve(),
+                options: run.options(),
+                rules,
+                catalog,
+            };
+            match sfbtriage::serve::run(config) {
+                Ok(()) => Ok(ExitCode::SUCCESS),
+                Err(e) if e.kind() == io::ErrorKind::InvalidInput => {
+                    eprintln!("sfbtriage: {e}");
+                    Ok(Exit::Unusable.into())
+                }
+                Err(e) => Err(e),
+            }
         }
         Command::Explain {
             query,
@@ -620,8 +681,11 @@ fn batch_command(
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut with_errors = 0;
     let mut done = 0;
+    let mut overview: Vec<report::overview::OverviewRow> = Vec::new();
     let mut html_names = HtmlNames::default();
     let mut csv = None;
+    // The overview is index.html: no bundle's report may take that name.
+    html_names.taken.insert("index.html".to_string());
     match format {
         BatchFormat::Text => writeln!(
             out,
@@ -681,10 +745,15 @@ fn batch_command(
                 p.set_message(format!("{done}"));
             }
             if let Some(d) = html_dir {
-                let file = d.join(html_names.file_for(&name));
-                let mut f = io::BufWriter::new(std::fs::File::create(file)?);
+                let file_name = html_names.file_for(&name);
+                let mut f = io::BufWriter::new(std::fs::File::create(d.join(&file_name))?);
                 report::render(&a, OutputFormat::Html, false, &mut f)?;
                 f.flush()?;
+                overview.push(report::overview::OverviewRow::of(
+                    &name,
+                    Some(file_name),
+                    &a,
+                ));
             }
             if let Some(w) = &mut csv {
                 return w.row(
@@ -730,6 +799,15 @@ fn batch_command(
     )?;
     if let Some(p) = &progress {
         p.finish_and_clear();
+    }
+    if let Some(d) = html_dir {
+        let mut f = io::BufWriter::new(std::fs::File::create(d.join("index.html"))?);
+        report::overview::render(
+            &format!("sfbtriage batch: {} bundles", overview.len()),
+            &overview,
+            &mut f,
+        )?;
+        f.flush()?;
     }
     if format == BatchFormat::Text {
         writeln!(

@@ -89,6 +89,8 @@ pub struct MemberOutcome {
     pub clues: Vec<ClueAt>,
     /// The client's sign-in attempts this member shows (client logs only), in log order.
     pub attempts: Vec<SignInAttempt>,
+    /// SIP messages kept whole for the report's message browser (bounded).
+    pub messages: crate::messages::KeptMessages,
 }
 
 /// A REGISTER transaction (one Call-ID) as seen in one member.

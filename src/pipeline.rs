@@ -18,6 +18,7 @@ use crate::correlate::{self, MemberTracker};
 use crate::detect::{self, Format};
 use crate::diagnosis::{self, Analysis};
 use crate::events::{Clue, ClueAt, Evidence, Observation, describe_sip};
+use crate::messages::{self, KeptMessages, MessageCollector};
 use crate::model::{ClockSample, Registration};
 use crate::parse::eventtext::TextStats;
 use crate::parse::sip::Direction;
@@ -247,6 +248,7 @@ pub fn analyze_uccapi_timed(
     let mut reader = UccApiReader::new(text);
     let mut collector = HitCollector::default();
     let mut tracker = MemberTracker::default();
+    let mut kept = MessageCollector::default();
     let mut attempts = AttemptTracker::default();
     let mut unexplained = Vec::new();
     let mut candidates = Vec::new();
@@ -329,6 +331,7 @@ pub fn analyze_uccapi_timed(
                     message,
                     &diagnostics,
                 );
+                kept.observe(path, record, *direction, message, &diagnostics);
                 attempts.observe_sip(
                     member_index,
                     path,
@@ -394,6 +397,7 @@ pub fn analyze_uccapi_timed(
         unexplained,
         identity: tracker.identity,
         clues: Vec::new(),
+        messages: kept.finish(path),
         attempts: attempts.finish(),
     }
 }
@@ -966,10 +970,40 @@ pub fn analyze(
         progress,
         time_budget: options.member_time_budget,
     };
-    let mut outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
+    let outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
     if let Some(p) = &analyzer.progress {
         p.finish_and_clear();
     }
+    conclude(inputs, rules, catalog, options, outcomes)
+}
+
+/// Diagnose one input held in memory — an uploaded zip or log file — exactly as [`analyze`]
+/// diagnoses a file named `name` given alone on the command line: members are named by their
+/// path inside the zip, and the analysis's `inputs` is `[name]`. Nothing is written to disk.
+pub fn analyze_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    options: &Options,
+) -> Analysis {
+    let analyzer = MemberAnalyzer {
+        rules,
+        progress: None,
+        time_budget: options.member_time_budget,
+    };
+    let outcomes = bundle::read_bytes(name, bytes, &options.limits, &analyzer);
+    conclude(&[PathBuf::from(name)], rules, catalog, options, outcomes)
+}
+
+/// Correlate the members' outcomes, evaluate the fact rules and rank the causes.
+fn conclude(
+    inputs: &[PathBuf],
+    rules: &RuleSet,
+    catalog: &Catalog,
+    options: &Options,
+    mut outcomes: Vec<MemberOutcome>,
+) -> Analysis {
     // Number the members in inventory order and point their evidence at that number.
     for (i, o) in outcomes.iter_mut().enumerate() {
         for h in &mut o.hits {
@@ -1063,7 +1097,11 @@ pub fn analyze(
             },
         );
     }
-    diagnosis::diagnose(
+    let kept: Vec<KeptMessages> = outcomes
+        .iter_mut()
+        .map(|o| std::mem::take(&mut o.messages))
+        .collect();
+    let mut analysis = diagnosis::diagnose(
         inputs,
         rules,
         catalog,
@@ -1075,7 +1113,18 @@ pub fn analyze(
             attempts: all_attempts,
             episodes,
         },
-    )
+    );
+    let ladder_call = analysis
+        .timeline
+        .ladder
+        .as_ref()
+        .map(|l| l.call_id.as_str());
+    let mut kept = messages::select(kept, ladder_call);
+    for m in &mut kept.messages {
+        m.time = crate::clock::format_time(m.local, analysis.clock.as_ref());
+    }
+    analysis.messages = kept;
+    analysis
 }
 
 #[cfg(test)]

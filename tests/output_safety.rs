@@ -91,7 +91,10 @@ fn html_dir_gives_every_bundle_its_own_file() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    assert_eq!(files, ["a_b.zip-2.html", "a_b.zip.html"]);
+    // ... and the overview, index.html, linking both.
+    assert_eq!(files, ["a_b.zip-2.html", "a_b.zip.html", "index.html"]);
+    let index = std::fs::read_to_string(html.join("index.html")).unwrap();
+    assert!(index.contains("href=\"a_b.zip.html\"") && index.contains("href=\"a_b.zip-2.html\""));
     // Path order: a/b.zip first, so it has the plain name.
     let first = std::fs::read_to_string(html.join("a_b.zip.html")).unwrap();
     let second = std::fs::read_to_string(html.join("a_b.zip-2.html")).unwrap();

@@ -53,8 +53,27 @@ fn batch_over_the_samples_gives_table_jsonl_csv_and_html() {
         table.contains(&format!("{} bundles;", zips.len())),
         "{table}"
     );
-    // One HTML file per bundle.
-    assert_eq!(std::fs::read_dir(html.path()).unwrap().count(), zips.len());
+    // One HTML file per bundle, and the overview linking each.
+    assert_eq!(
+        std::fs::read_dir(html.path()).unwrap().count(),
+        zips.len() + 1
+    );
+    let index = std::fs::read_to_string(html.path().join("index.html")).unwrap();
+    assert!(
+        index.contains(&format!("{} bundles:", zips.len())),
+        "overview counts"
+    );
+    assert_eq!(index.matches("<tr data-cause").count(), zips.len());
+    for entry in std::fs::read_dir(html.path()).unwrap() {
+        let file = entry.unwrap().file_name().into_string().unwrap();
+        if file != "index.html" {
+            assert!(
+                index.contains(&format!("<a href=\"{file}\"")),
+                "{file} not linked"
+            );
+        }
+    }
+    assert!(index.contains("aria-label=\"cause mix by date\""));
 
     // JSONL: one analysis per bundle, in path order, the same object `analyze` prints.
     let out = cmd()

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::message_browser;
 use crate::diagnosis::{Analysis, CauseFinding};
 use crate::i18n::{self, Lang, plural, tr, trf};
 use crate::model::AttemptOutcome;
@@ -56,9 +57,11 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     };
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{}\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}{}</style></head><body><main>\n",
         lang.code(),
-        esc(&title)
+        esc(&message_browser::policy()),
+        esc(&title),
+        message_browser::STYLE
     );
     let _ = writeln!(
         h,
@@ -205,6 +208,7 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             ladder_svg_in(l, &registrar, lang)
         );
     }
+    message_browser::render(&mut h, a);
     if !a.unexplained.is_empty() {
         let _ = write!(
             h,
@@ -532,6 +536,11 @@ pub fn ladder_svg_in(l: &Ladder, registrar: &str, lang: Lang) -> String {
         };
         let _ = write!(
             svg,
+            "<g class=\"step\" data-msg=\"{}\" tabindex=\"0\" role=\"button\" aria-label=\"show the message\">",
+            esc(&message_browser::key(&s.member, s.line))
+        );
+        let _ = write!(
+            svg,
             "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" fill=\"#5d6675\">{}</text><line x1=\"{x1}\" x2=\"{x2}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"{color}\" stroke-width=\"{}\" marker-end=\"url(#arrow)\"/><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\" font-size=\"13\" fill=\"{color}\" font-weight=\"{}\">{}</text>",
             y + 4.0,
             esc(s.time.as_deref().unwrap_or("")),
@@ -550,6 +559,7 @@ pub fn ladder_svg_in(l: &Ladder, registrar: &str, lang: Lang) -> String {
                 esc(d)
             );
         }
+        svg.push_str("</g>");
     }
     svg.push_str("</svg>");
     svg

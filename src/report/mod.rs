@@ -9,6 +9,8 @@ pub mod csv;
 pub mod html;
 mod json;
 mod markdown;
+pub mod message_browser;
+pub mod overview;
 pub mod story;
 mod text;
 
