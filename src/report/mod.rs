@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use crate::diagnosis::Analysis;
 
 pub use json::{SCHEMA, to_json_value};
-pub use text::wrap;
+pub use text::{display_width, fit, wrap};
 
 /// The output formats of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

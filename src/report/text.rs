@@ -1,6 +1,14 @@
 //! Terminal text, readable in 80 columns.
+//!
+//! Widths are display columns (`unicode-width`): a Japanese or Chinese character takes two, so
+//! event text in those languages keeps to 80 columns too. Lines are broken at spaces and, in
+//! CJK text (which has none), between wide characters; a single word longer than the line (a
+//! URL, a path) is kept whole. Colour is `anstyle` escapes, written only when the caller asks
+//! (`main.rs` decides with `anstream`, which also translates them for old Windows consoles).
 
 use std::io::{self, Write};
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::diagnosis::{Analysis, CauseFinding};
 use crate::rules::Effect;
@@ -14,28 +22,67 @@ struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
+    fn paint(&self, style: anstyle::Style, s: &str) -> String {
         if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
     }
     fn bold(&self, s: &str) -> String {
-        self.paint("1", s)
+        self.paint(anstyle::Style::new().bold(), s)
     }
     fn dim(&self, s: &str) -> String {
-        self.paint("2", s)
+        self.paint(anstyle::Style::new().dimmed(), s)
     }
     fn red(&self, s: &str) -> String {
-        self.paint("1;31", s)
+        self.paint(
+            anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Red.into())),
+            s,
+        )
     }
     fn green(&self, s: &str) -> String {
-        self.paint("1;32", s)
+        self.paint(
+            anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Green.into())),
+            s,
+        )
     }
     fn yellow(&self, s: &str) -> String {
-        self.paint("33", s)
+        self.paint(
+            anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Yellow.into())),
+            s,
+        )
     }
+}
+
+/// The display width of `s` in a terminal (wide characters count two; colour escapes none).
+pub fn display_width(s: &str) -> usize {
+    textwrap::core::display_width(s)
+}
+
+/// `s` in exactly `width` display columns: padded with spaces, or cut from the left with a
+/// leading `…` (the end of a path or address says most).
+pub fn fit(s: &str, width: usize) -> String {
+    let w = s.width();
+    if w <= width {
+        return format!("{s}{}", " ".repeat(width - w));
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1; // the ellipsis
+    for c in s.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > width {
+            break;
+        }
+        used += cw;
+        tail.push(c);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    format!("…{tail}{}", " ".repeat(width - used))
 }
 
 /// Wrap `text` to `width` columns, each line starting with `indent`.
@@ -43,29 +90,59 @@ pub fn wrap(text: &str, indent: &str, width: usize) -> String {
     wrap_hanging(text, indent, indent, width)
 }
 
-/// Wrap with a first-line indent and another for the lines that follow.
-pub fn wrap_hanging(text: &str, first: &str, indent: &str, width: usize) -> String {
-    let mut out = String::new();
-    let mut line = String::from(first);
-    let room = width.saturating_sub(indent.chars().count()).max(20);
-    let mut used = 0;
-    for word in text.split_whitespace() {
-        let w = word.chars().count();
-        if used > 0 && used + 1 + w > room {
-            out.push_str(line.trim_end());
-            out.push('\n');
-            line = String::from(indent);
-            used = 0;
+/// Words for [`textwrap`]: split at spaces, and a wide (CJK) character is a word of its own
+/// with no space after it, so CJK text breaks between characters and joins without spaces.
+fn words(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut out = Vec::new();
+    for word in textwrap::WordSeparator::AsciiSpace.find_words(line) {
+        let text = word.word;
+        if !text.chars().any(|c| c.width().unwrap_or(0) > 1) {
+            out.push(word);
+            continue;
         }
-        if used > 0 {
-            line.push(' ');
-            used += 1;
+        // `text` is a slice of `line`, followed there by the word's whitespace.
+        let base = text.as_ptr() as usize - line.as_ptr() as usize;
+        let end = base + text.len() + word.whitespace.len();
+        let mut start = base;
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        for (i, c) in text.char_indices() {
+            let at = base + i;
+            if c.width().unwrap_or(0) > 1 {
+                if start < at {
+                    pieces.push((start, at));
+                }
+                pieces.push((at, at + c.len_utf8()));
+                start = at + c.len_utf8();
+            }
         }
-        line.push_str(word);
-        used += w;
+        if start < base + text.len() {
+            pieces.push((start, base + text.len()));
+        }
+        let last = pieces.len() - 1;
+        for (k, (a, b)) in pieces.into_iter().enumerate() {
+            let b = if k == last { end } else { b };
+            out.push(textwrap::core::Word::from(&line[a..b]));
+        }
     }
-    if used > 0 {
-        out.push_str(&line);
+    Box::new(out.into_iter())
+}
+
+/// Wrap with a first-line indent and another for the lines that follow. Every line gets the
+/// room the following lines have (`width` less `indent`), as this report always did.
+pub fn wrap_hanging(text: &str, first: &str, indent: &str, width: usize) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        return String::new();
+    }
+    let room = width.saturating_sub(display_width(indent)).max(20);
+    let options = textwrap::Options::new(room)
+        .break_words(false)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .word_separator(textwrap::WordSeparator::Custom(words));
+    let mut out = String::new();
+    for (i, line) in textwrap::wrap(&folded, options).iter().enumerate() {
+        out.push_str(if i == 0 { first } else { indent });
+        out.push_str(line);
         out.push('\n');
     }
     out
@@ -125,7 +202,7 @@ fn cause(out: &mut dyn Write, s: &Style, c: &CauseFinding) -> io::Result<()> {
                     r.first.time.as_deref()
                 )),
                 "       ",
-                WIDTH + 8
+                WIDTH
             )
         )?;
     }
@@ -297,7 +374,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
                         u.first.time.as_deref()
                     )),
                     "    ",
-                    WIDTH + 8
+                    WIDTH
                 )
             )?;
         }
@@ -319,7 +396,7 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
             crate::bundle::Status::Failed => s.red("failed "),
         };
         // Two spaces, the status (7), a space, the format padded to 11, a space, the path.
-        if 11 + e.format.len().max(11) + e.path.chars().count() <= WIDTH {
+        if 11 + e.format.len().max(11) + e.path.width() <= WIDTH {
             writeln!(out, "  {status} {:<11} {}", e.format, e.path)?;
         } else {
             // A long path gets a line of its own.
@@ -376,5 +453,44 @@ mod tests {
         assert!(w.lines().all(|l| l.chars().count() <= 24), "{w}");
         assert!(w.lines().all(|l| l.starts_with("  ")));
         assert_eq!(wrap("", "  ", 24), "");
+        // A word longer than the line stays whole.
+        let url = "https://learn.microsoft.com/en-us/skypeforbusiness/a-long-page#toc1";
+        assert_eq!(wrap(&format!("see {url}"), "", 30), format!("see\n{url}\n"));
+    }
+
+    #[test]
+    fn fits_by_display_width() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdefgh", 5), "…efgh");
+        assert_eq!(fit("ユーザー", 8), "ユーザー");
+        let f = fit("サインインに失敗", 9);
+        assert_eq!(display_width(&f), 9, "{f:?}");
+        assert!(f.starts_with('…') && f.ends_with("失敗"), "{f:?}");
+    }
+
+    #[test]
+    fn wraps_cjk_by_display_width() {
+        let text = "イベント 11: サインインに失敗しました。サーバーの証明書を確認できませんでした (ms-diagnostics 1013)。時刻のずれが大きすぎます。";
+        let w = wrap_hanging(text, "  ! ", "      ", 40);
+        assert!(w.lines().count() > 2, "{w}");
+        for l in w.lines() {
+            assert!(
+                display_width(l) <= 40,
+                "{l:?} is {} columns",
+                display_width(l)
+            );
+        }
+        // Nothing lost, no space added between CJK characters.
+        let joined: String = w
+            .lines()
+            .map(|l| l.trim_start().trim_start_matches("! "))
+            .collect();
+        assert_eq!(joined.replace(' ', ""), text.replace(' ', ""));
+        assert!(w.contains("サインインに"), "{w}");
+        // Chinese too.
+        let zh = "登录失败，因为计算机时钟与服务器时间相差太大，请同步时间后重试。".repeat(3);
+        for l in wrap(&zh, "  ", 30).lines() {
+            assert!(display_width(l) <= 30, "{l:?}");
+        }
     }
 }
