@@ -509,7 +509,10 @@ fn batch_command(
     out: &mut dyn Write,
 ) -> io::Result<ExitCode> {
     use sfbtriage::batch::{self, BatchRow};
-    let bundles = batch::discover(dirs);
+    let (bundles, walk_errors) = batch::discover_reporting(dirs);
+    for e in &walk_errors {
+        eprintln!("sfbtriage: {}: {}", e.path.display(), e.reason);
+    }
     if bundles.is_empty() {
         eprintln!(
             "sfbtriage: no bundle found below {}",
