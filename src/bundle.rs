@@ -7,7 +7,10 @@
 //! so every member shows up in the inventory. Results come back in a fixed order — inputs as
 //! given, folders sorted by name, archives in central-directory order, nested members right
 //! after their archive — whatever the number of threads. Limit decisions are taken on the
-//! sizes the archive declares, in that order, so they are deterministic too.
+//! sizes the archive declares, in that order, so they are deterministic too; one
+//! `--max-total-size` budget covers the whole bundle ([`read_inputs`]). In a folder, only
+//! regular files are opened: symbolic links, FIFOs, sockets and devices are listed with the
+//! reason, and every error of the walk is listed too.
 //!
 //! Hostile archives are handled here too (`docs/ROBUSTNESS.md`): entries whose data overlaps
 //! another entry's or the central directory are refused (the overlapping-entry zip bomb), no
@@ -162,7 +165,7 @@ pub fn display_name(raw: &str) -> String {
 /// Read every input (zip, folder or file) and return the sink's outcomes in order.
 ///
 /// `--max-total-size` covers the whole bundle: all inputs, every plain file of a folder,
-/// every archive's members and those of nested archives share one [`Budget`], spent in that
+/// every archive's members and those of nested archives share one budget, spent in that
 /// order.
 pub fn read_inputs<S: MemberSink>(
     inputs: &[PathBuf],

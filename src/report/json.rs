@@ -1,4 +1,5 @@
-//! JSON and JSON Lines: the schema documented in README.md ("JSON output").
+//! JSON and JSON Lines: the schema in `docs/schema/analysis.schema.json`, summarised in
+//! README.md ("JSON output"); tests validate every sample's output against it.
 
 use std::io::{self, Write};
 
