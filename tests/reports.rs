@@ -198,7 +198,8 @@ fn more_identifiers(text: &str, out: &mut Vec<String>) {
             push(&c[1]);
         }
     }
-    let transcript = regex::Regex::new(r"(?i)(?:powershell_transcript\.|mosdal_)([a-z0-9-]+)[._]").unwrap();
+    let transcript =
+        regex::Regex::new(r"(?i)(?:powershell_transcript\.|mosdal_)([a-z0-9-]+)[._]").unwrap();
     for c in transcript.captures_iter(text) {
         push(&c[1]);
     }
