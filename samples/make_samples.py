@@ -871,6 +871,62 @@ def log_failing(p: Profile, outcome: str, attempts: int, gap_s: int, non_ascii_d
     return CRLF.join(L.lines) + CRLF
 
 
+def log_story(p: Profile, steps: list[tuple[datetime, str, timedelta]]) -> str:
+    """A client log over several sign-ins: each step starts at its local time with the given clock
+    skew and is one of ok | 503ok | skew | badcreds | notsip | dereg | certerr."""
+    rng = random.Random(p.seed)
+    L = Log(p, rng)
+    s = Session(p, L)
+    for i, (at, kind, skew) in enumerate(steps):
+        p.skew = skew
+        L.t = at
+        s.startup(first_run=(i == 0))
+        if i:
+            s.new_connection()
+        s.discovery()
+        if kind == "certerr":
+            L.trace(f"CSIPAsyncSocket::Connect - connecting to {s.remote} (TLS)", tid=L.tid_sip, adv=(1, 6))
+            L.trace(f"CSIPAsyncSocket::OnConnect - TCP connected, local {s.local}", tid=L.tid_sip, adv=(15, 70))
+            L.error(f"CSIPAsyncSocket::VerifyServerCertificate - subject CN={p.targetname}, chain not trusted, "
+                    "hr=0x800B0109 (CERT_E_UNTRUSTEDROOT)", tid=L.tid_sip, adv=(20, 80))
+            L.error("CUccServerEndpoint::OnSignInFailed - Sign-in failed: hr=0x800B0109", adv=(0, 3))
+            L.trace("CUccServerEndpoint::Register - state change CONNECTING -> SIGN_IN_FAILED", adv=(0, 2))
+            continue
+        s.connect()
+        if kind == "503ok":
+            s.attempt("503")
+            L.t += timedelta(seconds=3, milliseconds=rng.randint(5, 60))
+            L.trace("CUccServerEndpoint::OnRetryTimer - retrying registration", tid=L.tid_timer)
+            s.new_connection()
+            s.connect()
+            kind = "ok"
+        s.attempt("ok" if kind == "dereg" else kind)
+        if kind in ("ok", "dereg"):
+            s.keepalive(2)
+        if kind == "dereg":
+            # The server signs the user out: a registration NOTIFY with the subscription
+            # terminated and a public diagnostic (pidgin-sipe's OCS 2007 example, corpus
+            # ms-diagnostics_misc_quotes_1017_2139_21002_4141.txt).
+            m = Sip(f"NOTIFY sip:{s.local};transport=tls;ms-opaque={s.ms_opaque} SIP/2.0")
+            m.h("ms-user-logon-data", "RemoteUser")
+            m.h("Via", f"SIP/2.0/TLS {p.remote_ip}:{p.remote_port};branch=z9hG4bK{hexu(rng, 8)}")
+            m.h("From", f"<sip:{p.user}>;tag={hexu(rng, 8)}")
+            m.h("To", f"<sip:{p.user}>;tag={s.tag};epid={hexl(rng, 10)}")
+            m.h("Call-ID", s.call_id).h("CSeq", "1 NOTIFY")
+            m.h("Event", "registration")
+            m.h("Subscription-State", "terminated;expires=0")
+            m.h("ms-diagnostics-public", '4141;reason="User disabled"')
+            m.h("Content-Type", "text/registration-event")
+            m.body = "deregistered;event=rejected"
+            m.h("Content-Length", str(len(m.body)))
+            L.t += timedelta(seconds=rng.randint(40, 90))
+            L.recv(m, s.remote, s.local)
+            L.info("CUccServerEndpoint::OnDeregistered - server ended the registration, endpoint state=SIGNED_OUT",
+                   adv=(1, 5))
+    L.info("CUccPlatform::Flush - trace buffer flushed", adv=(100, 900))
+    return CRLF.join(L.lines) + CRLF
+
+
 def log_dns_failure(p: Profile, attempts: int, gap_s: int) -> str:
     """A client that finds no server: every DNS name of automatic configuration fails to
     resolve, so no SIP traffic is ever sent and the client gives up after each attempt."""
@@ -1563,6 +1619,83 @@ def main() -> None:
                  computer="LIT-WS-1142", subnet="172.16.32.0")
     written.append(write_zip("wrong-client-version.zip", {
         "Tracing/Communicator-uccapi-0.uccapilog": log_failing(p4, "clientver", 2, 90).encode("utf-8"),
+    }))
+
+    # Sign-in stories over several days (sign-in attempts, the current problem and its history).
+    z = timedelta(0)
+    sk = timedelta(minutes=6, seconds=30)
+    pm = online_profile(user="megan.bowen@fabrikam.com", targetname="sippoolam41e02.infra.lync.com",
+                        diag_source="sippoolam41e02.infra.lync.com", remote_ip="52.112.66.40", local_ip="10.1.8.44",
+                        public_ip="93.184.10.7", tz=timedelta(hours=1), skew=z, pid="1F20",
+                        start=datetime(2026, 11, 2, 8, 55, 3, 120000), seed=1101, computer="FAB-LT-0231",
+                        subnet="10.1.8.0")
+    pm_bak = online_profile(**{**pm.__dict__, "pid": "1A04", "seed": 1102})
+    written.append(write_zip("password-changed-multiday.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_story(pm, [
+            (datetime(2026, 11, 4, 8, 49, 12, 400000), "ok", z),
+            (datetime(2026, 11, 5, 8, 10, 2, 10000), "badcreds", z),
+            (datetime(2026, 11, 5, 8, 11, 15, 500000), "badcreds", z),
+            (datetime(2026, 11, 5, 8, 14, 40, 200000), "badcreds", z),
+            (datetime(2026, 11, 5, 8, 21, 3, 900000), "badcreds", z),
+        ]).encode("utf-8"),
+        "Tracing/Lync-UccApi-0.UccApilog.bak": log_story(pm_bak, [
+            (datetime(2026, 11, 2, 8, 55, 3, 120000), "ok", z),
+            (datetime(2026, 11, 2, 13, 12, 41, 700000), "ok", z),
+            (datetime(2026, 11, 3, 8, 40, 55, 300000), "503ok", z),
+        ]).encode("utf-8"),
+    }))
+    pf = online_profile(user="alex.wilber@fabrikam.com", targetname="sippoolam41e02.infra.lync.com",
+                        diag_source="sippoolam41e02.infra.lync.com", remote_ip="52.112.66.40", local_ip="10.1.8.52",
+                        public_ip="93.184.10.7", tz=timedelta(hours=1), skew=z, pid="2C18",
+                        start=datetime(2026, 10, 27, 9, 0, 4, 500000), seed=1201, computer="FAB-LT-0317",
+                        subnet="10.1.8.0")
+    pf_bak = online_profile(**{**pf.__dict__, "pid": "2B90", "seed": 1202})
+    written.append(write_zip("fixed-clock-skew-in-bak.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_story(pf, [
+            (datetime(2026, 11, 3, 9, 2, 11, 300000), "badcreds", z),
+            (datetime(2026, 11, 3, 9, 3, 20, 100000), "badcreds", z),
+            (datetime(2026, 11, 3, 9, 5, 2, 600000), "badcreds", z),
+        ]).encode("utf-8"),
+        "Tracing/Lync-UccApi-0.UccApilog.bak": log_story(pf_bak, [
+            (datetime(2026, 10, 27, 9, 0, 4, 500000), "skew", sk),
+            (datetime(2026, 10, 27, 9, 2, 30, 800000), "skew", sk),
+            (datetime(2026, 10, 27, 9, 5, 1, 100000), "skew", sk),
+            (datetime(2026, 10, 27, 10, 30, 12, 0), "ok", z),
+        ]).encode("utf-8"),
+    }))
+    ph = online_profile(**{**pf.__dict__, "user": "lidia.holloway@fabrikam.com", "pid": "3D44", "seed": 1301,
+                           "computer": "FAB-LT-0408", "local_ip": "10.1.8.61"})
+    written.append(write_zip("healthy-after-failures.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_story(ph, [
+            (datetime(2026, 11, 9, 9, 0, 2, 300000), "skew", sk),
+            (datetime(2026, 11, 9, 9, 4, 40, 700000), "skew", sk),
+            (datetime(2026, 11, 9, 10, 30, 5, 0), "ok", z),
+        ]).encode("utf-8"),
+    }))
+    pd = online_profile(**{**pf.__dict__, "user": "diego.siciliani@fabrikam.com", "pid": "4E10", "seed": 1401,
+                           "computer": "FAB-LT-0522", "local_ip": "10.1.8.77"})
+    written.append(write_zip("server-deregistered.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_story(pd, [
+            (datetime(2026, 11, 12, 8, 30, 9, 100000), "ok", z),
+            (datetime(2026, 11, 13, 8, 31, 44, 600000), "dereg", z),
+        ]).encode("utf-8"),
+    }))
+    pn = online_profile(**{**pf.__dict__, "user": "nestor.wilke@fabrikam.com", "pid": "5A2C", "seed": 1501,
+                           "computer": "FAB-LT-0601", "local_ip": "10.1.8.90"})
+    written.append(write_zip("online-new-user-4005.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_story(pn, [
+            (datetime(2026, 11, 16, 9, 15, 2, 0), "notsip", z),
+            (datetime(2026, 11, 16, 9, 17, 30, 500000), "notsip", z),
+        ]).encode("utf-8"),
+    }))
+    pc = online_profile(**{**pf.__dict__, "user": "joni.sherman@fabrikam.com", "pid": "6B38", "seed": 1601,
+                           "computer": "FAB-LT-0644", "local_ip": "10.1.8.95"})
+    written.append(write_zip("cert-error-unexplained.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_story(pc, [
+            (datetime(2026, 11, 17, 8, 5, 0, 0), "ok", z),
+            (datetime(2026, 11, 18, 8, 2, 10, 0), "certerr", z),
+            (datetime(2026, 11, 18, 8, 4, 45, 0), "certerr", z),
+        ]).encode("utf-8"),
     }))
 
     # 5. wrong credentials (SfB 2016, Online, UTC-3), nested Tracing.zip inside a MOSDAL folder

@@ -143,6 +143,9 @@ pub struct BatchRow {
     /// Members that failed to read.
     pub member_errors: usize,
     pub members: usize,
+    /// The analysis' verdict (`cause-found`, `failing-unexplained`, `signed-in-now`,
+    /// `no-cause-found`).
+    pub verdict: &'static str,
 }
 
 impl BatchRow {
@@ -155,6 +158,17 @@ impl BatchRow {
             runner_up: a.causes.get(1).map(|c| c.id.0.clone()),
             member_errors: a.totals.failed,
             members: a.totals.members,
+            verdict: a.verdict,
+        }
+    }
+
+    /// The top cause, or the verdict in brackets when there is none (`(failing-unexplained)`,
+    /// `(signed-in-now)`, `(none)`).
+    pub fn top_or_verdict(&self) -> String {
+        match (&self.top_cause, self.verdict) {
+            (Some(c), _) => c.clone(),
+            (None, "failing-unexplained" | "signed-in-now") => format!("({})", self.verdict),
+            (None, _) => "(none)".to_string(),
         }
     }
 }

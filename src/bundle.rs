@@ -158,24 +158,7 @@ impl Default for Limits {
     }
 }
 
-/// How a member was treated.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Parsed,
-    Skipped,
-    Failed,
-}
-
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Parsed => "parsed",
-            Status::Skipped => "skipped",
-            Status::Failed => "failed",
-        }
-    }
-}
+pub use crate::model::Status;
 
 /// What the bundle reader hands each member to.
 pub trait MemberSink: Sync {

@@ -70,6 +70,8 @@ struct CauseFile {
 pub struct Catalog {
     order: Vec<CauseId>,
     causes: BTreeMap<CauseId, Cause>,
+    /// The causes' texts in the other languages (`rules/i18n/<lang>.toml`).
+    translations: crate::i18n::Translations,
 }
 
 const GROUPS: [&str; 3] = ["common", "enterprise", "connector"];
@@ -79,6 +81,7 @@ impl Catalog {
     pub fn builtin() -> Result<Self, ConfigError> {
         let mut c = Catalog::default();
         c.add_source("rules/causes.toml (built in)", BUILTIN_CAUSES)?;
+        c.translations = crate::i18n::Translations::builtin()?;
         c.check()?;
         Ok(c)
     }
@@ -134,8 +137,31 @@ impl Catalog {
         Ok(())
     }
 
+    /// Add (or replace field by field) translations of causes from one
+    /// `i18n/<lang>.toml` source.
+    pub fn add_translation_source(
+        &mut self,
+        lang: crate::i18n::Lang,
+        file: &str,
+        text: &str,
+    ) -> Result<(), ConfigError> {
+        self.translations.add_source(lang, file, text)
+    }
+
+    /// The causes' texts in the other languages.
+    pub fn translations(&self) -> &crate::i18n::Translations {
+        &self.translations
+    }
+
     /// Check cross-references once every source is in.
     pub fn check(&self) -> Result<(), ConfigError> {
+        for (lang, id) in self.translations.ids() {
+            if !self.causes.contains_key(id) {
+                return Err(ConfigError::plain(format!(
+                    "the {lang} translations name unknown cause `{id}`"
+                )));
+            }
+        }
         for cause in self.causes.values() {
             for other in &cause.look_alikes {
                 if !self.causes.contains_key(other) {

@@ -10,86 +10,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
-use serde::Serialize;
-
 use crate::events::{Clue, ClueAt, Evidence, Fact, describe_sip};
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
 
-/// A REGISTER transaction (one Call-ID) as seen in one member.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Registration {
-    pub call_id: String,
-    pub challenges: u32,
-    /// Final (non-1xx, non-401/407) status, the last one seen.
-    pub final_status: Option<u16>,
-    pub first_time: Option<NaiveDateTime>,
-    pub last_time: Option<NaiveDateTime>,
-    /// The last response of the transaction.
-    pub last_response: Option<Evidence>,
-    /// The messages of the transaction, for the SIP ladder (at most [`MAX_STEPS`]; kept only
-    /// for the last [`LADDERS_KEPT`] registrations of a member).
-    pub steps: Vec<LadderStep>,
-}
-
-/// One arrow of a SIP ladder.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LadderStep {
-    #[serde(skip)]
-    pub member_index: usize,
-    pub member: String,
-    pub line: u32,
-    #[serde(skip)]
-    pub local: Option<NaiveDateTime>,
-    /// Display time (set by the diagnosis once the zone is known).
-    pub time: Option<String>,
-    pub direction: Direction,
-    /// `REGISTER` or `401 Unauthorized`.
-    pub label: String,
-    pub status: Option<u16>,
-    /// `ms-diagnostics 1013 "Significant time skew…"`, when present.
-    pub diagnostics: Option<String>,
-}
-
-/// Messages kept per registration for its ladder.
-pub const MAX_STEPS: usize = 16;
-/// Registrations of a member whose ladder steps are kept (older ones drop theirs).
-pub const LADDERS_KEPT: usize = 32;
-
-impl Registration {
-    pub fn succeeded(&self) -> bool {
-        self.final_status.is_some_and(|s| (200..300).contains(&s))
-    }
-}
-
-/// Local log time against the server's `Date:` header, for one received response.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClockSample {
-    pub member_index: usize,
-    pub member: String,
-    pub line: u32,
-    pub local: NaiveDateTime,
-    pub server: DateTime<Utc>,
-}
-
-impl ClockSample {
-    /// local − server, in seconds (milliseconds kept).
-    pub fn difference(&self) -> f64 {
-        (self.local - self.server.naive_utc()).num_milliseconds() as f64 / 1000.0
-    }
-}
-
-/// The user and client, as far as the traffic shows.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Identity {
-    /// SIP URI of the first REGISTER sent.
-    pub sip_uri: Option<String>,
-    /// User-Agent of the first REGISTER sent.
-    pub client: Option<String>,
-    /// Server header of the first response to a REGISTER.
-    pub registrar: Option<String>,
-}
+pub use crate::clock::{
+    ClockEstimate, SKEW_IN_SYNC_SECONDS, SKEW_REPORT_SECONDS, estimate_clock, format_duration,
+    format_offset,
+};
+pub use crate::model::{ClockSample, Identity, LADDERS_KEPT, LadderStep, MAX_STEPS, Registration};
 
 /// Follows the SIP traffic of one member.
 #[derive(Debug, Default)]
@@ -243,97 +172,6 @@ impl MemberTracker {
     }
 }
 
-/// UTC offsets in use somewhere in the world, in minutes.
-const ZONE_OFFSETS: [i32; 39] = [
-    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -150, -120, -60, 0, 60,
-    120, 180, 210, 240, 270, 300, 330, 345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660, 720,
-    765, 780, 840,
-];
-
-/// The bundle's clock, as estimated from `Date:` headers.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClockEstimate {
-    /// Estimated UTC offset of the client's local time, in minutes.
-    pub zone_offset_minutes: i32,
-    /// Median skew after that offset, in seconds (positive: client clock ahead).
-    pub skew_seconds: f64,
-    pub samples: usize,
-}
-
-impl ClockEstimate {
-    pub fn zone(&self) -> String {
-        format_offset(self.zone_offset_minutes)
-    }
-
-    /// The client clock against the server's, for reports: `in step with the server` or
-    /// `6 min 30 s ahead of the server`.
-    pub fn relation(&self) -> String {
-        if self.skew_seconds.abs() < 1.0 {
-            "in step with the server".to_string()
-        } else {
-            let way = if self.skew_seconds > 0.0 {
-                "ahead of"
-            } else {
-                "behind"
-            };
-            format!("{} {way} the server", format_duration(self.skew_seconds))
-        }
-    }
-}
-
-/// `+01:00`, `-05:00`, `+05:45`.
-pub fn format_offset(minutes: i32) -> String {
-    let sign = if minutes < 0 { '-' } else { '+' };
-    let m = minutes.abs();
-    format!("{sign}{:02}:{:02}", m / 60, m % 60)
-}
-
-/// Skew shown as `6 min 30 s`.
-pub fn format_duration(seconds: f64) -> String {
-    let s = seconds.abs().round() as i64;
-    match (s / 3600, (s % 3600) / 60, s % 60) {
-        (0, 0, sec) => format!("{sec} s"),
-        (0, min, sec) => format!("{min} min {sec} s"),
-        (h, min, _) => format!("{h} h {min} min"),
-    }
-}
-
-/// Skew beyond which the clock is reported as wrong, and below which it counts as in sync.
-pub const SKEW_REPORT_SECONDS: f64 = 120.0;
-pub const SKEW_IN_SYNC_SECONDS: f64 = 60.0;
-
-/// Estimate the zone offset and the skew from every sample of the bundle.
-pub fn estimate_clock(samples: &[ClockSample]) -> Option<(ClockEstimate, &ClockSample)> {
-    if samples.is_empty() {
-        return None;
-    }
-    let mut diffs: Vec<(f64, usize)> = samples
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.difference(), i))
-        .collect();
-    diffs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let (median, at) = diffs[diffs.len() / 2];
-    let offset = ZONE_OFFSETS
-        .iter()
-        .copied()
-        .min_by(|a, b| {
-            (median - f64::from(*a) * 60.0)
-                .abs()
-                .total_cmp(&(median - f64::from(*b) * 60.0).abs())
-        })
-        .expect("non-empty table");
-    let skew = median - f64::from(offset) * 60.0;
-    Some((
-        ClockEstimate {
-            zone_offset_minutes: offset,
-            skew_seconds: (skew * 1000.0).round() / 1000.0,
-            samples: samples.len(),
-        },
-        &samples[at],
-    ))
-}
-
 /// Everything bundle-wide the correlator concludes.
 #[derive(Debug, Clone, Default)]
 pub struct Derived {
@@ -362,23 +200,6 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
                 evidence,
             });
         }
-    }
-    // The last registration in time (member order breaks ties and stands in for missing times).
-    let last = registrations
-        .iter()
-        .filter(|(_, r)| r.last_response.is_some())
-        .max_by(|(ia, a), (ib, b)| a.last_time.cmp(&b.last_time).then(ia.cmp(ib)));
-    if let Some((_, reg)) = last
-        && reg.succeeded()
-        && let Some(ev) = &reg.last_response
-    {
-        let mut evidence = ev.clone();
-        evidence.text = format!("the last sign-in attempt succeeded: {}", ev.text);
-        out.facts.push(Fact {
-            name: "last-registration-succeeded",
-            value: 1.0,
-            evidence,
-        });
     }
     if let Some((estimate, sample)) = estimate_clock(clock) {
         let skew = estimate.skew_seconds;
@@ -650,7 +471,7 @@ fn short(s: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{NaiveDateTime, TimeZone, Utc};
 
     fn sample(local: &str, server: &str) -> ClockSample {
         ClockSample {
@@ -714,17 +535,11 @@ mod tests {
         };
         let d = derive_facts(&[(0, failed.clone()), (0, ok.clone())], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        assert_eq!(
-            names,
-            vec!["registration-auth-failed", "last-registration-succeeded"]
-        );
+        // Whether the last sign-in succeeded is the attempts' business (`attempts.rs`).
+        assert_eq!(names, vec!["registration-auth-failed"]);
         let d = derive_facts(&[(0, ok), (1, failed)], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        assert_eq!(
-            names,
-            vec!["registration-auth-failed"],
-            "a failure after the success stands"
-        );
+        assert_eq!(names, vec!["registration-auth-failed"]);
     }
 
     #[test]

@@ -1,108 +1,45 @@
-//! Diagnosis: from rule hits to ranked causes with their reasons.
+//! Diagnosis: the analysis of a bundle, assembled from its parts.
 //!
-//! This module owns scoring. Each cause collects the rules that supported or opposed it;
-//! a cause's confidence is `1 − Π(1 − w)` over its distinct supporting rules, multiplied by
-//! `Π(1 − w)` over its opposing rules, so several independent signals add up and one strong
-//! counter-signal (the user signed in successfully afterwards, the clock is measured in sync)
-//! pulls it down. Causes are ranked by confidence, then by their earliest evidence, then by
-//! id, and carry one line per rule that moved them. Error responses that no rule explained
-//! are kept as "unexplained", never dropped. A corroborating rule adds its weight but never
-//! reports a cause alone. Look-alike causes that end with the same confidence on the same
-//! evidence are tied (`tied_with`, `look_alike_groups`) with what to check to separate them.
-//! The result, [`Analysis`], is what every report format renders.
+//! This module owns one step: putting together what the earlier stages found into the
+//! [`Analysis`] every report renders. It splits the sign-in attempts into the current problem
+//! and the resolved history ([`crate::attempts::Episodes`]), places every rule hit on that
+//! story by its time (client-log evidence by its local time, Windows events by their UTC time
+//! moved into the client's zone with some slack, undated evidence — command output, registry
+//! exports, transcripts — as current), has [`crate::score`] rank the causes of the current
+//! problem and of each earlier episode separately, so that history never outranks the present,
+//! and picks the verdict: `cause-found`, `failing-unexplained` (the sign-in fails now and no
+//! documented cause matches: the failing codes are listed under `unexplained`),
+//! `signed-in-now` (the last attempt succeeded), or `no-cause-found`. Error responses that no
+//! rule explained are kept as "unexplained", never dropped.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use chrono::NaiveDateTime;
+use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
+use crate::attempts::{Episode, Episodes, Epoch};
 use crate::bundle::Status;
 use crate::catalog::{Catalog, CauseId};
-use crate::correlate::{ClockEstimate, Derived, Identity};
-use crate::events::Evidence;
-use crate::pipeline::{InventoryEntry, MemberOutcome, Options, RuleHits};
+use crate::clock::ClockEstimate;
+use crate::model::{
+    AttemptOutcome, Evidence, Identity, InventoryEntry, MemberOutcome, Phase, RuleHits,
+    SignInAttempt,
+};
 use crate::rules::{Effect, RuleSet};
+
+pub use crate::clock::{evidence_time, format_time};
+use crate::score::line_of;
+pub use crate::score::{
+    ArticleLink, CauseFinding, EVIDENCE_SHOWN, EvidenceLine, LookAlike, LookAlikeGroup, Reason,
+};
 
 /// Default threshold below which a cause is not reported.
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 0.3;
-/// Evidence lines shown per cause.
-pub const EVIDENCE_SHOWN: usize = 10;
 /// Unexplained error kinds shown.
 pub const UNEXPLAINED_SHOWN: usize = 20;
-
-/// Evidence as reported: where, when, what, and which rule saw it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EvidenceLine {
-    pub rule: String,
-    pub effect: Effect,
-    pub member: String,
-    pub line: u32,
-    /// ISO 8601 local time; with the zone offset when it was estimated.
-    pub time: Option<String>,
-    pub text: String,
-}
-
-/// One rule that moved a cause, in one line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Reason {
-    pub rule: String,
-    pub effect: Effect,
-    pub weight: f64,
-    pub summary: String,
-    /// How many times it matched in the bundle.
-    pub count: u64,
-    /// Its first match.
-    pub first: EvidenceLine,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct LookAlike {
-    pub id: CauseId,
-    pub title: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ArticleLink {
-    pub section: String,
-    pub url: String,
-}
-
-/// A cause found in the bundle.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct CauseFinding {
-    pub rank: usize,
-    pub id: CauseId,
-    pub title: String,
-    /// 0–1, two decimals.
-    pub confidence: f64,
-    /// `high` (≥ 0.75), `medium` (≥ 0.5) or `low`.
-    pub confidence_label: &'static str,
-    pub group: String,
-    pub symptom: String,
-    pub resolution: String,
-    pub article: ArticleLink,
-    pub reasons: Vec<Reason>,
-    /// Supporting evidence, in bundle order, at most [`EVIDENCE_SHOWN`].
-    pub evidence: Vec<EvidenceLine>,
-    /// All supporting matches, shown or not.
-    pub evidence_count: u64,
-    pub look_alikes: Vec<LookAlike>,
-    pub distinguish: String,
-    /// Reported look-alikes with the same confidence and the same evidence as this cause: the
-    /// logs cannot tell them apart, so `look_alike_groups` says what to check.
-    pub tied_with: Vec<CauseId>,
-}
-
-/// Reported causes that are look-alikes of each other and rest on the same evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct LookAlikeGroup {
-    /// The causes, in rank order.
-    pub causes: Vec<CauseId>,
-    pub confidence: f64,
-    /// What to check to tell them apart (each cause's `distinguish`, deduplicated).
-    pub check: Vec<String>,
-}
+/// Attempts listed in the analysis (the newest ones; `attempts_total` counts all).
+pub const ATTEMPTS_SHOWN: usize = 500;
 
 /// Error responses of one kind that no rule explained.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -110,6 +47,10 @@ pub struct Unexplained {
     pub text: String,
     pub count: u64,
     pub first: EvidenceLine,
+    /// What the code means by the protocol, where known (SIP status class, ms-diagnostics
+    /// range, Windows HRESULT).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meaning: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -120,11 +61,74 @@ pub struct Totals {
     pub failed: usize,
 }
 
+/// Where an attempt's first and last records are.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttemptEvidence {
+    pub first: crate::model::Place,
+    pub last: crate::model::Place,
+}
+
+/// One sign-in attempt, as reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttemptReport {
+    /// Local time as logged (ISO 8601, with the estimated offset when known).
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// The same in UTC, when the client's zone is known.
+    pub start_utc: Option<String>,
+    pub end_utc: Option<String>,
+    pub phase: Phase,
+    pub outcome: AttemptOutcome,
+    /// The deciding code, e.g. `SIP 401, ms-diagnostics 1000, 0x8009030C`; `null` when none.
+    pub code: Option<String>,
+    pub sip_status: Option<u16>,
+    pub ms_diagnostics: Option<u32>,
+    pub reason: Option<String>,
+    pub hresult: Option<String>,
+    /// `current` (part of the current problem, or the sign-in that works now), `history`
+    /// (an earlier, resolved problem) or `earlier` (an earlier sign-in that worked).
+    pub part: &'static str,
+    pub evidence: AttemptEvidence,
+}
+
+/// The failure the user has now: the failing attempts after the last successful sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurrentProblem {
+    /// Start of its first attempt.
+    pub since: Option<String>,
+    pub attempts: usize,
+    /// How far its last attempt got.
+    pub phase: Phase,
+    pub outcome: AttemptOutcome,
+    /// The deciding code of its last attempt.
+    pub code: Option<String>,
+    /// When the same account last signed in successfully, if the logs show it.
+    pub last_success: Option<String>,
+}
+
+/// An earlier problem, resolved by a later successful sign-in.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryEpisode {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub attempts: usize,
+    /// How far its last attempt got, and with which code.
+    pub phase: Phase,
+    pub code: Option<String>,
+    /// Causes its own evidence supports, most likely first.
+    pub cause_ids: Vec<CauseId>,
+    /// When the user signed in successfully afterwards.
+    pub resolved_by: Option<String>,
+}
+
 /// Everything a report shows.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Analysis {
+    /// The language of the texts (`en`, `fr`, `ja`, `zh-TW`, `zh-CN`); ids and codes are the
+    /// same in every language.
+    pub lang: crate::i18n::Lang,
     pub inputs: Vec<String>,
-    /// `cause-found` or `no-cause-found`.
+    /// `cause-found`, `failing-unexplained`, `signed-in-now` or `no-cause-found`.
     pub verdict: &'static str,
     pub causes: Vec<CauseFinding>,
     /// Groups of reported causes the logs cannot tell apart (empty when there are none).
@@ -138,203 +142,315 @@ pub struct Analysis {
     /// Notable moments of every source in time order, and the SIP ladder of the failing
     /// registration.
     pub timeline: crate::timeline::Timeline,
+    /// The client's sign-in attempts, oldest first (at most [`ATTEMPTS_SHOWN`], the newest).
+    pub attempts: Vec<AttemptReport>,
+    /// All attempts found.
+    pub attempts_total: usize,
+    /// The failure the user has now; `null` when the last attempt succeeded or there is none.
+    pub current_problem: Option<CurrentProblem>,
+    /// Earlier problems, resolved since, oldest first.
+    pub history: Vec<HistoryEpisode>,
 }
 
-/// ISO local time, with the estimated offset when there is one.
-pub fn format_time(t: Option<NaiveDateTime>, clock: Option<&ClockEstimate>) -> Option<String> {
-    let t = t?;
-    let base = t.format("%Y-%m-%dT%H:%M:%S%.3f").to_string();
-    Some(match clock {
-        Some(c) => format!("{base}{}", c.zone()),
-        None => base,
-    })
+/// What the pipeline hands the assembly.
+pub struct Parts {
+    pub outcomes: Vec<MemberOutcome>,
+    /// Hits of the fact rules (bundle-wide facts).
+    pub fact_hits: Vec<RuleHits>,
+    pub clock: Option<ClockEstimate>,
+    /// Every client-log attempt, joined across members, oldest first.
+    pub attempts: Vec<SignInAttempt>,
+    pub episodes: Episodes,
 }
 
-/// How an evidence time is shown: UTC with `Z`; a local time with the client's estimated
-/// zone; a local time of unknown zone (a text event export) as written.
-pub fn evidence_time(e: &Evidence, clock: Option<&ClockEstimate>) -> Option<String> {
-    if e.utc {
-        e.time
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-    } else if e.zone_unknown {
-        format_time(e.time, None)
-    } else {
-        format_time(e.time, clock)
-    }
-}
-
-fn line_of(
+/// The client-local time of an evidence, and whether it is timed by another clock (a Windows
+/// event) and so compared with some slack; `None` when it has no time or no comparable one.
+fn local_time(
     e: &Evidence,
-    rule: &str,
-    effect: Effect,
+    client_log: bool,
     clock: Option<&ClockEstimate>,
-) -> EvidenceLine {
-    EvidenceLine {
-        rule: rule.to_string(),
-        effect,
-        member: e.member.clone(),
-        line: e.line,
-        time: evidence_time(e, clock),
-        text: e.text.clone(),
+) -> (Option<NaiveDateTime>, bool) {
+    if client_log && !e.utc && !e.zone_unknown {
+        return (e.time, false);
+    }
+    if e.utc {
+        return match clock {
+            Some(c) => (
+                e.time
+                    .map(|t| t + Duration::minutes(i64::from(c.zone_offset_minutes))),
+                true,
+            ),
+            None => (None, true),
+        };
+    }
+    if e.zone_unknown {
+        // The exporting machine's local time: the user's own machine in a user's bundle.
+        return (e.time, true);
+    }
+    // Command output, registry exports, transcripts: not on the client's time axis.
+    (None, false)
+}
+
+/// Split one rule's hits over the parts of the story. A member keeps its first and last few
+/// matches of each rule ([`crate::model::EVIDENCE_PER_RULE`]); matches between them that
+/// were counted but not kept are given to the part of the earliest of the last ones.
+fn split_hits(
+    h: &RuleHits,
+    epoch_of: &impl Fn(&Evidence) -> Epoch,
+    out: &mut BTreeMap<Epoch, BTreeMap<usize, RuleHits>>,
+) {
+    let mut kept: BTreeMap<Epoch, Vec<Evidence>> = BTreeMap::new();
+    for e in &h.evidence {
+        kept.entry(epoch_of(e)).or_default().push(e.clone());
+    }
+    let unkept = h.count.saturating_sub(h.evidence.len() as u64);
+    let tail_epoch = h
+        .evidence
+        .get(
+            h.evidence
+                .len()
+                .saturating_sub(crate::model::EVIDENCE_PER_RULE / 2),
+        )
+        .map(epoch_of);
+    for (epoch, evidence) in kept {
+        let extra = if Some(epoch) == tail_epoch { unkept } else { 0 };
+        let slot = out
+            .entry(epoch)
+            .or_default()
+            .entry(h.rule)
+            .or_insert_with(|| RuleHits {
+                rule: h.rule,
+                count: 0,
+                evidence: Vec::new(),
+            });
+        slot.count += evidence.len() as u64 + extra;
+        slot.evidence.extend(evidence);
     }
 }
 
-/// A cause being ranked: confidence, earliest evidence (member, line), the finding, and every
-/// (member, line) its supporting evidence points at.
-type Ranked = (f64, (usize, u32), CauseFinding, Vec<(usize, u32)>);
-
-struct Tally<'a> {
-    rules: Vec<(usize, &'a RuleHits)>,
+fn attempt_report(
+    a: &SignInAttempt,
+    part: &'static str,
+    clock: Option<&ClockEstimate>,
+) -> AttemptReport {
+    let utc = |t: Option<NaiveDateTime>| {
+        let c = clock?;
+        let t = t? - Duration::minutes(i64::from(c.zone_offset_minutes));
+        Some(t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+    };
+    AttemptReport {
+        start: format_time(a.start, clock),
+        end: format_time(a.end, clock),
+        start_utc: utc(a.start),
+        end_utc: utc(a.end),
+        phase: a.phase,
+        outcome: a.outcome,
+        code: a.code.summary(),
+        sip_status: a.code.sip_status,
+        ms_diagnostics: a.code.ms_diagnostics,
+        reason: a.code.reason.clone(),
+        hresult: a.code.hresult.clone(),
+        part,
+        evidence: AttemptEvidence {
+            first: a.first.clone(),
+            last: a.last.clone(),
+        },
+    }
 }
 
-/// Rank causes from the members' and the facts' rule hits.
+/// The protocol meaning of an attempt's code, for `unexplained`: facts of the SIP and Windows
+/// specifications, not causes.
+pub fn protocol_meaning(
+    status: Option<u16>,
+    diag: Option<u32>,
+    hresult: Option<&str>,
+) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(s) = status {
+        parts.push(match s {
+            401 | 407 => "SIP 401/407: the server demands (more) authentication (RFC 3261 §21.4.2)"
+                .to_string(),
+            403 => "SIP 403: the server understood the request and refuses it (RFC 3261 §21.4.4)"
+                .to_string(),
+            404 => "SIP 404: the user does not exist at the domain (RFC 3261 §21.4.5)".to_string(),
+            408 | 480 => {
+                format!("SIP {s}: no answer in time / temporarily unavailable (RFC 3261 §21.4)")
+            }
+            400..=499 => format!(
+                "SIP {s}: client error, the request cannot be fulfilled as sent (RFC 3261 §21.4)"
+            ),
+            503 => "SIP 503: the server is temporarily overloaded or down (RFC 3261 §21.5.4)"
+                .to_string(),
+            500..=599 => format!("SIP {s}: server error (RFC 3261 §21.5)"),
+            600..=699 => format!("SIP {s}: global failure (RFC 3261 §21.6)"),
+            _ => format!("SIP {s}"),
+        });
+    }
+    if let Some(d) = diag {
+        // [MS-OCER]: ms-diagnostics codes 1000–1999 come from the authentication stack, the
+        // 4000s from the registrar/routing, 17000s from client version filtering.
+        let range = match d {
+            1000..=1999 => Some("authentication"),
+            2000..=2999 => Some("subscriptions and sessions"),
+            3000..=3999 => Some("routing"),
+            4000..=4999 => Some("registrar and user lookup"),
+            17000..=17999 => Some("client version filter"),
+            _ => None,
+        };
+        if let Some(r) = range {
+            parts.push(format!(
+                "ms-diagnostics {d}: {r} ([MS-OCER] error code ranges)"
+            ));
+        }
+    }
+    if let Some(h) = hresult {
+        let name = match h.to_ascii_uppercase().as_str() {
+            "0X8009030C" => Some("SEC_E_LOGON_DENIED: the logon attempt failed"),
+            "0X80090324" => {
+                Some("SEC_E_TIME_SKEW: the clocks of client and server differ too much")
+            }
+            "0X80090016" => Some("NTE_BAD_KEYSET: the key container does not exist"),
+            "0X8009030D" => {
+                Some("SEC_E_UNKNOWN_CREDENTIALS: the credentials supplied were not recognised")
+            }
+            "0X80090325" => {
+                Some("SEC_E_UNTRUSTED_ROOT: the certificate chain ends in an untrusted root")
+            }
+            "0X80090322" => Some("SEC_E_WRONG_PRINCIPAL: the target principal name is incorrect"),
+            "0X800B0109" => Some(
+                "CERT_E_UNTRUSTEDROOT: the certificate chain ends in a root that is not trusted",
+            ),
+            "0X8007232B" => Some("DNS_ERROR_RCODE_NAME_ERROR: the DNS name does not exist"),
+            "0X80072EE7" => {
+                Some("WININET_E_NAME_NOT_RESOLVED: the server name could not be resolved")
+            }
+            "0X80072EFD" => Some("WININET_E_CANNOT_CONNECT: the connection to the server failed"),
+            "0X80072F8F" => Some("WININET_E_DECODING_FAILED / security error in the TLS exchange"),
+            _ => None,
+        };
+        if let Some(n) = name {
+            parts.push(format!("{h} = {n} (winerror.h)"));
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// Assemble the analysis of a bundle.
 pub fn diagnose(
     inputs: &[PathBuf],
     rules: &RuleSet,
     catalog: &Catalog,
-    options: &Options,
-    outcomes: Vec<MemberOutcome>,
-    fact_hits: Vec<RuleHits>,
-    derived: Derived,
+    min_confidence: f64,
+    parts: Parts,
 ) -> Analysis {
-    let clock = derived.clock.as_ref();
-    // Gather hits per rule (members in order, then facts).
-    let mut per_rule: BTreeMap<usize, RuleHits> = BTreeMap::new();
+    let Parts {
+        outcomes,
+        fact_hits,
+        clock,
+        attempts,
+        episodes,
+    } = parts;
+    let clock_ref = clock.as_ref();
+    let client_log: Vec<bool> = outcomes
+        .iter()
+        .map(|o| {
+            o.entry
+                .as_ref()
+                .is_some_and(|e| e.format == crate::detect::Format::UccApiLog.as_str())
+        })
+        .collect();
+    let have_attempts = !attempts.is_empty();
+    let epoch_of = |e: &Evidence| -> Epoch {
+        if !have_attempts {
+            return Epoch::Current;
+        }
+        let from_log = client_log.get(e.member_index).copied().unwrap_or(false);
+        let (t, near) = local_time(e, from_log, clock_ref);
+        episodes.epoch(t, near)
+    };
+    // Hits per part of the story, per rule (members in order, then facts).
+    let mut per_epoch: BTreeMap<Epoch, BTreeMap<usize, RuleHits>> = BTreeMap::new();
     for h in outcomes
         .iter()
         .flat_map(|o| o.hits.iter())
         .chain(fact_hits.iter())
     {
-        let e = per_rule.entry(h.rule).or_insert_with(|| RuleHits {
-            rule: h.rule,
-            count: 0,
-            evidence: Vec::new(),
-        });
-        e.count += h.count;
-        e.evidence.extend(h.evidence.iter().cloned());
+        split_hits(h, &epoch_of, &mut per_epoch);
     }
-    let mut per_cause: BTreeMap<CauseId, Tally> = BTreeMap::new();
-    for (&i, h) in &per_rule {
-        per_cause
-            .entry(rules.get(i).cause.clone())
-            .or_insert_with(|| Tally { rules: Vec::new() })
-            .rules
-            .push((i, h));
-    }
+    let empty = BTreeMap::new();
+    let scored = crate::score::rank(
+        per_epoch.get(&Epoch::Current).unwrap_or(&empty),
+        rules,
+        catalog,
+        min_confidence,
+        clock_ref,
+    );
+    let causes = scored.causes;
 
-    let mut causes: Vec<Ranked> = Vec::new();
-    let mut reported_evidence: Vec<Evidence> = Vec::new();
-    for (id, tally) in &per_cause {
-        let Some(cause) = catalog.get(id) else {
-            continue;
-        };
-        let mut support = 1.0;
-        let mut oppose = 1.0;
-        let mut any_support = false;
-        let mut reasons = Vec::new();
-        let mut evidence: Vec<(Evidence, usize)> = Vec::new();
-        let mut evidence_count = 0;
-        for &(i, h) in &tally.rules {
-            let rule = rules.get(i);
-            match rule.effect {
-                Effect::Supports => {
-                    any_support |= !rule.corroborating;
-                    support *= 1.0 - rule.weight;
-                    evidence_count += h.count;
-                    evidence.extend(h.evidence.iter().cloned().map(|e| (e, i)));
-                }
-                Effect::Opposes => oppose *= 1.0 - rule.weight,
-            }
-            let first = h.evidence.iter().min().expect("a hit has evidence");
-            reasons.push(Reason {
-                rule: rule.id.clone(),
-                effect: rule.effect,
-                weight: rule.weight,
-                summary: rule.summary.clone(),
-                count: h.count,
-                first: line_of(first, &rule.id, rule.effect, clock),
-            });
-        }
-        if !any_support {
-            continue;
-        }
-        let confidence = ((1.0 - support) * oppose * 100.0).round() / 100.0;
-        if confidence < options.min_confidence {
-            continue;
-        }
-        // Strongest reasons first; supports before opposes at equal weight.
-        reasons.sort_by(|a, b| {
-            b.weight
-                .total_cmp(&a.weight)
-                .then((a.effect as u8).cmp(&(b.effect as u8)))
-                .then(a.rule.cmp(&b.rule))
-        });
-        evidence.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        evidence.dedup_by(|a, b| {
-            a.0.member_index == b.0.member_index && a.0.line == b.0.line && a.0.text == b.0.text
-        });
-        reported_evidence.extend(evidence.iter().map(|(e, _)| e.clone()));
-        let mut places: Vec<(usize, u32)> = evidence
+    // The story: attempts, the current problem, the history.
+    let part_of = |i: usize| -> &'static str {
+        if episodes
+            .current
+            .as_ref()
+            .is_some_and(|e| (e.first..=e.last).contains(&i))
+        {
+            "current"
+        } else if episodes
+            .history
             .iter()
-            .map(|(e, _)| (e.member_index, e.line))
-            .collect();
-        places.dedup();
-        let earliest = evidence
-            .first()
-            .map(|(e, _)| (e.member_index, e.line))
-            .unwrap_or((usize::MAX, 0));
-        let evidence = evidence
-            .iter()
-            .take(EVIDENCE_SHOWN)
-            .map(|(e, i)| line_of(e, &rules.get(*i).id, Effect::Supports, clock))
-            .collect();
-        let look_alikes = cause
-            .look_alikes
-            .iter()
-            .filter_map(|l| catalog.get(l))
-            .map(|c| LookAlike {
-                id: c.id.clone(),
-                title: c.title.clone(),
-            })
-            .collect();
-        causes.push((
-            confidence,
-            earliest,
-            CauseFinding {
-                rank: 0,
-                id: cause.id.clone(),
-                title: cause.title.clone(),
-                confidence,
-                confidence_label: label(confidence),
-                group: cause.group.clone(),
-                symptom: cause.symptom.clone(),
-                resolution: cause.resolution.clone(),
-                article: ArticleLink {
-                    section: cause.section.clone(),
-                    url: cause.url.clone(),
-                },
-                reasons,
-                evidence,
-                evidence_count,
-                look_alikes,
-                distinguish: cause.distinguish.clone(),
-                tied_with: Vec::new(),
-            },
-            places,
-        ));
-    }
-    causes.sort_by(|a, b| {
-        b.0.total_cmp(&a.0)
-            .then(a.1.cmp(&b.1))
-            .then(a.2.id.cmp(&b.2.id))
-    });
-    let look_alike_groups = tie_look_alikes(&mut causes, catalog);
-    let causes: Vec<CauseFinding> = causes
-        .into_iter()
+            .any(|e| (e.first..=e.last).contains(&i))
+        {
+            "history"
+        } else if episodes.signed_in_now && i + 1 == attempts.len() {
+            "current"
+        } else {
+            "earlier"
+        }
+    };
+    let skip = attempts.len().saturating_sub(ATTEMPTS_SHOWN);
+    let attempt_reports: Vec<AttemptReport> = attempts
+        .iter()
         .enumerate()
-        .map(|(i, (_, _, mut c, _))| {
-            c.rank = i + 1;
-            c
+        .skip(skip)
+        .map(|(i, a)| attempt_report(a, part_of(i), clock_ref))
+        .collect();
+    let last_success = attempts
+        .iter()
+        .rev()
+        .find(|a| a.outcome == AttemptOutcome::Registered);
+    let current_problem = episodes.current.as_ref().map(|e: &Episode| {
+        let last = &attempts[e.last];
+        CurrentProblem {
+            since: format_time(e.from, clock_ref),
+            attempts: e.attempts(),
+            phase: last.phase,
+            outcome: last.outcome,
+            code: last.code.summary(),
+            last_success: last_success.and_then(|a| format_time(a.start, clock_ref)),
+        }
+    });
+    let history: Vec<HistoryEpisode> = episodes
+        .history
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let ranked = crate::score::rank(
+                per_epoch.get(&Epoch::History(i)).unwrap_or(&empty),
+                rules,
+                catalog,
+                min_confidence,
+                clock_ref,
+            );
+            let last = &attempts[e.last];
+            HistoryEpisode {
+                from: format_time(e.from, clock_ref),
+                to: format_time(e.to, clock_ref),
+                attempts: e.attempts(),
+                phase: last.phase,
+                code: last.code.summary(),
+                cause_ids: ranked.causes.iter().map(|c| c.id.clone()).collect(),
+                resolved_by: format_time(e.resolved_by, clock_ref),
+            }
         })
         .collect();
 
@@ -346,17 +462,63 @@ pub fn diagnose(
             None => unexplained.push(Unexplained {
                 text: key,
                 count: 1,
-                first: line_of(e, "", Effect::Supports, clock),
+                first: line_of(e, "", Effect::Supports, clock_ref),
+                meaning: None,
             }),
         }
+    }
+    // A sign-in that fails now with no documented cause: its failing codes, first.
+    let failing_unexplained = causes.is_empty() && current_problem.is_some();
+    if failing_unexplained && let Some(cur) = &episodes.current {
+        let mut codes: Vec<Unexplained> = Vec::new();
+        for a in &attempts[cur.first..=cur.last] {
+            let text = match (a.code.summary(), &a.code.reason) {
+                (Some(c), Some(r)) => format!(
+                    "{} at {}: {c} \"{r}\"",
+                    a.outcome.as_str(),
+                    a.phase.as_str()
+                ),
+                (Some(c), None) => format!("{} at {}: {c}", a.outcome.as_str(), a.phase.as_str()),
+                (None, _) => format!(
+                    "{} at {}: no final answer",
+                    a.outcome.as_str(),
+                    a.phase.as_str()
+                ),
+            };
+            match codes.iter_mut().find(|u| u.text == text) {
+                Some(u) => u.count += 1,
+                None => {
+                    let e = Evidence::new(
+                        a.last.member_index,
+                        &a.last.member,
+                        a.last.line,
+                        a.last.time,
+                        &text,
+                    );
+                    codes.push(Unexplained {
+                        text,
+                        count: 1,
+                        first: line_of(&e, "", Effect::Supports, clock_ref),
+                        meaning: protocol_meaning(
+                            a.code.sip_status,
+                            a.code.ms_diagnostics,
+                            a.code.hresult.as_deref(),
+                        ),
+                    });
+                }
+            }
+        }
+        codes.extend(unexplained);
+        unexplained = codes;
     }
     unexplained.truncate(UNEXPLAINED_SHOWN);
 
     let timeline = crate::timeline::build(
         outcomes.iter().flat_map(|o| o.registrations.iter()),
-        reported_evidence.iter(),
+        scored.evidence.iter(),
         outcomes.iter().flat_map(|o| o.unexplained.iter()),
-        clock,
+        &attempts[skip..],
+        clock_ref,
     );
 
     let mut user = Identity::default();
@@ -373,88 +535,32 @@ pub fn diagnose(
         skipped: count(Status::Skipped),
         failed: count(Status::Failed),
     };
+    let verdict = if !causes.is_empty() {
+        "cause-found"
+    } else if failing_unexplained {
+        "failing-unexplained"
+    } else if episodes.signed_in_now {
+        "signed-in-now"
+    } else {
+        "no-cause-found"
+    };
     Analysis {
+        lang: crate::i18n::Lang::En,
         inputs: inputs.iter().map(|p| p.display().to_string()).collect(),
-        verdict: if causes.is_empty() {
-            "no-cause-found"
-        } else {
-            "cause-found"
-        },
+        verdict,
         causes,
-        look_alike_groups,
+        look_alike_groups: scored.look_alike_groups,
         unexplained,
-        clock: derived.clock,
+        clock,
         user,
         totals,
         inventory,
         rules_loaded: rules.len(),
         timeline,
-    }
-}
-
-/// Group ranked causes that are look-alikes (either names the other) with the same confidence
-/// and the same evidence places; fills each member's `tied_with`. Groups come in rank order.
-fn tie_look_alikes(causes: &mut [Ranked], catalog: &Catalog) -> Vec<LookAlikeGroup> {
-    let alike = |a: &CauseFinding, b: &CauseFinding| {
-        a.look_alikes.iter().any(|l| l.id == b.id) || b.look_alikes.iter().any(|l| l.id == a.id)
-    };
-    let mut group_of: Vec<Option<usize>> = vec![None; causes.len()];
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for i in 0..causes.len() {
-        for j in i + 1..causes.len() {
-            let (a, b) = (&causes[i], &causes[j]);
-            if a.0 != b.0 || a.3 != b.3 || !alike(&a.2, &b.2) {
-                continue;
-            }
-            match (group_of[i], group_of[j]) {
-                (Some(g), None) => {
-                    groups[g].push(j);
-                    group_of[j] = Some(g);
-                }
-                (None, None) => {
-                    group_of[i] = Some(groups.len());
-                    group_of[j] = Some(groups.len());
-                    groups.push(vec![i, j]);
-                }
-                _ => {}
-            }
-        }
-    }
-    let mut out = Vec::new();
-    for members in groups {
-        let ids: Vec<CauseId> = members.iter().map(|&i| causes[i].2.id.clone()).collect();
-        let mut check: Vec<String> = Vec::new();
-        for id in &ids {
-            if let Some(c) = catalog.get(id)
-                && !c.distinguish.is_empty()
-                && !check.contains(&c.distinguish)
-            {
-                check.push(c.distinguish.clone());
-            }
-        }
-        for &i in &members {
-            causes[i].2.tied_with = ids
-                .iter()
-                .filter(|id| **id != causes[i].2.id)
-                .cloned()
-                .collect();
-        }
-        out.push(LookAlikeGroup {
-            causes: ids,
-            confidence: causes[members[0]].0,
-            check,
-        });
-    }
-    out
-}
-
-fn label(confidence: f64) -> &'static str {
-    if confidence >= 0.75 {
-        "high"
-    } else if confidence >= 0.5 {
-        "medium"
-    } else {
-        "low"
+        attempts_total: attempts.len(),
+        attempts: attempt_reports,
+        current_problem,
+        history,
     }
 }
 
@@ -504,6 +610,13 @@ impl Analysis {
         for m in &mut self.timeline.moments {
             f(&mut m.member);
             f(&mut m.text);
+        }
+        for a in &mut self.attempts {
+            f(&mut a.evidence.first.member);
+            f(&mut a.evidence.last.member);
+            for s in [&mut a.reason, &mut a.code].into_iter().flatten() {
+                f(s);
+            }
         }
         if let Some(l) = &mut self.timeline.ladder {
             for s in &mut l.steps {

@@ -6,13 +6,11 @@
 //! the owned, redacted trace of an observation that outlives the member's buffer and ends up
 //! in the report (member path, line, local time, abridged text).
 
-use chrono::NaiveDateTime;
-use serde::Serialize;
-
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
 use crate::parse::winevent::WinEvent;
-use crate::redact;
+
+pub use crate::model::{EVIDENCE_TEXT_MAX, Evidence, Fact};
 
 /// What a rule is evaluated against.
 #[derive(Debug, Clone, Copy)]
@@ -30,7 +28,7 @@ pub enum Observation<'e, 'a> {
 }
 
 /// Names of the facts the correlator derives; rules may match only these.
-pub const FACT_NAMES: [(&str, &str); 14] = [
+pub const FACT_NAMES: [(&str, &str); 18] = [
     (
         "registration-auth-failed",
         "a REGISTER transaction (one Call-ID) got three or more 401 challenges and never a 2xx; value = number of 401s",
@@ -84,6 +82,22 @@ pub const FACT_NAMES: [(&str, &str); 14] = [
         "the time zone systeminfo reports differs from the one the client's log runs in (by the servers' Date headers) by more than daylight saving time explains, so the computer's own UTC clock is off; value = |difference| in minutes",
     ),
     (
+        "auth-rejected-after-earlier-sign-in",
+        "the sign-in fails now at authentication, and the same account signed in successfully earlier in the logs; value = failing attempts",
+    ),
+    (
+        "current-rejected-online",
+        "the sign-in fails now: a Skype for Business Online registrar (*.online.lync.com, *.infra.lync.com) refuses it with an ms-diagnostics code; value = the code",
+    ),
+    (
+        "current-rejected-on-premises",
+        "the sign-in fails now: the organisation's own registrar refuses it with an ms-diagnostics code; value = the code",
+    ),
+    (
+        "current-deregistered",
+        "the last sign-in registered, then the server signed the user out (a registration NOTIFY with Subscription-State: terminated); value = its ms-diagnostics code, 0 without one",
+    ),
+    (
         "trustmodeldata-has-domain",
         "the TrustModelData policy value lists the user's SIP domain (or a parent of it); value = 1",
     ),
@@ -113,79 +127,6 @@ pub enum Clue {
 pub struct ClueAt {
     pub clue: Clue,
     pub evidence: Evidence,
-}
-
-/// A fact derived across messages, with the evidence it rests on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Fact {
-    pub name: &'static str,
-    pub value: f64,
-    pub evidence: Evidence,
-}
-
-/// A place in the bundle that supports or opposes a cause.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Evidence {
-    /// Index of the member in the inventory (for ordering); not serialised.
-    #[serde(skip)]
-    pub member_index: usize,
-    /// Member path inside the bundle (`bundle.zip!Tracing/Lync-UccApi-0.UccApilog`).
-    pub member: String,
-    /// 1-based line in the member; for a Windows event, its record ID (`EventRecordID`, or
-    /// the event's 1-based position in an XML export that has none, or the line where the
-    /// event starts in a text export that has none).
-    pub line: u32,
-    /// Local time written by the client, when the line had one; for a Windows event, its UTC
-    /// time (event logs store UTC, UccApi logs the client's local time), or the exporting
-    /// machine's local time when a text export wrote only that (see `zone_unknown`).
-    #[serde(skip)]
-    pub time: Option<NaiveDateTime>,
-    /// Abridged, secret-free text.
-    pub text: String,
-    /// `time` is UTC (a Windows event), not the client's local time.
-    #[serde(skip)]
-    pub utc: bool,
-    /// `time` is the local time of the machine that exported a Windows event (a CSV or text
-    /// export), in a zone nothing in the bundle tells: printed as written, with no offset.
-    #[serde(skip)]
-    pub zone_unknown: bool,
-}
-
-/// Longest evidence text kept, in characters.
-pub const EVIDENCE_TEXT_MAX: usize = 200;
-
-impl Evidence {
-    pub fn new(
-        member_index: usize,
-        member: &str,
-        line: u32,
-        time: Option<NaiveDateTime>,
-        text: &str,
-    ) -> Self {
-        Evidence {
-            member_index,
-            member: member.to_string(),
-            line,
-            time,
-            text: redact::abridge(&redact::secrets(text), EVIDENCE_TEXT_MAX),
-            utc: false,
-            zone_unknown: false,
-        }
-    }
-
-    /// Mark `time` as UTC (Windows events), so reports show it with `Z` rather than the
-    /// client's estimated zone.
-    pub fn in_utc(mut self) -> Self {
-        self.utc = true;
-        self
-    }
-
-    /// Mark `time` as local to a machine whose zone is unknown (an event from a text export),
-    /// so reports show it without `Z` and without the client's estimated offset.
-    pub fn in_unknown_zone(mut self) -> Self {
-        self.zone_unknown = true;
-        self
-    }
 }
 
 /// One line that says what a SIP message was, e.g.

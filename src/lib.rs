@@ -5,9 +5,11 @@
 //! (`src/main.rs`) is the command line over this library; `exit` names its exit statuses.
 #![forbid(unsafe_code)]
 
+pub mod attempts;
 pub mod batch;
 pub mod bundle;
 pub mod catalog;
+pub mod clock;
 #[doc(hidden)]
 pub mod corpus;
 pub mod correlate;
@@ -17,10 +19,13 @@ pub mod error;
 pub mod events;
 pub mod exit;
 pub mod explain;
+pub mod i18n;
+pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod rules;
+pub mod score;
 pub mod synth;
 pub mod timeline;

@@ -17,6 +17,7 @@ use sfbtriage::bundle::{Limits, Status};
 use sfbtriage::catalog::Catalog;
 use sfbtriage::diagnosis::DEFAULT_MIN_CONFIDENCE;
 use sfbtriage::exit::Exit;
+use sfbtriage::i18n::{self, Lang, tr, trf};
 use sfbtriage::pipeline::{self, Options};
 use sfbtriage::report::{self, OutputFormat, wrap};
 use sfbtriage::rules::{RuleSet, TimeWindow, examples};
@@ -47,11 +48,34 @@ struct RuleArgs {
     rules: Vec<PathBuf>,
 }
 
+/// The report language.
+#[derive(clap::Args)]
+struct LangArg {
+    /// Language of the report texts: en, fr, ja, zh-TW or zh-CN (default: from LC_ALL,
+    /// LC_MESSAGES, LANG or the system's UI language; English otherwise). Ids, codes, JSON
+    /// field names and CSV headers are the same in every language.
+    #[arg(long = "lang", value_name = "LANG")]
+    lang: Option<String>,
+}
+
+impl LangArg {
+    /// The chosen language; an unknown value gives English and a note on stderr.
+    fn resolve(&self) -> Lang {
+        let (lang, note) = i18n::choose(self.lang.as_deref());
+        if let Some(n) = note {
+            eprintln!("{n}");
+        }
+        lang
+    }
+}
+
 /// Options shared by `analyze` and `batch`.
 #[derive(clap::Args)]
 struct RunArgs {
     #[command(flatten)]
     rules: RuleArgs,
+    #[command(flatten)]
+    lang: LangArg,
     /// Largest inflated member, in bytes; larger members are skipped.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_member_size)]
     max_member_size: u64,
@@ -214,6 +238,8 @@ enum Command {
         format: ExplainFormat,
         #[command(flatten)]
         rules: RuleArgs,
+        #[command(flatten)]
+        lang: LangArg,
     },
     /// List or test the rules and the cause catalogue.
     Rules {
@@ -237,6 +263,8 @@ enum RulesAction {
     List {
         #[command(flatten)]
         rules: RuleArgs,
+        #[command(flatten)]
+        lang: LangArg,
     },
     /// Run every rule's examples (built-in rules plus DIR's, if given).
     Test {
@@ -289,12 +317,14 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 Ok(x) => x,
                 Err(code) => return Ok(code),
             };
+            let lang = run.lang.resolve();
             let progress = run.progress(
                 "{spinner} reading {bytes} ({bytes_per_sec}) {elapsed}",
                 None,
             );
             let mut analysis =
                 pipeline::analyze(&paths, &rules, &catalog, &run.options(), progress);
+            i18n::localize(&mut analysis, &catalog, lang);
             if run.redact {
                 analysis.redact_identifiers();
             }
@@ -353,39 +383,59 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             json,
             format,
             rules,
+            lang,
         } => {
             let json = json || format == ExplainFormat::Json;
             let (rules, catalog) = match load(&rules.rules) {
                 Ok(x) => x,
                 Err(code) => return Ok(code),
             };
+            let lang = lang.resolve();
             let q = query.join(" ");
-            let e = sfbtriage::explain::explain(&q, &rules, &catalog);
+            let mut e = sfbtriage::explain::explain(&q, &rules, &catalog);
+            i18n::localize_explanation(&mut e, &catalog, lang);
             if json {
                 serde_json::to_writer_pretty(&mut out, &e)?;
                 writeln!(out)?;
             } else {
                 let kind = match e.kind {
-                    "ms-diagnostics" => "ms-diagnostics code",
-                    "hresult" => "HRESULT",
-                    _ => "error message",
+                    "ms-diagnostics" => tr(lang, "explain.kind_ms_diagnostics"),
+                    "hresult" => tr(lang, "explain.kind_hresult"),
+                    _ => tr(lang, "explain.kind_message"),
                 };
-                writeln!(out, "{q:?} read as an {kind}")?;
+                write!(
+                    out,
+                    "{}",
+                    wrap(
+                        &trf(
+                            lang,
+                            "explain.read_as",
+                            &[("query", &format!("{q:?}")), ("kind", &kind)]
+                        ),
+                        "",
+                        80
+                    )
+                )?;
                 if let Some(m) = &e.meaning {
-                    write!(out, "{}", wrap(&format!("meaning: {m}"), "  ", 80))?;
+                    write!(
+                        out,
+                        "{}",
+                        wrap(&trf(lang, "explain.meaning", &[("meaning", m)]), "  ", 80)
+                    )?;
                 }
                 if e.causes.is_empty() {
-                    writeln!(
-                        out,
-                        "No documented cause matches. Try a shorter part of the message, or `sfbtriage rules list`."
-                    )?;
+                    writeln!(out, "{}", tr(lang, "explain.no_match"))?;
                 }
                 for c in &e.causes {
                     writeln!(out, "\n{}  {}", c.id, c.title)?;
                     write!(
                         out,
                         "{}",
-                        wrap(&format!("matched: {}", c.matched), "  ", 80)
+                        wrap(
+                            &trf(lang, "explain.matched", &[("matched", &c.matched)]),
+                            "  ",
+                            80
+                        )
                     )?;
                     write!(out, "{}", wrap(&c.resolution, "  ", 80))?;
                     writeln!(out, "  {}", c.url)?;
@@ -395,26 +445,34 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             Ok(Exit::Done.into())
         }
         Command::Rules {
-            action: RulesAction::List { rules },
+            action: RulesAction::List { rules, lang },
         } => {
             let (rules, catalog) = match load(&rules.rules) {
                 Ok(x) => x,
                 Err(code) => return Ok(code),
             };
-            writeln!(out, "{} causes, {} rules", catalog.len(), rules.len())?;
+            let lang = lang.resolve();
+            writeln!(
+                out,
+                "{}",
+                trf(
+                    lang,
+                    "rules.count",
+                    &[("causes", &catalog.len()), ("rules", &rules.len())]
+                )
+            )?;
             for cause in catalog.iter() {
-                writeln!(out, "\n{}  [{}]  {}", cause.id, cause.group, cause.title)?;
-                writeln!(out, "  {}", cause.url)?;
+                let shown = i18n::cause_text(&catalog, &cause.id, lang)
+                    .expect("a listed cause is in the catalogue");
+                writeln!(out, "\n{}  [{}]  {}", cause.id, cause.group, shown.title)?;
+                writeln!(out, "  {}", shown.url)?;
                 let detecting: Vec<_> = rules
                     .rules()
                     .iter()
                     .filter(|r| r.cause == cause.id)
                     .collect();
                 if detecting.is_empty() {
-                    writeln!(
-                        out,
-                        "  no rule yet: not detectable from the logs this version reads"
-                    )?;
+                    writeln!(out, "  {}", tr(lang, "rules.no_rule"))?;
                 }
                 for r in detecting {
                     let sign = if r.effect == sfbtriage::rules::Effect::Supports {
@@ -432,11 +490,11 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                                 r.id,
                                 r.matcher.kind(),
                                 if r.corroborating {
-                                    ", corroborating"
+                                    tr(lang, "rules.corroborating")
                                 } else {
                                     ""
                                 },
-                                r.summary
+                                i18n::reason(lang, &r.id, &r.summary).unwrap_or(&r.summary)
                             ),
                             "  ",
                             80
@@ -529,6 +587,7 @@ fn batch_command(
     let total: u64 = bundles.iter().map(|b| b.bytes).sum();
     let progress = run.progress(&format!("{{bar:30}} {{msg}} {{bytes}}/{{total_bytes}} ({{bytes_per_sec}}, ETA {{eta}}) of {} bundles", bundles.len()), Some(total));
     let options = run.options();
+    let lang = run.lang.resolve();
     let window = rayon::current_num_threads().max(1) * 2;
     let name_of = |b: &batch::BundlePath| -> String {
         let p = b.path.display().to_string();
@@ -556,6 +615,7 @@ fn batch_command(
                     "runner_up",
                     "member_errors",
                     "members",
+                    "verdict",
                 ],
             )?);
         }
@@ -571,14 +631,13 @@ fn batch_command(
         window,
         progress.as_ref(),
         |b, mut a| {
+            i18n::localize(&mut a, catalog, lang);
             if run.redact {
                 a.redact_identifiers();
             }
             let name = name_of(b);
             let row = BatchRow::of(&name, &a);
-            *counts
-                .entry(row.top_cause.clone().unwrap_or_else(|| "(none)".into()))
-                .or_default() += 1;
+            *counts.entry(row.top_or_verdict()).or_default() += 1;
             with_errors += usize::from(row.member_errors > 0);
             done += 1;
             if let Some(p) = &progress {
@@ -603,6 +662,7 @@ fn batch_command(
                         row.runner_up.clone().unwrap_or_default(),
                         row.member_errors.to_string(),
                         row.members.to_string(),
+                        row.verdict.to_string(),
                     ],
                 );
             }
@@ -612,7 +672,7 @@ fn batch_command(
                     "{} {} {} {:>4} {} {:>6}",
                     fit(&row.bundle, 34),
                     fit(row.sip_uri.as_deref().unwrap_or("-"), 30),
-                    fit(row.top_cause.as_deref().unwrap_or("(none)"), 24),
+                    fit(&row.top_or_verdict(), 24),
                     row.confidence
                         .map(|c| format!("{c:.2}"))
                         .unwrap_or_else(|| "-".into()),
@@ -637,9 +697,12 @@ fn batch_command(
     if format == BatchFormat::Text {
         writeln!(
             out,
-            "\n{} bundles; {} with member errors. Top causes:",
-            bundles.len(),
-            with_errors
+            "\n{}",
+            trf(
+                lang,
+                "batch.summary",
+                &[("bundles", &bundles.len()), ("errors", &with_errors)]
+            )
         )?;
         let mut by_count: Vec<_> = counts.into_iter().collect();
         by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));

@@ -12,14 +12,14 @@ use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-
+use crate::attempts::{self, AttemptTracker, Episodes};
 use crate::bundle::{self, Limits, MemberSink, Status};
 use crate::catalog::Catalog;
-use crate::correlate::{self, ClockSample, Identity, MemberTracker, Registration};
+use crate::correlate::{self, MemberTracker};
 use crate::detect::{self, Format};
 use crate::diagnosis::{self, Analysis};
 use crate::events::{Clue, ClueAt, Evidence, Observation, describe_sip};
+use crate::model::{ClockSample, Registration};
 use crate::parse::eventtext::TextStats;
 use crate::parse::sip::Direction;
 use crate::parse::uccapi::{UccApiItem, UccApiReader};
@@ -29,57 +29,11 @@ use crate::parse::{
 };
 use crate::rules::RuleSet;
 
-/// Evidence kept per rule per member; the rest are counted.
-pub const EVIDENCE_PER_RULE: usize = 8;
+pub use crate::model::{Counts, InventoryEntry, MemberOutcome, RuleHits};
+
+pub use crate::model::EVIDENCE_PER_RULE;
 /// Unexplained error responses kept per member.
 const UNEXPLAINED_PER_MEMBER: usize = 64;
-
-/// Counts shown in the inventory.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Counts {
-    pub lines: u64,
-    pub records: u64,
-    pub sip_messages: u64,
-    /// Lines that belong to no record (before the first record prefix).
-    pub unparsed_lines: u64,
-    /// Records that could not be read (Windows event logs: bad chunks, bad records, malformed
-    /// or cut-off events in an XML export).
-    pub errors: u64,
-}
-
-/// One member of the bundle and how it was treated.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InventoryEntry {
-    pub path: String,
-    pub format: &'static str,
-    pub status: Status,
-    /// Why it was skipped or failed, or a note on how it was read.
-    pub reason: Option<String>,
-    pub size: u64,
-    pub encoding: Option<&'static str>,
-    pub counts: Counts,
-}
-
-/// Hits of one rule in one member.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleHits {
-    pub rule: usize,
-    pub count: u64,
-    pub evidence: Vec<Evidence>,
-}
-
-/// Everything one member contributes.
-#[derive(Debug, Clone, Default)]
-pub struct MemberOutcome {
-    pub entry: Option<InventoryEntry>,
-    pub hits: Vec<RuleHits>,
-    pub registrations: Vec<Registration>,
-    pub clock: Vec<ClockSample>,
-    pub unexplained: Vec<Evidence>,
-    pub identity: Identity,
-    /// What command output and registry exports showed, for the bundle-wide step.
-    pub clues: Vec<ClueAt>,
-}
 
 /// Default wall-clock budget for parsing one member (`--member-time-budget`).
 pub const DEFAULT_MEMBER_TIME_BUDGET: Duration = Duration::from_secs(120);
@@ -293,6 +247,7 @@ pub fn analyze_uccapi_timed(
     let mut reader = UccApiReader::new(text);
     let mut collector = HitCollector::default();
     let mut tracker = MemberTracker::default();
+    let mut attempts = AttemptTracker::default();
     let mut unexplained = Vec::new();
     let mut candidates = Vec::new();
     // Member index 0 for now; the caller renumbers once the inventory order is known.
@@ -328,9 +283,10 @@ pub fn analyze_uccapi_timed(
                     in_record.push(literal_hits[next_hit].1);
                     next_hit += 1;
                 }
+                attempts.observe_record(member_index, path, record);
                 let obs = Observation::Record(record);
                 rules.evaluate_record(&obs, &in_record, &mut candidates, |rule| {
-                    collector.hit(rule, || {
+                    collector.hit(rule, record.time, || {
                         let text = if record.level.is_empty() {
                             record.text.to_string()
                         } else {
@@ -355,7 +311,7 @@ pub fn analyze_uccapi_timed(
                 let mut any = false;
                 rules.evaluate(&obs, &mut candidates, |rule| {
                     any = true;
-                    collector.hit(rule, || {
+                    collector.hit(rule, record.time, || {
                         Evidence::new(
                             member_index,
                             path,
@@ -366,6 +322,14 @@ pub fn analyze_uccapi_timed(
                     })
                 });
                 tracker.observe(
+                    member_index,
+                    path,
+                    record,
+                    *direction,
+                    message,
+                    &diagnostics,
+                );
+                attempts.observe_sip(
                     member_index,
                     path,
                     record,
@@ -430,6 +394,7 @@ pub fn analyze_uccapi_timed(
         unexplained,
         identity: tracker.identity,
         clues: Vec::new(),
+        attempts: attempts.finish(),
     }
 }
 
@@ -548,7 +513,7 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
             &mut candidates,
             |rule| {
                 any = true;
-                collector.hit(rule, || {
+                collector.hit(rule, None, || {
                     // Where the rule's literal is, so long records show it (see `focus`).
                     let at = hits_here
                         .iter()
@@ -661,27 +626,58 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
 }
 
 /// Rule hits of one member, one [`RuleHits`] per rule, in first-hit order.
+///
+/// Each rule keeps its first [`EVIDENCE_PER_RULE`]` / 2` places and then a window of later
+/// ones: a later match is kept when it comes more than [`TAIL_SPACING_SECONDS`] after the last
+/// one kept (or has no time), so that a rule that matched long ago and again now shows both,
+/// and the diagnosis can tell the current problem's matches from an earlier episode's, without
+/// building evidence for every match of a rule that fires on every line.
 #[derive(Default)]
 struct HitCollector {
     hits: Vec<RuleHits>,
     slot: std::collections::HashMap<usize, usize>,
+    /// Time of the last place kept, per slot.
+    last_kept: Vec<Option<chrono::NaiveDateTime>>,
 }
 
+/// Spacing of the later places a rule keeps (see [`HitCollector`]).
+const TAIL_SPACING_SECONDS: i64 = 60;
+
 impl HitCollector {
-    fn hit(&mut self, rule: usize, make: impl FnOnce() -> Evidence) {
+    fn hit(
+        &mut self,
+        rule: usize,
+        time: Option<chrono::NaiveDateTime>,
+        make: impl FnOnce() -> Evidence,
+    ) {
         let hits = &mut self.hits;
+        let last_kept = &mut self.last_kept;
         let slot = *self.slot.entry(rule).or_insert_with(|| {
             hits.push(RuleHits {
                 rule,
                 count: 0,
                 evidence: Vec::new(),
             });
+            last_kept.push(None);
             hits.len() - 1
         });
         let h = &mut hits[slot];
         h.count += 1;
-        if h.evidence.len() < EVIDENCE_PER_RULE {
+        const FIRST: usize = EVIDENCE_PER_RULE / 2;
+        let keep = if h.evidence.len() < EVIDENCE_PER_RULE {
+            true
+        } else {
+            match (last_kept[slot], time) {
+                (Some(prev), Some(t)) => (t - prev).num_seconds() > TAIL_SPACING_SECONDS,
+                _ => false,
+            }
+        };
+        if keep {
+            if h.evidence.len() >= EVIDENCE_PER_RULE {
+                h.evidence.remove(FIRST);
+            }
             h.evidence.push(make());
+            last_kept[slot] = time;
         }
     }
 }
@@ -711,21 +707,25 @@ fn evaluate_event(
     // Member index 0 for now; `analyze` renumbers.
     let member_index = 0;
     rules.evaluate(&Observation::WinEvent(event), candidates, |rule| {
-        collector.hit(rule, || {
-            let line = event.record_id.unwrap_or(position);
-            let evidence = Evidence::new(
-                member_index,
-                path,
-                u32::try_from(line).unwrap_or(u32::MAX),
-                event.time.map(|t| t.naive_utc()).or(event.local_time),
-                &event.describe(),
-            );
-            if event.time_is_local() {
-                evidence.in_unknown_zone()
-            } else {
-                evidence.in_utc()
-            }
-        })
+        collector.hit(
+            rule,
+            event.time.map(|t| t.naive_utc()).or(event.local_time),
+            || {
+                let line = event.record_id.unwrap_or(position);
+                let evidence = Evidence::new(
+                    member_index,
+                    path,
+                    u32::try_from(line).unwrap_or(u32::MAX),
+                    event.time.map(|t| t.naive_utc()).or(event.local_time),
+                    &event.describe(),
+                );
+                if event.time_is_local() {
+                    evidence.in_unknown_zone()
+                } else {
+                    evidence.in_utc()
+                }
+            },
+        )
     });
 }
 
@@ -980,10 +980,34 @@ pub fn analyze(
         .enumerate()
         .flat_map(|(i, o)| o.registrations.iter().map(move |r| (i, r.clone())))
         .collect();
+    // The sign-in attempts of every client log on one time axis, and the story they tell.
+    for (i, o) in outcomes.iter_mut().enumerate() {
+        for a in &mut o.attempts {
+            a.first.member_index = i;
+            a.last.member_index = i;
+        }
+    }
+    let all_attempts = attempts::join_members(
+        outcomes
+            .iter_mut()
+            .flat_map(|o| std::mem::take(&mut o.attempts))
+            .collect(),
+    );
+    let episodes = Episodes::of(&all_attempts);
+    // The clock as it is now: measured on the current part of the story when it has samples.
     let clock: Vec<ClockSample> = outcomes
         .iter()
         .flat_map(|o| o.clock.iter().cloned())
         .collect();
+    let current_clock: Vec<ClockSample> = match episodes.current_from {
+        Some(from) => clock.iter().filter(|c| c.local >= from).cloned().collect(),
+        None => Vec::new(),
+    };
+    let clock = if current_clock.is_empty() {
+        clock
+    } else {
+        current_clock
+    };
     let mut derived = correlate::derive_facts(&registrations, &clock);
     let clues: Vec<ClueAt> = outcomes
         .iter()
@@ -995,6 +1019,9 @@ pub fn analyze(
         sip_uri,
         derived.clock.as_ref(),
     ));
+    derived
+        .facts
+        .extend(attempts::attempt_facts(&all_attempts, &episodes));
     // "In sync" was measured against the nearest real zone; a time zone setting that contradicts
     // that zone means the computer's UTC clock is off after all.
     if derived
@@ -1027,7 +1054,17 @@ pub fn analyze(
         );
     }
     diagnosis::diagnose(
-        inputs, rules, catalog, options, outcomes, fact_hits, derived,
+        inputs,
+        rules,
+        catalog,
+        options.min_confidence,
+        diagnosis::Parts {
+            outcomes,
+            fact_hits,
+            clock: derived.clock,
+            attempts: all_attempts,
+            episodes,
+        },
     )
 }
 

@@ -11,9 +11,10 @@
 use chrono::{Duration, NaiveDateTime};
 use serde::Serialize;
 
+use crate::clock::format_time;
 use crate::correlate::{ClockEstimate, LadderStep, Registration};
-use crate::diagnosis::format_time;
 use crate::events::Evidence;
+use crate::model::SignInAttempt;
 use crate::parse::sip::Direction;
 
 /// Moments kept on the timeline (the earliest ones; the count says how many there were).
@@ -44,13 +45,28 @@ pub struct Ladder {
     pub steps: Vec<LadderStep>,
 }
 
+/// One sign-in attempt as a span of the time axis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AttemptSpan {
+    /// Seconds since the timeline's origin (the first moment or attempt with a time).
+    pub from_seconds: f64,
+    pub to_seconds: f64,
+    pub outcome: crate::model::AttemptOutcome,
+    pub phase: crate::model::Phase,
+    /// Display time of its start.
+    pub start: Option<String>,
+}
+
 /// The timeline of a bundle.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Timeline {
+    /// The newest [`MOMENTS_KEPT`] moments, in time order.
     pub moments: Vec<Moment>,
-    /// All moments found (moments keeps the first [`MOMENTS_KEPT`]).
+    /// All moments found.
     pub total: usize,
     pub ladder: Option<Ladder>,
+    /// The sign-in attempts with a time, on the same axis as the moments.
+    pub attempts: Vec<AttemptSpan>,
 }
 
 struct Pending {
@@ -87,6 +103,7 @@ pub fn build<'a>(
     registrations: impl Iterator<Item = &'a Registration>,
     evidence: impl Iterator<Item = &'a Evidence>,
     unexplained: impl Iterator<Item = &'a Evidence>,
+    attempts: &[SignInAttempt],
     clock: Option<&ClockEstimate>,
 ) -> Timeline {
     let mut pending: Vec<Pending> = Vec::new();
@@ -162,12 +179,35 @@ pub fn build<'a>(
         }
     }
     let total = merged.len();
-    let origin = merged.iter().find_map(|p| p.key);
+    let origin = [
+        merged.iter().find_map(|p| p.key),
+        attempts.iter().find_map(|a| a.start),
+    ]
+    .into_iter()
+    .flatten()
+    .min();
+    let seconds = |t: NaiveDateTime, o: NaiveDateTime| (t - o).num_milliseconds() as f64 / 1000.0;
+    let spans = match origin {
+        Some(o) => attempts
+            .iter()
+            .filter_map(|a| {
+                let start = a.start?;
+                Some(AttemptSpan {
+                    from_seconds: seconds(start, o),
+                    to_seconds: seconds(a.end.unwrap_or(start).max(start), o),
+                    outcome: a.outcome,
+                    phase: a.phase,
+                    start: format_time(a.start, clock),
+                })
+            })
+            .collect(),
+        None => Vec::new(),
+    };
     let moments = merged
         .into_iter()
-        .take(MOMENTS_KEPT)
+        .skip(total.saturating_sub(MOMENTS_KEPT))
         .map(|p| Moment {
-            time: crate::diagnosis::evidence_time(&p.evidence, clock),
+            time: crate::clock::evidence_time(&p.evidence, clock),
             offset_seconds: p
                 .key
                 .zip(origin)
@@ -201,6 +241,7 @@ pub fn build<'a>(
         moments,
         total,
         ladder,
+        attempts: spans,
     }
 }
 

@@ -91,7 +91,8 @@ struct Run {
 
 fn cmd() -> Command {
     let mut c = Command::cargo_bin("sfbtriage").unwrap();
-    c.env("NO_COLOR", "1");
+    // English reports whatever the developer's locale (`--lang` defaults to it).
+    c.env("NO_COLOR", "1").env("LC_ALL", "C");
     c
 }
 

@@ -140,20 +140,16 @@ fn the_schema_rejects_wrong_documents() {
 /// are already described, so output carrying them validates.
 #[test]
 fn the_schema_describes_the_attempt_fields() {
-    let mut v = clock_skew();
-    let ev = serde_json::json!({
-        "first": {"member": "Tracing/Lync-UccApi-0.UccApilog", "line": 120},
-        "last": {"member": "Tracing/Lync-UccApi-0.UccApilog", "line": 150}
-    });
-    v["attempts"] = serde_json::json!([{
-        "start": "2026-11-03T09:14:02.100", "end": "2026-11-03T09:14:02.579",
-        "start_utc": null, "end_utc": "2026-11-03T08:07:32Z",
-        "phase": "authenticate", "outcome": "failed", "code": "1013", "evidence": ev
-    }]);
-    v["current_problem"] = serde_json::json!({"since": "2026-11-03T09:14:02.100", "attempts": 3, "phase": "authenticate", "code": "1013"});
-    v["history"] = serde_json::json!([{"from": "2026-11-03T09:14:02.100", "to": "2026-11-03T09:16:05.072", "attempts": 3, "cause_ids": ["clock-skew"], "resolved_by": null}]);
-    v["lang"] = "en".into();
-    v["verdict"] = "signed-in-now".into();
+    // A real story: attempts, a current problem and a resolved episode.
+    let mut v: Value = serde_json::from_slice(&run(&[
+        "analyze",
+        "--format",
+        "json",
+        "samples/fixed-clock-skew-in-bak.zip",
+    ]))
+    .unwrap();
+    assert!(!v["history"].as_array().unwrap().is_empty());
+    assert!(v["current_problem"].is_object());
     assert_valid(Doc::Analysis, "with attempts", &v);
     v["verdict"] = "failing-unexplained".into();
     v["current_problem"] = Value::Null;

@@ -18,14 +18,7 @@ use nom::{
     sequence::preceded,
 };
 
-/// Which way a message travelled, as seen from the client that wrote the log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Sent,
-    Received,
-    Unknown,
-}
+pub use crate::model::Direction;
 
 /// The first line of a SIP message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,8 @@
 //! [`Writer`]: quoting by the `csv` crate, and every cell a spreadsheet would run as a formula
 //! (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) neutralised by a leading
 //! apostrophe, since log text is written by whoever sent the bundle.
+//!
+//! The header stays English in every language (scripts read it); the cells follow `--lang`.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -77,7 +79,7 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 input.as_str(),
                 "0",
                 "none",
-                "No documented cause found",
+                crate::i18n::tr(a.lang, "csv.no_cause"),
                 "0",
                 "",
                 "0",

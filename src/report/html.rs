@@ -5,6 +5,8 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::diagnosis::{Analysis, CauseFinding};
+use crate::i18n::{self, Lang, plural, tr, trf};
+use crate::model::AttemptOutcome;
 use crate::parse::sip::Direction;
 use crate::rules::Effect;
 use crate::timeline::{Ladder, Timeline};
@@ -46,59 +48,140 @@ svg text{font-family:system-ui,sans-serif}
 
 pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let mut h = String::new();
+    let lang = a.lang;
+    let (headline, why) = super::story::no_cause_verdict(a);
     let title = match a.causes.first() {
-        Some(c) => format!("{} — sfbtriage", c.title),
-        None => "No documented cause found — sfbtriage".to_string(),
+        Some(c) => format!("{} — {}", c.title, tr(lang, "html.title_suffix")),
+        None => format!("{headline} — {}", tr(lang, "html.title_suffix")),
     };
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n",
+        lang.code(),
         esc(&title)
     );
     let _ = writeln!(
         h,
-        "<h1>Sign-in diagnosis</h1><div class=\"muted mono\">{}</div>",
+        "<h1>{}</h1><div class=\"muted mono\">{}</div>",
+        esc(tr(lang, "html.heading")),
         esc(&a.inputs.join(", "))
     );
     match a.causes.first() {
         Some(c) => {
             let _ = writeln!(
                 h,
-                "<div class=\"banner bad\" id=\"verdict\"><div class=\"big\">Most likely: {} <span class=\"mono\">({})</span></div><div>confidence {} {:.2} — {} cause{} found</div></div>",
-                esc(&c.title),
+                "<div class=\"banner bad\" id=\"verdict\"><div class=\"big\">{} <span class=\"mono\">({})</span></div><div>{}</div></div>",
+                esc(&trf(lang, "verdict.most_likely", &[("title", &c.title)])),
                 esc(&c.id.0),
-                c.confidence_label,
-                c.confidence,
-                a.causes.len(),
-                if a.causes.len() == 1 { "" } else { "s" }
+                esc(&plural(
+                    lang,
+                    "causes.found",
+                    a.causes.len() as u64,
+                    &[
+                        ("label", &i18n::confidence(lang, c.confidence_label)),
+                        ("value", &format!("{:.2}", c.confidence)),
+                        ("count", &a.causes.len())
+                    ]
+                ))
             );
         }
         None => {
+            let class = if a.verdict == "failing-unexplained" {
+                "bad"
+            } else {
+                "ok"
+            };
             let _ = writeln!(
                 h,
-                "<div class=\"banner ok\" id=\"verdict\"><div class=\"big\">No documented cause found</div><div>Nothing in these files matches a documented sign-in failure.</div></div>"
+                "<div class=\"banner {class}\" id=\"verdict\"><div class=\"big\">{}</div><div>{}</div></div>",
+                esc(headline.trim_end_matches('.')),
+                esc(&why)
             );
         }
     }
     summary(&mut h, a);
+    if let Some(story) = super::story::attempts_summary(a) {
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2><div class=\"card\" id=\"attempts\"><p>{}</p>",
+            esc(tr(lang, "attempts.heading")),
+            esc(&story)
+        );
+        let _ = write!(h, "<table><tr>");
+        for col in ["start", "end", "reached", "outcome", "code", "where"] {
+            let _ = write!(h, "<th>{}</th>", esc(tr(lang, &format!("story.col_{col}"))));
+        }
+        let _ = writeln!(h, "</tr>");
+        for x in a.attempts.iter().rev().take(50) {
+            // Phase and outcome stay as their codes (the JSON's), like the evidence.
+            let _ = writeln!(
+                h,
+                "<tr class=\"attempt {}\"><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}:{}</td></tr>",
+                x.part,
+                esc(x.start.as_deref().unwrap_or("")),
+                esc(x.end.as_deref().unwrap_or("")),
+                esc(super::story::phase_noun(lang, x.phase)),
+                x.outcome.as_str(),
+                esc(x.code.as_deref().unwrap_or("")),
+                esc(&x.evidence.first.member),
+                x.evidence.first.line
+            );
+        }
+        let note = if a.attempts_total > 50 {
+            trf(
+                lang,
+                "story.newest_of",
+                &[("shown", &50), ("total", &a.attempts_total)],
+            )
+        } else {
+            tr(lang, "story.newest_first").to_string()
+        };
+        let _ = writeln!(h, "</table><p class=\"muted\">{}</p></div>", esc(&note));
+    }
     for c in &a.causes {
-        cause(&mut h, c);
+        cause(&mut h, c, lang);
+    }
+    let history = super::story::history_lines(a);
+    if !history.is_empty() {
+        let _ = writeln!(
+            h,
+            "<h2>{}</h2><div class=\"card\" id=\"history\"><ul>",
+            esc(tr(lang, "history.heading"))
+        );
+        for line in &history {
+            let _ = writeln!(h, "<li>{}</li>", esc(line));
+        }
+        let _ = writeln!(h, "</ul></div>");
     }
     if !a.timeline.moments.is_empty() {
         let _ = write!(
             h,
-            "<h2>Timeline</h2><div class=\"card\">{}",
-            timeline_svg(&a.timeline)
+            "<h2>{}</h2><div class=\"card\">{}",
+            esc(tr(lang, "timeline.heading_short")),
+            timeline_svg_in(&a.timeline, lang)
         );
         let _ = writeln!(
             h,
-            "<p class=\"muted\">{} moments across all sources{}; red marks are failing moments. Hover a mark for details.</p></div>",
-            a.timeline.total,
-            if a.timeline.total > a.timeline.moments.len() {
-                format!(" (first {} drawn)", a.timeline.moments.len())
-            } else {
-                String::new()
-            }
+            "<p class=\"muted\">{}</p></div>",
+            esc(&trf(
+                lang,
+                "timeline.note",
+                &[
+                    ("total", &a.timeline.total),
+                    (
+                        "drawn",
+                        &if a.timeline.total > a.timeline.moments.len() {
+                            trf(
+                                lang,
+                                "timeline.drawn",
+                                &[("count", &a.timeline.moments.len())],
+                            )
+                        } else {
+                            String::new()
+                        }
+                    )
+                ]
+            ))
         );
     }
     if let Some(l) = &a.timeline.ladder {
@@ -106,23 +189,30 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             .user
             .registrar
             .clone()
-            .unwrap_or_else(|| "Registrar".to_string());
+            .unwrap_or_else(|| tr(lang, "ladder.registrar").to_string());
         let _ = writeln!(
             h,
-            "<h2>SIP ladder of the {} registration</h2><div class=\"card\"><div class=\"muted mono\">Call-ID {}</div>{}</div>",
-            if l.outcome == "succeeded" {
-                "last"
-            } else {
-                "failing"
-            },
+            "<h2>{}</h2><div class=\"card\"><div class=\"muted mono\">Call-ID {}</div>{}</div>",
+            esc(tr(
+                lang,
+                if l.outcome == "succeeded" {
+                    "ladder.heading_last"
+                } else {
+                    "ladder.heading_failing"
+                }
+            )),
             esc(&l.call_id),
-            ladder_svg(l, &registrar)
+            ladder_svg_in(l, &registrar, lang)
         );
     }
     if !a.unexplained.is_empty() {
         let _ = write!(
             h,
-            "<h2>Errors no rule explains</h2><div class=\"card\"><table><tr><th>error</th><th>count</th><th>first seen</th></tr>"
+            "<h2>{}</h2><div class=\"card\"><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+            esc(tr(lang, "unexplained.heading")),
+            esc(tr(lang, "column.error")),
+            esc(tr(lang, "column.count")),
+            esc(tr(lang, "column.first_seen"))
         );
         for u in &a.unexplained {
             let _ = write!(
@@ -140,18 +230,39 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let t = &a.totals;
     let _ = write!(
         h,
-        "<h2>Inventory</h2><div class=\"card\"><p>{} members: {} parsed, {} skipped, {} failed.</p><table><tr><th>member</th><th>format</th><th>status</th><th>records</th><th>SIP</th><th>note</th></tr>",
-        t.members, t.parsed, t.skipped, t.failed
+        "<h2>{}</h2><div class=\"card\"><p>{}</p><table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(tr(lang, "inventory.heading_short")),
+        esc(&trf(
+            lang,
+            "inventory.summary",
+            &[
+                ("members", &t.members),
+                ("parsed", &t.parsed),
+                ("skipped", &t.skipped),
+                ("failed", &t.failed)
+            ]
+        )),
+        esc(tr(lang, "column.member")),
+        esc(tr(lang, "column.format")),
+        esc(tr(lang, "column.status")),
+        esc(tr(lang, "column.records")),
+        esc(tr(lang, "column.sip")),
+        esc(tr(lang, "column.note"))
     );
     for e in &a.inventory {
         let _ = write!(
             h,
-            "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"status-{s}\">{s}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"status-{s}\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&e.path),
             e.format,
+            esc(i18n::status(lang, e.status.as_str())),
             e.counts.records,
             e.counts.sip_messages,
-            esc(e.reason.as_deref().unwrap_or("")),
+            esc(&e
+                .reason
+                .as_deref()
+                .map(|r| i18n::inventory_note(lang, r))
+                .unwrap_or_default()),
             s = e.status.as_str()
         );
     }
@@ -165,24 +276,29 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
 }
 
 fn summary(h: &mut String, a: &Analysis) {
+    let lang = a.lang;
     let mut rows = Vec::new();
     if let Some(u) = &a.user.sip_uri {
-        rows.push(("User", u.clone()));
+        rows.push((tr(lang, "who.user_title"), u.clone()));
     }
     if let Some(c) = &a.user.client {
-        rows.push(("Client", c.clone()));
+        rows.push((tr(lang, "who.client_title"), c.clone()));
     }
     if let Some(r) = &a.user.registrar {
-        rows.push(("Registrar", r.clone()));
+        rows.push((tr(lang, "who.registrar_title"), r.clone()));
     }
     if let Some(c) = &a.clock {
-        let rel = c.relation();
+        let rel = i18n::clock_relation(lang, c);
         rows.push((
-            "Clock",
-            format!(
-                "local zone UTC{} (estimated); client clock {rel} (median of {} responses)",
-                c.zone(),
-                c.samples
+            tr(lang, "who.clock_title"),
+            trf(
+                lang,
+                "who.clock_value",
+                &[
+                    ("zone", &c.zone()),
+                    ("relation", &rel),
+                    ("samples", &c.samples),
+                ],
             ),
         ));
     }
@@ -191,12 +307,12 @@ fn summary(h: &mut String, a: &Analysis) {
     }
     let _ = write!(h, "<div class=\"card\"><table>");
     for (k, v) in rows {
-        let _ = write!(h, "<tr><th>{k}</th><td>{}</td></tr>", esc(&v));
+        let _ = write!(h, "<tr><th>{}</th><td>{}</td></tr>", esc(k), esc(&v));
     }
     let _ = writeln!(h, "</table></div>");
 }
 
-fn cause(h: &mut String, c: &CauseFinding) {
+fn cause(h: &mut String, c: &CauseFinding, lang: Lang) {
     let _ = write!(
         h,
         "<div class=\"card cause\" id=\"cause-{}\"><h3>#{} {} <span class=\"pill {}\">{} {:.2}</span></h3><div class=\"muted mono\">{}</div><ul class=\"reasons\">",
@@ -204,7 +320,7 @@ fn cause(h: &mut String, c: &CauseFinding) {
         c.rank,
         esc(&c.title),
         c.confidence_label,
-        c.confidence_label,
+        esc(i18n::confidence(lang, c.confidence_label)),
         c.confidence,
         esc(&c.id.0)
     );
@@ -225,7 +341,10 @@ fn cause(h: &mut String, c: &CauseFinding) {
     }
     let _ = write!(
         h,
-        "</ul><table><tr><th>where</th><th>time</th><th>what</th></tr>"
+        "</ul><table><tr><th>{}</th><th>{}</th><th>{}</th></tr>",
+        esc(tr(lang, "column.where")),
+        esc(tr(lang, "column.time")),
+        esc(tr(lang, "column.what"))
     );
     for e in &c.evidence {
         let _ = write!(
@@ -239,59 +358,99 @@ fn cause(h: &mut String, c: &CauseFinding) {
     }
     let _ = write!(
         h,
-        "</table><p><b>What to do:</b> {}</p>",
+        "</table><p><b>{}</b> {}</p>",
+        esc(tr(lang, "cause.what_to_do_title")),
         esc(&c.resolution)
     );
     if !c.look_alikes.is_empty() {
         let ids: Vec<String> = c.look_alikes.iter().map(|l| esc(&l.id.0)).collect();
         let _ = write!(
             h,
-            "<p class=\"muted\"><b>Looks like:</b> {}. {}</p>",
+            "<p class=\"muted\"><b>{}</b> {}. {}</p>",
+            esc(tr(lang, "cause.looks_like_title")),
             ids.join(", "),
             esc(&c.distinguish)
         );
     }
     let _ = writeln!(
         h,
-        "<p class=\"muted\">Source: <a href=\"{}\">{}</a></p></div>",
+        "<p class=\"muted\">{} <a href=\"{}\">{}</a></p></div>",
+        esc(tr(lang, "cause.source_title")),
         esc(&c.article.url),
         esc(&c.article.section)
     );
 }
 
+/// Kinds of moment: code, legend message key, colour.
 const KINDS: [(&str, &str, &str); 6] = [
-    ("register", "REGISTER sent", "#667085"),
-    ("challenge", "401 challenge", "#b54708"),
-    ("accepted", "accepted (2xx)", "#067647"),
-    ("rejected", "rejected", "#b42318"),
-    ("evidence", "evidence", "#b42318"),
-    ("unexplained", "unexplained error", "#7a2e0e"),
+    ("register", "timeline.register", "#667085"),
+    ("challenge", "timeline.challenge", "#b54708"),
+    ("accepted", "timeline.accepted", "#067647"),
+    ("rejected", "timeline.rejected", "#b42318"),
+    ("evidence", "timeline.evidence", "#b42318"),
+    ("unexplained", "timeline.unexplained", "#7a2e0e"),
 ];
 
-/// A strip per kind of moment, time running left to right.
+/// A strip per kind of moment, time running left to right (legend in English).
 pub fn timeline_svg(t: &Timeline) -> String {
+    timeline_svg_in(t, Lang::En)
+}
+
+/// [`timeline_svg`] with its legend in `lang`.
+pub fn timeline_svg_in(t: &Timeline, lang: Lang) -> String {
     let (w, left, right, lane) = (960.0, 150.0, 20.0, 30.0);
     let lanes: Vec<_> = KINDS
         .iter()
         .filter(|(k, _, _)| t.moments.iter().any(|m| m.kind == *k))
         .collect();
-    let height = 40.0 + lane * lanes.len() as f64;
+    let attempt_lane = usize::from(!t.attempts.is_empty());
+    let height = 40.0 + lane * (lanes.len() + attempt_lane) as f64;
     let span = t
         .moments
         .iter()
         .filter_map(|m| m.offset_seconds)
+        .chain(t.attempts.iter().map(|a| a.to_seconds))
         .fold(0.0_f64, f64::max)
         .max(1.0);
     let x = |s: f64| left + (w - left - right) * s / span;
     let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"timeline of sign-in attempts\" viewBox=\"0 0 {w} {height}\" width=\"100%\">"
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {height}\" width=\"100%\">",
+        esc(tr(lang, "timeline.aria"))
     );
-    for (i, (kind, label, color)) in lanes.iter().enumerate() {
-        let y = 20.0 + lane * i as f64 + lane / 2.0;
+    if attempt_lane == 1 {
+        // One bar per sign-in attempt, coloured by its outcome.
+        let y = 20.0 + lane / 2.0;
         let _ = write!(
             svg,
-            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" fill=\"{color}\">{label}</text><line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#eaecf0\"/>",
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" fill=\"#344054\">sign-in attempts</text>",
+            y + 4.0
+        );
+        for a in &t.attempts {
+            let color = match a.outcome {
+                AttemptOutcome::Registered => "#067647",
+                AttemptOutcome::NoAnswer => "#b54708",
+                _ => "#d92d20",
+            };
+            let (x1, x2) = (x(a.from_seconds), x(a.to_seconds));
+            let _ = write!(
+                svg,
+                "<rect class=\"attempt-span\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"12\" rx=\"3\" fill=\"{color}\"><title>{} attempt, {}: reached {}</title></rect>",
+                x1,
+                y - 6.0,
+                (x2 - x1).max(4.0),
+                esc(a.start.as_deref().unwrap_or("")),
+                a.outcome.as_str(),
+                a.phase.as_str()
+            );
+        }
+    }
+    for (i, (kind, label, color)) in lanes.iter().enumerate() {
+        let y = 20.0 + lane * (i + attempt_lane) as f64 + lane / 2.0;
+        let _ = write!(
+            svg,
+            "<text x=\"0\" y=\"{:.1}\" font-size=\"12\" fill=\"{color}\">{}</text><line x1=\"{left}\" x2=\"{:.1}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#eaecf0\"/>",
             y + 4.0,
+            esc(tr(lang, label)),
             w - right
         );
         for m in t.moments.iter().filter(|m| m.kind == *kind) {
@@ -338,15 +497,22 @@ pub fn timeline_svg(t: &Timeline) -> String {
 
 /// Client and registrar as two lifelines with one arrow per message, as Snooper draws it.
 pub fn ladder_svg(l: &Ladder, registrar: &str) -> String {
+    ladder_svg_in(l, registrar, Lang::En)
+}
+
+/// [`ladder_svg`] with its labels in `lang`.
+pub fn ladder_svg_in(l: &Ladder, registrar: &str, lang: Lang) -> String {
     let (w, row) = (960.0, 46.0);
     let (cx, rx) = (260.0, 860.0);
     let height = 60.0 + row * l.steps.len() as f64;
     let mut svg = format!(
-        "<svg role=\"img\" aria-label=\"SIP ladder\" viewBox=\"0 0 {w} {height}\" width=\"100%\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#344054\"/></marker></defs>"
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {height}\" width=\"100%\"><defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"#344054\"/></marker></defs>",
+        esc(tr(lang, "ladder.aria"))
     );
     let _ = write!(
         svg,
-        "<text x=\"{cx}\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\">Client</text><text x=\"{rx}\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\">{}</text><line x1=\"{cx}\" x2=\"{cx}\" y1=\"26\" y2=\"{height}\" stroke=\"#98a2b3\"/><line x1=\"{rx}\" x2=\"{rx}\" y1=\"26\" y2=\"{height}\" stroke=\"#98a2b3\"/>",
+        "<text x=\"{cx}\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\">{}</text><text x=\"{rx}\" y=\"18\" text-anchor=\"middle\" font-size=\"14\" font-weight=\"600\">{}</text><line x1=\"{cx}\" x2=\"{cx}\" y1=\"26\" y2=\"{height}\" stroke=\"#98a2b3\"/><line x1=\"{rx}\" x2=\"{rx}\" y1=\"26\" y2=\"{height}\" stroke=\"#98a2b3\"/>",
+        esc(tr(lang, "ladder.client")),
         esc(registrar)
     );
     for (i, s) in l.steps.iter().enumerate() {

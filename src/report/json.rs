@@ -1,5 +1,6 @@
 //! JSON and JSON Lines: the schema in `docs/schema/analysis.schema.json`, summarised in
-//! README.md ("JSON output"); tests validate every sample's output against it.
+//! README.md ("JSON output"); tests validate every sample's output against it. The top-level
+//! `lang` says which language the text fields are in; ids, codes and field names never change.
 
 use std::io::{self, Write};
 

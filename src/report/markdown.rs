@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 
 use crate::diagnosis::Analysis;
+use crate::i18n::{self, tr, trf};
 use crate::rules::Effect;
 
 fn cell(s: &str) -> String {
@@ -10,34 +11,57 @@ fn cell(s: &str) -> String {
 }
 
 pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
+    let lang = a.lang;
     writeln!(out, "## sfbtriage: {}\n", cell(&a.inputs.join(", ")))?;
     if let Some(u) = &a.user.sip_uri {
-        writeln!(out, "- **User:** `{u}`")?;
+        writeln!(out, "- **{}:** `{u}`", tr(lang, "who.user_title"))?;
     }
     if let Some(c) = &a.user.client {
-        writeln!(out, "- **Client:** `{c}`")?;
+        writeln!(out, "- **{}:** `{c}`", tr(lang, "who.client_title"))?;
     }
     if let Some(c) = &a.clock {
         writeln!(
             out,
-            "- **Clock:** zone UTC{} (estimated), skew {:+.0} s",
-            c.zone(),
-            c.skew_seconds
+            "- **{}:** {}",
+            tr(lang, "who.clock_title"),
+            trf(
+                lang,
+                "who.clock_short",
+                &[
+                    ("zone", &c.zone()),
+                    ("skew", &format!("{:+.0}", c.skew_seconds))
+                ]
+            )
+        )?;
+    }
+    if let Some(summary) = super::story::attempts_summary(a) {
+        writeln!(
+            out,
+            "- **{}:** {}",
+            tr(a.lang, "attempts.heading"),
+            cell(&summary)
         )?;
     }
     writeln!(out)?;
     if a.causes.is_empty() {
-        writeln!(out, "**No documented cause found.**\n")?;
+        let (headline, why) = super::story::no_cause_verdict(a);
+        writeln!(out, "**{}** {}\n", cell(&headline), cell(&why))?;
     }
     for c in &a.causes {
         writeln!(
             out,
-            "### {}. {} (`{}`), confidence {} {:.2}\n",
+            "### {}. {} (`{}`), {}\n",
             c.rank,
             cell(&c.title),
             c.id,
-            c.confidence_label,
-            c.confidence
+            trf(
+                lang,
+                "cause.confidence",
+                &[
+                    ("label", &i18n::confidence(lang, c.confidence_label)),
+                    ("value", &format!("{:.2}", c.confidence))
+                ]
+            )
         )?;
         for r in &c.reasons {
             let sign = if r.effect == Effect::Supports {
@@ -54,7 +78,13 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 r.first.line
             )?;
         }
-        writeln!(out, "\n| where | time | what |\n|---|---|---|")?;
+        writeln!(
+            out,
+            "\n| {} | {} | {} |\n|---|---|---|",
+            tr(lang, "column.where"),
+            tr(lang, "column.time"),
+            tr(lang, "column.what")
+        )?;
         for e in &c.evidence {
             writeln!(
                 out,
@@ -67,7 +97,8 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(
             out,
-            "\n**What to do:** {}\n",
+            "\n**{}** {}\n",
+            tr(lang, "cause.what_to_do_title"),
             c.resolution.replace('\n', " ")
         )?;
         if !c.look_alikes.is_empty() {
@@ -78,7 +109,8 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
                 .collect();
             writeln!(
                 out,
-                "**Looks like:** {}. {}\n",
+                "**{}** {}. {}\n",
+                tr(lang, "cause.looks_like_title"),
                 ids.join(", "),
                 c.distinguish
             )?;
@@ -87,19 +119,41 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             let ids: Vec<String> = c.tied_with.iter().map(|id| format!("`{id}`")).collect();
             writeln!(
                 out,
-                "**Same evidence as:** {}: the logs cannot tell them apart; check the point above.\n",
-                ids.join(", ")
+                "**{}** {}: {}\n",
+                tr(lang, "cause.tied_title"),
+                ids.join(", "),
+                tr(lang, "cause.tied_detail")
             )?;
         }
-        writeln!(out, "Source: [{}]({})\n", c.article.section, c.article.url)?;
+        writeln!(
+            out,
+            "{} [{}]({})\n",
+            tr(lang, "cause.source_title"),
+            c.article.section,
+            c.article.url
+        )?;
+    }
+    let history = super::story::history_lines(a);
+    if !history.is_empty() {
+        writeln!(out, "### {}\n", tr(a.lang, "history.heading"))?;
+        for h in &history {
+            writeln!(out, "- {}", cell(h))?;
+        }
+        writeln!(out)?;
     }
     if !a.timeline.moments.is_empty() {
         writeln!(
             out,
-            "### Timeline (all sources, {} moments)\n",
-            a.timeline.total
+            "### {}\n",
+            trf(lang, "timeline.heading_md", &[("total", &a.timeline.total)])
         )?;
-        writeln!(out, "| time | what | where |\n|---|---|---|")?;
+        writeln!(
+            out,
+            "| {} | {} | {} |\n|---|---|---|",
+            tr(lang, "column.time"),
+            tr(lang, "column.what"),
+            tr(lang, "column.where")
+        )?;
         for m in a
             .timeline
             .moments
@@ -120,7 +174,7 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out)?;
     }
     if !a.unexplained.is_empty() {
-        writeln!(out, "### Errors no rule explains\n")?;
+        writeln!(out, "### {}\n", tr(lang, "unexplained.heading"))?;
         for u in &a.unexplained {
             writeln!(
                 out,
@@ -136,12 +190,27 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
     let t = &a.totals;
     writeln!(
         out,
-        "### Inventory: {} members, {} parsed, {} skipped, {} failed\n",
-        t.members, t.parsed, t.skipped, t.failed
+        "### {}\n",
+        trf(
+            lang,
+            "inventory.heading",
+            &[
+                ("members", &t.members),
+                ("parsed", &t.parsed),
+                ("skipped", &t.skipped),
+                ("failed", &t.failed)
+            ]
+        )
     )?;
     writeln!(
         out,
-        "| member | format | status | records | SIP | note |\n|---|---|---|---|---|---|"
+        "| {} | {} | {} | {} | {} | {} |\n|---|---|---|---|---|---|",
+        tr(lang, "column.member"),
+        tr(lang, "column.format"),
+        tr(lang, "column.status"),
+        tr(lang, "column.records"),
+        tr(lang, "column.sip"),
+        tr(lang, "column.note")
     )?;
     for e in &a.inventory {
         writeln!(
@@ -149,10 +218,15 @@ pub fn render(a: &Analysis, out: &mut dyn Write) -> io::Result<()> {
             "| `{}` | {} | {} | {} | {} | {} |",
             cell(&e.path),
             e.format,
-            e.status.as_str(),
+            i18n::status(lang, e.status.as_str()),
             e.counts.records,
             e.counts.sip_messages,
-            cell(e.reason.as_deref().unwrap_or(""))
+            cell(
+                &e.reason
+                    .as_deref()
+                    .map(|r| i18n::inventory_note(lang, r))
+                    .unwrap_or_default()
+            )
         )?;
     }
     Ok(())

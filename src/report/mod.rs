@@ -11,6 +11,7 @@ pub mod csv;
 pub mod html;
 mod json;
 mod markdown;
+pub mod story;
 mod text;
 
 use std::io::{self, Write};

@@ -229,6 +229,17 @@ impl RuleSet {
                     collect(&mut specs, &name, &text)?;
                 }
             }
+            // Translations of the catalogue: DIR/i18n/<lang>.toml.
+            for lang in crate::i18n::Lang::ALL {
+                let path = dir.join("i18n").join(format!("{}.toml", lang.code()));
+                if lang == crate::i18n::Lang::En || !path.is_file() {
+                    continue;
+                }
+                let name = path.display().to_string();
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| ConfigError::in_file(&name, format!("cannot read: {e}")))?;
+                catalog.add_translation_source(lang, &name, &text)?;
+            }
         }
         catalog.check()?;
         let set = RuleSet::compile(specs, &catalog)?;

@@ -88,8 +88,11 @@ pub fn rules_matching(rules: &RuleSet, log: &str) -> Vec<usize> {
         .map(|r| (0, r))
         .collect();
     let derived = correlate::derive_facts(&registrations, &outcome.clock);
+    let attempts = crate::attempts::join_members(outcome.attempts.clone());
+    let episodes = crate::attempts::Episodes::of(&attempts);
+    let attempt_facts = crate::attempts::attempt_facts(&attempts, &episodes);
     let mut candidates = Vec::new();
-    for fact in &derived.facts {
+    for fact in derived.facts.iter().chain(attempt_facts.iter()) {
         rules.evaluate(&Observation::Fact(fact), &mut candidates, |i| hit.push(i));
     }
     hit.sort_unstable();
