@@ -500,6 +500,9 @@ class Session:
         self.resp_tail(m, via)
         self.finish(m)
         L.recv(m, self.remote, self.local, sent)
+        if outcome.startswith("certprov"):
+            self.certprov(outcome)
+            return
         L.trace("CUccAuthManager::OnChallenge - schemes offered: " + ("NTLM, TLS-DSK" if p.online else
                 "NTLM, Kerberos, TLS-DSK") + ", selected NTLM", adv=(1, 5))
 
@@ -602,6 +605,57 @@ class Session:
             L.trace("CUccServerEndpoint::Register - state change REGISTERING -> SIGN_IN_FAILED", adv=(0, 2))
             return
         raise ValueError(outcome)
+
+    def certprov(self, outcome: str) -> None:
+        """After the first challenge, the client takes TLS-DSK: it asks the certificate
+        provisioning service named by the challenge's sts-uri for its user certificate.
+        outcome: certprov-ok (certificate issued, TLS-DSK handshake, 200 OK) | certprov-fail (the
+        service's answer cannot be used, no key-container error) | certprov-keyset (the user's key
+        container is broken: NTE_BAD_KEYSET, spelled as .NET renders it)."""
+        p, L, r = self.p, self.log, self.rng
+        L.trace("CUccAuthManager::OnChallenge - schemes offered: NTLM, TLS-DSK, selected TLS-DSK", adv=(1, 5))
+        L.trace(f"CUccCertificateManager::FindCertificate - no valid user certificate for sip:{p.user} in the "
+                "personal store", adv=(1, 6))
+        L.info(f"CCertProvisioning::GetCertificate - POST {p.sts_uri}", adv=(1, 4))
+        if outcome == "certprov-ok":
+            L.trace("CCertProvisioning::OnComplete - status=200, certificate issued (CN=" + p.user +
+                    "), hr=0x00000000", adv=(380, 900))
+            L.trace("CUccCertificateManager::PublishCertificate - stored in the personal store, hr=0x00000000",
+                    adv=(2, 12))
+            gss = base64.b64encode(r.randbytes(96)).decode()
+            auth = (f'TLS-DSK qop="auth", realm="{REALM}", targetname="{p.targetname}", '
+                    f'gssapi-data="{gss}", version=4')
+            req, via = self.register(auth)
+            L.send(req, self.remote, self.local)
+            sent = L.t
+            m = self.resp_base("200 OK", via)
+            self.snum += 1
+            m.h("Authentication-Info", f'TLS-DSK opaque="{self.opaque}", qop="auth", realm="{REALM}", '
+                                       f'targetname="{p.targetname}", snum="{self.snum}", '
+                                       f'rspauth="{hexl(r, 16)}", srand="{hexu(r, 8)}", version=4')
+            self.resp_tail(m, via)
+            m.h("Expires", "7200")
+            self.finish(m)
+            L.recv(m, self.remote, self.local, sent)
+            L.info(f"CUccServerEndpoint::OnRegisterComplete - registered, expires=7200, Call-ID={self.call_id}, "
+                   "hr=0x00000000", adv=(1, 5))
+            L.trace("CUccServerEndpoint::Register - state change REGISTERING -> REGISTERED", adv=(0, 2))
+            return
+        if outcome == "certprov-keyset":
+            L.trace("CCertProvisioning::OnComplete - status=200, certificate issued (CN=" + p.user + ")",
+                    adv=(380, 900))
+            L.error("CUccCertificateManager::PublishCertificate - cannot open the private key of the user "
+                    "certificate: Keyset does not exist (Exception from HRESULT: 0x80090016)", adv=(2, 12))
+        elif outcome == "certprov-fail":
+            L.warn("CCertProvisioning::OnComplete - status=200, the issued certificate does not match the "
+                   f"sign-in address sip:{p.user}, hr=0x80004005", adv=(380, 900))
+        else:
+            raise ValueError(outcome)
+        L.error("CUccServerEndpoint::OnSignInFailed - Sign-in failed: could not get a user certificate",
+                adv=(0, 3))
+        L.trace('CUccSignInUI::ShowError - "There was a problem acquiring a personal certificate required to '
+                'sign in. If the problem continues, please contact your support team."', adv=(2, 10))
+        L.trace("CUccServerEndpoint::Register - state change REGISTERING -> SIGN_IN_FAILED", adv=(0, 2))
 
     # -- post-registration traffic (healthy) ------------------------------------------------
     def in_dialog_request(self, method: str, target: str, headers: list[tuple[str, str]], body: str,
@@ -1567,6 +1621,553 @@ def network_samples(profiles: dict[str, Profile]) -> list[Path]:
     return written
 
 
+def log_certprov_ok(p: Profile) -> str:
+    """A healthy first sign-in on a new machine: the client gets its user certificate from the
+    provisioning service the challenge names and signs in with TLS-DSK."""
+    rng = random.Random(p.seed)
+    L = Log(p, rng)
+    s = Session(p, L)
+    s.startup()
+    s.discovery()
+    s.connect()
+    s.attempt("certprov-ok")
+    s.post_registration([(f"sip:megan.bowen@{p.domain}", "Megan Bowen")], None, minimal=True)
+    tail_noise(s, 2)
+    L.info("CUccPlatform::Flush - trace buffer flushed", adv=(100, 900))
+    return CRLF.join(L.lines) + CRLF
+
+
+def certificate_samples() -> list[Path]:
+    """personal-certificate, corrupt-credentials and their healthy twin: the TLS-DSK challenge
+    of uccapilog_401_tlsdsk_certprov_leoncon.txt (sts-uri …/CertProv/CertProvisioningService.svc)
+    followed by the client's certificate request. Client-log component lines are invented; the
+    NTE_BAD_KEYSET spelling, the Schannel 36870 text and the Kerberos 14 text follow
+    eventtext_keyset_does_not_exist_0x80090016_and_schannel_36870.txt and
+    windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt (36870 with "client"
+    for "server": constructed)."""
+    written = []
+    common = dict(targetname="sippoolam30e02.infra.lync.com", diag_source="sippoolam30e02.infra.lync.com",
+                  remote_ip="52.112.88.31", public_ip="62.216.14.90", tz=timedelta(hours=1), skew=timedelta(0),
+                  sts_uri="https://webdir0a-ext.online.lync.com:443/CertProv/CertProvisioningService.svc")
+    pc = online_profile(user="nestor.wilke@relecloud.com", local_ip="10.12.5.61", pid="2B94",
+                        start=datetime(2026, 11, 25, 8, 4, 51, 118000), seed=1101, computer="RC-LT-0061",
+                        subnet="10.12.5.0", **common)
+    # personal-certificate: the same failure after the user's address changed; the client log
+    # (rotated, so it still holds last week's session) shows a healthy sign-in under the old
+    # address, then the failed certificate step under the new one.
+    old = online_profile(user="nestor.wilke@relecloud-old.com", local_ip="10.12.5.61", pid="1A2C",
+                         start=datetime(2026, 11, 18, 8, 1, 12, 440000), seed=1104, computer="RC-LT-0061",
+                         subnet="10.12.5.0", **common)
+    new = online_profile(**{**pc.__dict__, "seed": 1105})
+    written.append(write_zip("personal-certificate.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": (log_healthy(old, False) + log_failing(new, "certprov-fail", 2, 40))
+        .encode("utf-8"),
+    }))
+    written.append(write_zip("certprov-failed.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_failing(pc, "certprov-fail", 2, 40).encode("utf-8"),
+    }))
+    cc = online_profile(user="alex.wilber@relecloud.com", local_ip="10.12.5.77", pid="1E08",
+                        start=datetime(2026, 11, 25, 9, 31, 7, 402000), seed=1102, computer="RC-LT-0077",
+                        subnet="10.12.5.0", **common)
+    t = cc.start + timedelta(seconds=2)
+    private_key = ("A fatal error occurred when attempting to access the TLS client credential private key. The "
+                   "error code returned from the cryptographic module is 0x8009030D. The internal error state is "
+                   "10001.")
+    vault = ("The password stored in Credential Manager is invalid. This might be caused by the logged on user "
+             "changing the password from this computer or a different computer. To resolve this error, open "
+             "Credential Manager in Control Panel, and reenter the password for the credential RELECLOUD\\awilber.")
+    system = [(t - timedelta(hours=1, minutes=12), "Microsoft-Windows-Security-Kerberos", 14, "Aucun", "Avertissement",
+               vault),
+              (t, "Schannel", 36870, "Aucun", "Erreur", private_key),
+              (t + timedelta(seconds=41), "Schannel", 36870, "Aucun", "Erreur", private_key)]
+    written.append(write_zip("corrupt-credentials.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_failing(cc, "certprov-keyset", 2, 40).encode("utf-8"),
+        "EventLogs/System.txt": wevtutil_text(cc.domain, cc.computer, system).encode("utf-8"),
+    }))
+    ok = online_profile(user="patti.fernandez@relecloud.com", local_ip="10.12.5.80", pid="0D5C",
+                        start=datetime(2026, 11, 25, 10, 2, 40, 9000), seed=1103, computer="RC-LT-0080",
+                        subnet="10.12.5.0", **common)
+    written.append(write_zip("certprov-healthy.zip", {
+        "Tracing/Lync-UccApi-0.UccApilog": log_certprov_ok(ok).encode("utf-8"),
+    }))
+    return written
+
+
+def clock_event_samples() -> list[Path]:
+    """clock-skew from Windows events alone, and its negative twin. Texts: Kerberos 3 and
+    Kernel-General 1 constructed from their message templates (Windows puts left-to-right marks
+    inside the Kernel-General dates); Time-Service 129 verbatim from
+    windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt; 134 constructed; 4771 in
+    the layout of wevtutil_text_en_security4799_htb.txt."""
+    written = []
+    domain, computer = "margiestravel.com", "MT-LT-0342"
+    t0 = datetime(2026, 11, 26, 8, 2, 14, 318000)
+    lrm = "\u200e"
+
+    def iso(t: datetime) -> str:
+        return lrm + f"{t:%Y}" + lrm + "-" + lrm + f"{t:%m}" + lrm + "-" + lrm + f"{t:%d}T%s" % (
+            f"{t:%H:%M:%S}.{t.microsecond:06d}000Z")
+
+    def krb3(t: datetime) -> str:
+        return ("A Kerberos error message was received:\r\n on logon session MARGIESTRAVEL.COM\\ryan.gill\r\n"
+                " Client Time: \r\n"
+                f" Server Time: {(t - timedelta(minutes=7, seconds=42)):%H:%M:%S}.0000 {t:%m/%d/%Y} Z\r\n"
+                " Error Code: 0x25 KRB_AP_ERR_SKEW\r\n Extended Error: \r\n Client Realm: \r\n Client Name: \r\n"
+                " Server Realm: MARGIESTRAVEL.COM\r\n Server Name: HTTP/sts.margiestravel.com\r\n"
+                " Target Name: HTTP/sts.margiestravel.com@MARGIESTRAVEL.COM\r\n Error Text: \r\n File: 9\r\n"
+                " Line: 12be\r\n Error Data is in record data.")
+    no_peer = ("NtpClient was unable to set a domain peer to use as a time source because of discovery error. "
+               "NtpClient will try again in 15 minutes and double the reattempt interval thereafter. The error was: "
+               "The entry is not found. (0x800706E1)")
+    no_source = ("The time provider NtpClient cannot reach or is currently receiving invalid time data from "
+                 f"DC02.{domain} (ntp.d|0.0.0.0:123->10.6.0.12:123).")
+    fixed = t0 + timedelta(minutes=9)
+    jump = (f"The system time has changed to {iso(fixed - timedelta(minutes=7, seconds=42))} from {iso(fixed)}."
+            "\r\n\r\nChange Reason: An application or system component changed the time.")
+    system = [(t0 - timedelta(minutes=50), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer),
+              (t0 - timedelta(minutes=35), "Microsoft-Windows-Time-Service", 134, "None", "Warning", no_source),
+              (t0, "Microsoft-Windows-Security-Kerberos", 3, "None", "Error", krb3(t0)),
+              (t0 + timedelta(seconds=64), "Microsoft-Windows-Security-Kerberos", 3, "None", "Error",
+               krb3(t0 + timedelta(seconds=64))),
+              (fixed, "Microsoft-Windows-Kernel-General", 1, "None", "Information", jump)]
+    written.append(write_zip("clock-skew-events.zip", {
+        "EventLogs/System.txt": wevtutil_text(domain, computer, system).encode("utf-8"),
+    }))
+    system_ok = [(t0 - timedelta(minutes=50), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer),
+                 (t0 - timedelta(minutes=35), "Microsoft-Windows-Time-Service", 134, "None", "Warning", no_source),
+                 (t0 + timedelta(minutes=15), "Microsoft-Windows-Time-Service", 129, "None", "Warning", no_peer)]
+    # A domain controller's Security log attached by the admin (wevtutil text, English): 4771
+    # pre-authentication failures with failure code 0x25 for the user's account, and an
+    # unrelated 4771 with 0x18 (a wrong password) for another account.
+    def dc4771(n: int, t: datetime, account: str, ip: str, code: str) -> list[str]:
+        return [f"Event[{n}]:", "  Log Name: Security", "  Source: Microsoft-Windows-Security-Auditing",
+                f"  Date: {t:%Y-%m-%dT%H:%M:%S}.{t.microsecond // 1000:03d}", "  Event ID: 4771",
+                "  Task: Kerberos Authentication Service", "  Level: Information", "  Opcode: Info",
+                "  Keyword: Audit Failure", "  User: N/A", "  User Name: N/A", f"  Computer: DC01.{domain}",
+                "  Description: ", "Kerberos pre-authentication failed.", "", "Account Information:",
+                f"\tSecurity ID:\t\tMARGIESTRAVEL\\{account}", f"\tAccount Name:\t\t{account}", "",
+                "Service Information:", "\tService Name:\t\tkrbtgt/MARGIESTRAVEL.COM", "",
+                "Network Information:", f"\tClient Address:\t\t::ffff:{ip}", "\tClient Port:\t\t50231", "",
+                "Additional Information:", "\tTicket Options:\t\t0x40810010", f"\tFailure Code:\t\t{code}",
+                "\tPre-Authentication Type:\t2", ""]
+    dc = (dc4771(0, t0 - timedelta(minutes=7, seconds=30), "ryan.gill", "10.6.4.42", "0x25")
+          + dc4771(1, t0 - timedelta(minutes=6, seconds=2), "ryan.gill", "10.6.4.42", "0x25")
+          + dc4771(2, t0 - timedelta(minutes=3), "svc-backup", "10.6.0.31", "0x18"))
+    written.append(write_zip("dc-kerberos-skew.zip", {"DC01/Security-4771.txt": (CRLF.join(dc) + CRLF).encode("utf-8")}))
+    written.append(write_zip("time-service-offline.zip", {
+        "EventLogs/System.txt": wevtutil_text(domain, computer, system_ok).encode("utf-8"),
+    }))
+    return written
+
+# --------------------------------------------------------------------------------------------
+# Connector transcripts from a German and a Japanese Windows (issue 10)
+# --------------------------------------------------------------------------------------------
+# What PowerShell prints itself is localized: the transcript banner, the position line ("In
+# Zeile:1 Zeichen:1", "発生場所 行:1 文字:1"), the VERBOSE prefix ("AUSFÜHRLICH:", "詳細:"), the
+# Get-Credential prompt, the execution-policy and version errors, WinRM's client errors, the
+# "Connecting to remote server … failed" wrapper and the WS-Management quota texts. The connector
+# module's Get-CsWebTicket messages and the remote service's texts stay English. The German
+# execution-policy text and CategoryInfo "Sicherheitsfehler", the Japanese one and "セキュリティ
+# エラー … 、PSSecurityException" follow real consoles quoted in public READMEs; the German
+# WS-Management quota texts follow Microsoft's German connector article; the rest are
+# constructed translations in Windows' usual wording.
+
+def columns(text: str) -> int:
+    return sum(2 if ord(c) >= 0x1100 and (0x1100 <= ord(c) <= 0x115F or 0x2E80 <= ord(c) <= 0xA4CF
+                                          or 0xAC00 <= ord(c) <= 0xD7A3 or 0xF900 <= ord(c) <= 0xFAFF
+                                          or 0xFE30 <= ord(c) <= 0xFE4F or 0xFF00 <= ord(c) <= 0xFF60
+                                          or 0xFFE0 <= ord(c) <= 0xFFE6) else 1 for c in text)
+
+
+def wrap_columns(text: str, width: int) -> list[str]:
+    """Cut like a Japanese console: at the window width in display columns (wide characters take
+    two), mid-word; a wide character that does not fit moves to the next line."""
+    out, line, n = [], "", 0
+    for c in text:
+        w = columns(c)
+        if n + w > width:
+            out.append(line)
+            line, n = "", 0
+        line += c
+        n += w
+    out.append(line)
+    return out
+
+
+LOCALE = {
+    "de": dict(
+        start="Start der Windows PowerShell-Aufzeichnung", start_time="Startzeit", user="Benutzername",
+        runas="RunAs-Benutzer", config="Konfigurationsname", machine="Computer", host="Hostanwendung",
+        pid="Prozess-ID", end="Ende der Windows PowerShell-Aufzeichnung", end_time="Endzeit",
+        started='Die Aufzeichnung wurde gestartet. Die Ausgabedatei ist "{path}".',
+        verbose="AUSFÜHRLICH:",
+        cred=["Cmdlet Get-Credential an der Befehlspipelineposition 1", "Geben Sie Werte für die folgenden Parameter an:",
+              "Credential"],
+        at_line="In Zeile:{line} Zeichen:{col}", at_path="In {path}:{line} Zeichen:{col}",
+        security="Sicherheitsfehler: (:) [Import-Module], PSSecurityException",
+        exec_policy=('Die Datei "{path}" kann nicht geladen werden, da die Ausführung von Skripts auf diesem System '
+                     'deaktiviert ist. Weitere Informationen finden Sie unter "about_Execution_Policies" '
+                     '(https:/go.microsoft.com/fwlink/?LinkID=135170).'),
+        version=('Die Version der geladenen PowerShell ist "2.0". Für das Modul "{path}" ist mindestens '
+                 'PowerShell-Version "3.0" erforderlich. Überprüfen Sie die Installation von PowerShell, und '
+                 'versuchen Sie es erneut.'),
+        connecting='[{host}] Beim Verbinden mit dem Remoteserver "{host}" ist folgender Fehler aufgetreten: ',
+        processing='[{host}] Beim Verarbeiten der Daten vom Remoteserver "{host}" ist folgender Fehler aufgetreten: ',
+        help=' Weitere Informationen finden Sie im Hilfethema "about_Remote_Troubleshooting".',
+        basic=("Der WinRM-Client kann die Anforderung nicht verarbeiten. Die Standardauthentifizierung ist in der "
+               "Clientkonfiguration zurzeit deaktiviert. Ändern Sie die Clientkonfiguration, und wiederholen Sie die "
+               "Anforderung."),
+        shells_user=("Die Anforderung kann vom WS-Verwaltungsdienst nicht verarbeitet werden. Die maximale Anzahl von "
+                     "gleichzeitigen Shells für diesen Benutzer wurde überschritten. Schließen Sie bestehende Shells, "
+                     "oder erhöhen Sie die Quote für diesen Benutzer."),
+        shells_tenant=("Die Anforderung kann vom WS-Verwaltungsdienst nicht verarbeitet werden. Die maximale Anzahl von "
+                       "gleichzeitigen Shells für diesen Mandanten wurde überschritten. Schließen Sie bestehende "
+                       "Shells, oder erhöhen Sie die Quote für diesen Mandanten."),
+        no_service='Es wurde kein Dienst mit dem Dienstnamen "msoidsvc" gefunden.',
+        sep=", ", user_name=r"FABRIKAM\jonas.weber", machine_name="FAB-ADM-07", home=r"C:\Users\jonas.weber",
+        admin="jonas.weber@fabrikam.de",
+    ),
+    "ja": dict(
+        start="Windows PowerShell トランスクリプト開始", start_time="開始時刻", user="ユーザー名",
+        runas="RunAs ユーザー", config="構成名", machine="コンピューター", host="ホスト アプリケーション",
+        pid="プロセス ID", end="Windows PowerShell トランスクリプト終了", end_time="終了時刻",
+        started="トランスクリプトが開始されました。出力ファイル: {path}",
+        verbose="詳細:",
+        cred=["コマンド パイプライン位置 1 のコマンドレット Get-Credential", "次のパラメーターに値を指定してください:",
+              "Credential"],
+        at_line="発生場所 行:{line} 文字:{col}", at_path="発生場所 {path}:{line} 文字:{col}",
+        security="セキュリティ エラー: (: ) [Import-Module]、PSSecurityException",
+        exec_policy=("このシステムではスクリプトの実行が無効になっているため、ファイル {path} を読み込むことができません。"
+                     "詳細については、「about_Execution_Policies」(https:/go.microsoft.com/fwlink/?LinkID=135170) "
+                     "を参照してください。"),
+        version=("読み込まれた PowerShell のバージョンは '2.0' です。モジュール '{path}' を実行するには、PowerShell "
+                 "のバージョン '3.0' 以降が必要です。PowerShell のインストールを確認してから、もう一度実行してください。"),
+        connecting="[{host}] リモート サーバー {host} への接続に失敗しました。次のエラー メッセージが返されました: ",
+        processing="[{host}] リモート サーバー {host} からのデータの処理が失敗しました。次のエラー メッセージが返されました: ",
+        help=" 詳細については、about_Remote_Troubleshooting のヘルプ トピックを参照してください。",
+        basic=("WinRM クライアントは要求を処理できません。現在、クライアント構成で基本認証が無効になっています。"
+               "クライアント構成を変更してから、要求を再試行してください。"),
+        shells_user=("WS-Management サービスは要求を処理できません。このユーザーの同時シェルの最大数を超過しています。"
+                     "既存のシェルを閉じるか、このユーザーのクォータを増やしてください。"),
+        shells_tenant=("WS-Management サービスは要求を処理できません。このテナントの同時シェルの最大数を超過しています。"
+                       "既存のシェルを閉じるか、このテナントのクォータを増やしてください。"),
+        no_service="サービス名 'msoidsvc' のサービスが見つかりません。",
+        sep="、", user_name=r"TAILSPIN\kenji.sato", machine_name="TST-ADM-03", home=r"C:\Users\kenji.sato",
+        admin="kenji.sato@tailspintoys.co.jp",
+    ),
+}
+
+LYNC_MODULE_DIR = r"C:\Program Files\Common Files\Microsoft Lync Server 2013\Modules\LyncOnlineConnector"
+
+
+def localized_connector_samples() -> list[Path]:
+    written = []
+    for lang, L in LOCALE.items():
+        wrap = (lambda t, w=120: wrap_columns(t, w)) if lang == "ja" else (lambda t, w=120: wrap_words(t, w))
+        home = L["home"]
+        prompt = f"PS {home}>"
+
+        def err(message: str, position: list[str], category: str, fqid: str) -> list[str]:
+            lines = wrap(message) + position
+            lines += wrap(f"    + CategoryInfo          : {category}")
+            lines += wrap(f"    + FullyQualifiedErrorId : {fqid}")
+            return lines
+
+        def at_path(script: str, line: int, col: int, code: str) -> list[str]:
+            return wrap(L["at_path"].format(path=script, line=line, col=col)) + [
+                f"+ ...  {code}", "+        " + "~" * min(len(code), 60)]
+
+        startup = f"{MODULE_DIR}\\SkypeOnlineConnectorStartup.psm1"
+
+        def web_ticket(text: str) -> list[str]:
+            return err(f"Get-CsWebTicket : {text}", at_path(startup, 149, 16, "$webTicket = Get-CsWebTicket @params"),
+                       f"NotSpecified: (:) [Get-CsWebTicket]{L['sep']}WebTicketException",
+                       "Microsoft.Rtc.Management.Hosted.Online.Models.WebTicketException")
+
+        def session(text: str, connecting: bool, fqid: str) -> list[str]:
+            lead = (L["connecting"] if connecting else L["processing"]).format(host="admin1a.online.lync.com")
+            return err(f"New-PSSession : {lead}{text}{L['help']}",
+                       at_path(startup, 175, 16, "$session = New-PSSession -Name $psSessionName -ConnectionUri $Con ..."),
+                       f"OpenError: (System.Manageme....RemoteRunspace:RemoteRunspace) [New-PSSession]{L['sep']}"
+                       "PSRemotingTransportException", fqid)
+
+        def connect(error: list[str]) -> list[str]:
+            return [f"{prompt} Import-Module SkypeOnlineConnector", f"{prompt} $cred = Get-Credential", ""] + L["cred"] + [
+                f"{prompt} $s = New-CsOnlineSession -Credential $cred -Verbose",
+                f"{L['verbose']} Determining domain admin",
+                f"{L['verbose']} Admin Domain was successfully determined",
+                f"{L['verbose']} Requesting token from Live ID"] + error
+
+        import_line = [f"{prompt} Import-Module SkypeOnlineConnector"]
+        bodies = {
+            "ps-execution-policy": import_line + err(
+                "Import-Module : " + L["exec_policy"].format(path=startup),
+                [L["at_line"].format(line=1, col=1), "+ Import-Module SkypeOnlineConnector",
+                 "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~"], L["security"],
+                "UnauthorizedAccess,Microsoft.PowerShell.Commands.ImportModuleCommand") + [
+                f"{prompt} Get-ExecutionPolicy", "Restricted"],
+            "ps-version": [f"{prompt} $PSVersionTable.PSVersion", "", "Major  Minor  Build  Revision",
+                           "-----  -----  -----  --------", "2      0      -1     -1", "",
+                           f"{prompt} Import-Module LyncOnlineConnector"] + err(
+                "Import-Module : " + L["version"].format(path=f"{LYNC_MODULE_DIR}\\LyncOnlineConnector.psd1"),
+                [L["at_line"].format(line=1, col=14), "+ Import-Module <<<<  LyncOnlineConnector"],
+                f"ResourceUnavailable: (LyncOnlineConnector.psd1:String) [Import-Module]{L['sep']}"
+                "InvalidOperationException",
+                "Modules_InsufficientPowerShellVersion,Microsoft.PowerShell.Commands.ImportModuleCommand"),
+            "winrm-basic-auth-disabled": connect(session(L["basic"], True, "-2144108321,PSSessionOpenFailed")) + [
+                f"{prompt} winrm get winrm/config/client/auth", "Auth", "    Basic = false [Source=\"GPO\"]",
+                "    Digest = true", "    Kerberos = true", "    Negotiate = true", "    Certificate = true",
+                "    CredSSP = false"],
+            "liveid-connect-failed": [f"{prompt} Get-Service msoidsvc", "", "Status   Name               DisplayName",
+                                      "------   ----               -----------",
+                                      "Running  msoidsvc           Microsoft Online Services Sign-in A...", ""]
+            + connect(web_ticket("Failed to connect live id servers. Make sure proxy is enabled or machine has "
+                                 "network connection to live id servers.")),
+            "liveid-module-missing": [f"{prompt} Get-Service msoidsvc"] + err(
+                f"Get-Service : {L['no_service']}",
+                [L["at_line"].format(line=1, col=1), "+ Get-Service msoidsvc", "+ ~~~~~~~~~~~~~~~~~~~~"],
+                f"ObjectNotFound: (msoidsvc:String) [Get-Service]{L['sep']}ServiceCommandException",
+                "NoServiceFoundForGivenName,Microsoft.PowerShell.Commands.GetServiceCommand")
+            + [""] + connect(web_ticket("Can not load Live Id module. Make sure correct version of Live Id Sign-in "
+                                        "assistant is installed.")),
+            "ps-logon-failed": connect(web_ticket(f"Logon failed for the user '{L['admin']}'. Please create a new "
+                                                  "PSCredential object, making sure that you have used the correct "
+                                                  "user name and password.")),
+            "ps-no-tenant-permission": connect(session(
+                f"The user '{L['admin']}' does not have permission to manage this tenant. Permissions can be granted "
+                "by assigning the user to the appropriate RBAC role.", False, "-2144108477,PSSessionOpenFailed")),
+            "ps-remote-access-disabled": connect(session(
+                "The ability to connect to this tenant by using a remote PowerShell session has been disabled. Please "
+                "contact Lync Help to check Tenant Powershell Policy of this tenant.", False,
+                "-2144108477,PSSessionOpenFailed")),
+            "ps-max-shells-user": connect(session(L["shells_user"], True, "-2144108090,PSSessionOpenFailed")),
+            "ps-max-shells-tenant": connect(session(L["shells_tenant"], True, "-2144108090,PSSessionOpenFailed")),
+        }
+        members = {}
+        t0 = datetime(2026, 11, 27, 9, 12, 5) if lang == "de" else datetime(2026, 11, 27, 17, 40, 33)
+        for k, (cause, body) in enumerate(bodies.items()):
+            start = t0 + timedelta(minutes=23 * k, seconds=7 * k)
+            end = start + timedelta(minutes=1, seconds=30 + k)
+            pid = 4100 + 37 * k
+            tag = f"{(0x9A3C51E7 * (k + 1)) & 0xFFFFFFFF:08x}"[:8]
+            name = f"PowerShell_transcript.{L['machine_name']}.{tag}.{start:%Y%m%d%H%M%S}.txt"
+            path = f"{home}\\Documents\\{start:%Y%m%d}\\{name}"
+            header = ["**********************", L["start"], f"{L['start_time']}: {start:%Y%m%d%H%M%S}",
+                      f"{L['user']}: {L['user_name']}", f"{L['runas']}: {L['user_name']}", f"{L['config']}: ",
+                      f"{L['machine']}: {L['machine_name']} (Microsoft Windows NT 10.0.19045.0)",
+                      f"{L['host']}: C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                      f"{L['pid']}: {pid}", "PSVersion: 5.1.19041.3570", "PSEdition: Desktop",
+                      "PSCompatibleVersions: 1.0, 2.0, 3.0, 4.0, 5.0, 5.1.19041.3570",
+                      "BuildVersion: 10.0.19041.3570", "CLRVersion: 4.0.30319.42000", "WSManStackVersion: 3.0",
+                      "PSRemotingProtocolVersion: 2.3", "SerializationVersion: 1.1.0.1", "**********************",
+                      L["started"].format(path=path)]
+            footer = [f"{prompt} Stop-Transcript", "**********************", L["end"],
+                      f"{L['end_time']}: {end:%Y%m%d%H%M%S}", "**********************"]
+            text = CRLF.join(header + body + footer) + CRLF
+            # Windows PowerShell 5.1 writes transcripts in UTF-8 with a BOM.
+            members[f"{cause}/{start:%Y%m%d}/{name}"] = bom8(text)
+        written.append(write_zip(f"connector-{lang}.zip", members))
+
+    # Negative twin: a German admin connects, lists users, and mistypes one name.
+    L = LOCALE["de"]
+    home = L["home"]
+    prompt = f"PS {home}>"
+    start = datetime(2026, 11, 27, 15, 2, 41)
+    body = [f"{prompt} Import-Module SkypeOnlineConnector", f"{prompt} $cred = Get-Credential", ""] + L["cred"] + [
+        f"{prompt} $s = New-CsOnlineSession -Credential $cred", f"{prompt} Import-PSSession $s -AllowClobber", "",
+        "ModuleType Version    Name                                ExportedCommands",
+        "---------- -------    ----                                ----------------",
+        "Script     1.0        tmp_4fkq2mzx.xsr                    {Clear-CsOnlineTelephoneNumberReservation, ...}",
+        "", f"{prompt} Get-CsOnlineUser -Identity lena.kraus@fabrikam.de"] + wrap_words(
+        "Get-CsOnlineUser : Management object not found for identity \"lena.kraus@fabrikam.de\".", 120) + [
+        "In Zeile:1 Zeichen:1", "+ Get-CsOnlineUser -Identity lena.kraus@fabrikam.de",
+        "+ ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~",
+        "    + CategoryInfo          : NotSpecified: (:) [Get-CsOnlineUser], ManagementException",
+        "    + FullyQualifiedErrorId : Microsoft.Rtc.Management.AD.ManagementException,Microsoft.Rtc.Management.AD.Cmdlets.GetOcsUserCmdlet",
+        "    + PSComputerName        : admin1a.online.lync.com",
+        f"{prompt} Remove-PSSession $s"]
+    name = f"PowerShell_transcript.{L['machine_name']}.5be0c2a4.{start:%Y%m%d%H%M%S}.txt"
+    header = ["**********************", L["start"], f"{L['start_time']}: {start:%Y%m%d%H%M%S}",
+              f"{L['user']}: {L['user_name']}", f"{L['runas']}: {L['user_name']}", f"{L['config']}: ",
+              f"{L['machine']}: {L['machine_name']} (Microsoft Windows NT 10.0.19045.0)",
+              f"{L['host']}: C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+              f"{L['pid']}: 6620", "PSVersion: 5.1.19041.3570", "PSEdition: Desktop", "**********************",
+              L["started"].format(path=f"{home}\\Documents\\{start:%Y%m%d}\\{name}")]
+    footer = [f"{prompt} Stop-Transcript", "**********************", L["end"],
+              f"{L['end_time']}: {start + timedelta(minutes=4):%Y%m%d%H%M%S}", "**********************"]
+    written.append(write_zip("connector-de-healthy.zip", {
+        f"{start:%Y%m%d}/{name}": bom8(CRLF.join(header + body + footer) + CRLF)}))
+    return written
+
+def localized_dns_samples() -> list[Path]:
+    """nslookup on a German and a Japanese Windows (labels `Nicht autorisierende Antwort:`,
+    `Aliase:`, `名前:`, `権限のない回答:`; the German `***` line names the queried name before the
+    server), and a German negative twin whose sip CNAME is right. The layout follows the
+    English samples (standard nslookup output rebuilt by hand); the localized labels are the
+    ones formats.md and issue 10 name."""
+    written = []
+    d = "example-bank.de"
+    server = ("dc01.corp.example-bank.de", "10.1.0.10")
+    prompt = "C:\\Users\\m.schmidt>"
+
+    def q(query: str, answer: list[str]) -> list[str]:
+        return [f"{prompt}nslookup {query}", f"Server:  {server[0]}", f"Address:  {server[1]}", ""] + answer + [""]
+
+    def nx_de(name: str) -> list[str]:
+        return [f"*** {name} wurde von {server[0]} nicht gefunden: Non-existent domain."]
+
+    ns = CRLF.join(
+        q(f"-type=CNAME sip.{d}", nx_de(f"sip.{d}"))
+        + q(f"lyncdiscover.{d}", nx_de(f"lyncdiscover.{d}"))
+        + q(f"-type=SRV _sip._tls.{d}", nx_de(f"_sip._tls.{d}"))
+        + q(f"sipinternal.{d}", nx_de(f"sipinternal.{d}"))
+        + q("sipdir.online.lync.com", ["Nicht autorisierende Antwort:", "Name:    sipdir.online.lync.com",
+                                       "Address:  52.112.64.12"])
+    ) + CRLF
+    # Windows console output redirected to a file on a German machine: code page 850.
+    written.append(write_zip("dns-cname-missing-de.zip", {"Netzwerk/nslookup.txt": ns.encode("cp850")}))
+    ok = CRLF.join(
+        q(f"sip.{d}", ["Nicht autorisierende Antwort:", "Name:    sipdir.online.lync.com.",
+                       "Address:  52.112.64.12", f"Aliase:  sip.{d}"])
+        + q(f"lyncdiscover.{d}", ["Nicht autorisierende Antwort:", "Name:    webdir.online.lync.com",
+                                  "Addresses:  52.112.64.2", "          52.112.64.3", f"Aliase:  lyncdiscover.{d}"])
+        + q(f"sipinternal.{d}", nx_de(f"sipinternal.{d}"))
+    ) + CRLF
+    written.append(write_zip("dns-ok-de.zip", {"Netzwerk/nslookup.txt": ok.encode("cp850")}))
+    d = "example-shoji.co.jp"
+    jserver = ("UnKnown", "192.168.10.1")
+    jprompt = "C:\\Users\\tanaka>"
+
+    def jq(query: str, answer: list[str]) -> list[str]:
+        return [f"{jprompt}nslookup {query}", f"サーバー:  {jserver[0]}", f"Address:  {jserver[1]}", ""] + answer + [""]
+
+    def nx_ja(name: str) -> list[str]:
+        return [f"*** {jserver[0]} が {name} を見つけられません: Non-existent domain"]
+
+    ns = CRLF.join(
+        jq(f"-type=CNAME sip.{d}", nx_ja(f"sip.{d}"))
+        + jq(f"lyncdiscover.{d}", nx_ja(f"lyncdiscover.{d}"))
+        + jq("sipdir.online.lync.com", ["権限のない回答:", "名前:    sipdir.online.lync.com", "Address:  52.112.64.12"])
+    ) + CRLF
+    # Redirected on a Japanese machine: code page 932 (Shift_JIS).
+    written.append(write_zip("dns-cname-missing-ja.zip", {"network/nslookup.txt": ns.encode("cp932")}))
+    return written
+
+def usculture_csv_samples() -> list[Path]:
+    """`Get-EventLog -LogName Application -Source Lync | Export-Csv -UseCulture` on a German
+    Windows: `;` as the delimiter, `dd.MM.yyyy HH:mm:ss` local dates, property names as the
+    header (PowerShell does not localize them), the event message in German around the
+    English technical data (layout of lync_client_app_events_get-eventlog_json.txt's event 11).
+    The German message wording is a constructed translation. Negative twin: event 11 whose
+    Response Data holds only the progress report and the client's 51004 of the real excerpt."""
+    written = []
+    header = ['#TYPE System.Diagnostics.EventLogEntry#Application/Lync/11',
+              '"EventID";"MachineName";"Data";"Index";"Category";"CategoryNumber";"EntryType";"Message";"Source";'
+              '"ReplacementStrings";"InstanceId";"TimeGenerated";"TimeWritten";"UserName";"Site";"Container"']
+
+    def row(index: int, when: datetime, response: str) -> str:
+        msg = ("Eine SIP-Anforderung von Lync ist auf unerwartete Weise fehlgeschlagen (Statuscode 80090324). "
+               "Weitere Informationen sind in den folgenden technischen Daten enthalten:\r\n\r\n"
+               "RequestUri:   sip:contoso-gmbh.de\r\nFrom:         sip:anna.klein@contoso-gmbh.de;tag=9a1c015fa0\r\n"
+               "To:           sip:anna.klein@contoso-gmbh.de\r\nCall-ID:      8d2f0c1e9a7b4c3d8a1f\r\n\r\n"
+               f"Response Data:\r\n\r\n{response}\r\n\r\n\r\nLösung:\r\n\r\n"
+               "Wenn dieser Fehler weiterhin auftritt, wenden Sie sich an den Netzwerkadministrator.")
+        stamp = f"{when:%d.%m.%Y %H:%M:%S}"
+        return (f'"11";"PC-0412.contoso-gmbh.de";"System.Byte[]";"{index}";"(0)";"0";"Warning";'
+                f'"{msg.replace(chr(34), chr(34) * 2)}";"Lync";"System.String[]";"2147483659";"{stamp}";"{stamp}";;;')
+    t0 = datetime(2026, 11, 30, 8, 47, 12)
+    skew = ('401  Unauthorized\r\nms-diagnostics:  1013;reason="Significant time skew detected during '
+            'authentication";source="sippoolam30e02.infra.lync.com"')
+    rows = [row(48211 + k, t0 + timedelta(seconds=66 * k), skew) for k in range(3)]
+    written.append(write_zip("clock-skew-csv-de.zip", {
+        "Ereignisse/Lync-Anwendung.csv": bom8(CRLF.join(header + rows) + CRLF)}))
+    ok = ('101  Progress Report\r\nms-diagnostics:  13004;reason="Request was proxied to one or more registered '
+          'endpoints";source="sippoolam30e02.infra.lync.com";Count="1";appName="InboundRouting"\r\n\r\n\r\n'
+          '0  (null)\r\n(null):  51004; reason="Action initiated by user";OriginalPresenceState="3000"')
+    rows = [row(48300, t0, ok)]
+    written.append(write_zip("lync-events-csv-de-healthy.zip", {
+        "Ereignisse/Lync-Anwendung.csv": bom8(CRLF.join(header + rows) + CRLF)}))
+    return written
+
+def signin_assistant_samples() -> list[Path]:
+    """Microsoft Online Services Sign-in Assistant traces (`C:\\MSOTrace\\msoidsvctrace{GUID}.txt`):
+    the `<PID,TID,HH:MM:SS:mmm>: ` prefix, `## SOAP Request:` / `## SOAP Response:` markers and
+    `WinHttpQueryHeaders returns …` lines of idcrl_msoidsvc_trace_format_supportarticles.txt; the
+    fault for a wrong password (wst:FailedAuthentication, 0x80048821, "Error validating
+    credentials") as formats-addendum.md gives it. Other lines and the SOAP bodies (shortened)
+    are constructed."""
+    written = []
+
+    def trace(pid: int, tid: int, start: datetime, lines: list[str]) -> bytes:
+        out, t = [], start
+        for k, line in enumerate(lines):
+            t += timedelta(milliseconds=7 + 13 * k)
+            stamp = f"{t:%H:%M:%S}:{t.microsecond // 1000:03d}"
+            first, *rest = line.split("\n")
+            out.append(f"<{pid},{tid},{stamp}>: {first}")
+            out += rest
+        return (CRLF.join(out) + CRLF).encode("utf-8")
+
+    request = ("## SOAP Request: <s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Header>"
+               "<wsa:To>https://login.microsoftonline.com:443/RST2.srf</wsa:To></s:Header><s:Body>…</s:Body>"
+               "</s:Envelope>")
+    common = ["IDCRL: InitializeEx called, version 7.250.4556.0",
+              "IDCRL: LogonIdentityEx for user megan.bowen@relecloud.com, policy MBI_SSL",
+              "WinHttpSendRequest to https://login.microsoftonline.com:443/RST2.srf", request]
+    bad = common + [
+        "WinHttpQueryHeaders returns 500",
+        "## SOAP Response:\n<S:Envelope xmlns:S=\"http://www.w3.org/2003/05/soap-envelope\"><S:Body><S:Fault><S:Code>"
+        "<S:Value>S:Sender</S:Value><S:Subcode><S:Value>wst:FailedAuthentication</S:Value></S:Subcode></S:Code>"
+        "\n<S:Reason><S:Text xml:lang=\"en-US\">Authentication Failure</S:Text></S:Reason><S:Detail><psf:error>"
+        "<psf:value>0x80048821</psf:value><psf:internalerror><psf:code>0x80041012</psf:code>"
+        "\n<psf:text>Error validating credentials. </psf:text></psf:internalerror></psf:error></S:Detail>"
+        "</S:Fault></S:Body></S:Envelope>",
+        "IDCRL: LogonIdentityEx failed, hr = 0x80048821",
+        "GetAuthStateEx results: authState (0x80048800), requestStatus (0x80048821)"]
+    written.append(write_zip("msoidsvc-bad-password.zip", {
+        "MSOTrace/msoidsvctrace{5E3B2A61-0C4D-4F7A-9B2E-7D1C8A6F4E20}.txt":
+            trace(4120, 3876, datetime(2026, 11, 28, 9, 20, 30, 512000), bad)}))
+    proxy = common + [
+        "WinHttpQueryHeaders returns 407",
+        "WinHttpSendRequest to https://login.microsoftonline.com:443/RST2.srf (retry with proxy credentials)",
+        "WinHttpQueryHeaders returns 200",
+        "## SOAP Response:\n<!DOCTYPE html><html><head><title>Access Denied</title></head><body>Your request to "
+        "login.microsoftonline.com was blocked by the web gateway.</body></html>",
+        "IDCRL: the response is not a SOAP envelope"]
+    written.append(write_zip("msoidsvc-proxy.zip", {
+        "MSOTrace/msoidsvctrace{A07F6C3E-2B19-4E55-8D0A-31C9E4B7F062}.txt":
+            trace(2984, 3012, datetime(2026, 11, 28, 10, 2, 11, 87000), proxy)}))
+    ok = common + [
+        "WinHttpQueryHeaders returns 200",
+        "## SOAP Response:\n<S:Envelope xmlns:S=\"http://www.w3.org/2003/05/soap-envelope\"><S:Body>"
+        "<wst:RequestSecurityTokenResponseCollection>…</wst:RequestSecurityTokenResponseCollection></S:Body>"
+        "</S:Envelope>",
+        "IDCRL: LogonIdentityEx succeeded, hr = 0x00000000",
+        "GetAuthStateEx results: authState (0x00048803), requestStatus (0x00000000)"]
+    written.append(write_zip("msoidsvc-healthy.zip", {
+        "MSOTrace/msoidsvctrace{0B6D1E94-7A3C-4C21-A5F8-9E2D6B1C0A37}.txt":
+            trace(4120, 3876, datetime(2026, 11, 28, 9, 31, 2, 140000), ok)}))
+    return written
+
+def registry_samples() -> list[Path]:
+    """Registry evidence the support article on hidden sign-in causes names
+    (doc_signin_hidden_causes_clockskew_rsa_cert_supportarticles.txt): a `.reg` export
+    (UTF-16LE, as regedit writes it) with the Sign-in Assistant's ClockSkew value, and
+    `reg query` output with a MachineGuid written in braces."""
+    written = []
+    text = CRLF.join([
+        "Windows Registry Editor Version 5.00", "",
+        r"[HKEY_USERS\.DEFAULT\Software\Microsoft\MSOIdentityCRL]",
+        '"ClockSkew"=dword:0000012c',
+        '"UserExtendedProperties"=dword:00000001', "", ""])
+    written.append(write_zip("clock-skew-registry.zip", {"Registry/MSOIdentityCRL.reg": utf16(text)}))
+    text = CRLF.join([
+        "", r"HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Cryptography",
+        "    MachineGuid    REG_SZ    {c1cbd94c-0d35-414c-89ef-dd092b984883}", "", ""])
+    written.append(write_zip("machineguid-braces.zip", {"reg-query-cryptography.txt": text.encode("ascii")}))
+    return written
+
+
 def main() -> None:
     written = []
 
@@ -1796,6 +2397,14 @@ def main() -> None:
     written.append(write_zip("adfs-self-signed-cert.zip", {
         "EventLogs/System.txt": wevtutil_text("tailwindtraders.com", "TWT-LT-0233", system_adfs).encode("utf-8"),
     }))
+
+    written += certificate_samples()
+    written += clock_event_samples()
+    written += localized_connector_samples()
+    written += localized_dns_samples()
+    written += usculture_csv_samples()
+    written += signin_assistant_samples()
+    written += registry_samples()
 
     for w in written:
         print(f"wrote {w.relative_to(HERE.parent)} ({w.stat().st_size} bytes)")

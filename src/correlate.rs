@@ -115,6 +115,9 @@ impl MemberTracker {
                     first_time: record.time,
                     last_time: record.time,
                     last_response: None,
+                    certprov_challenge: None,
+                    other_auth_scheme: false,
+                    from_uri: None,
                     steps: Vec::new(),
                 });
                 if self.registrations.len() > LADDERS_KEPT {
@@ -155,7 +158,36 @@ impl MemberTracker {
                     .then(|| crate::redact::abridge(&diags.join("; "), 160)),
             });
         }
+        if is_request && direction != Direction::Received && reg.from_uri.is_none() {
+            reg.from_uri = message.from_uri().map(|u| {
+                let u = u.trim().trim_start_matches('<').to_ascii_lowercase();
+                u.strip_prefix("sip:").unwrap_or(&u).to_string()
+            });
+        }
+        if is_request
+            && message.header("Authorization").is_some_and(|a| {
+                !a.trim_start()
+                    .get(..7)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("TLS-DSK"))
+            })
+        {
+            reg.other_auth_scheme = true;
+        }
         if let Some(status) = message.status() {
+            if status == 401
+                && reg.certprov_challenge.is_none()
+                && let Some(sts) = message
+                    .headers_named("WWW-Authenticate")
+                    .find_map(certprov_sts_uri)
+            {
+                reg.certprov_challenge = Some(Evidence::new(
+                    member_index,
+                    member,
+                    record.line,
+                    record.time,
+                    &format!("received 401 TLS-DSK challenge, sts-uri {sts}"),
+                ));
+            }
             match status {
                 401 | 407 => reg.challenges += 1,
                 100..=199 => return,
@@ -170,6 +202,23 @@ impl MemberTracker {
             ));
         }
     }
+}
+
+/// The `sts-uri` of a `TLS-DSK` challenge when it names the certificate provisioning service
+/// (`…/CertProv/CertProvisioningService.svc`, formats.md §1.4).
+pub fn certprov_sts_uri(www_authenticate: &str) -> Option<&str> {
+    let v = www_authenticate.trim_start();
+    if !v
+        .get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("TLS-DSK"))
+    {
+        return None;
+    }
+    let (_, rest) = v.split_once("sts-uri=")?;
+    let uri = rest.trim_start_matches('"').split(['"', ',', ' ']).next()?;
+    uri.to_ascii_lowercase()
+        .contains("/certprov/")
+        .then_some(uri)
 }
 
 /// Everything bundle-wide the correlator concludes.
@@ -200,6 +249,61 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
                 evidence,
             });
         }
+    }
+    for (_, reg) in registrations {
+        if !reg.succeeded()
+            && !reg.other_auth_scheme
+            && let (Some(at), Some(last)) = (&reg.certprov_challenge, &reg.last_response)
+        {
+            let mut evidence = at.clone();
+            evidence.text = format!(
+                "REGISTER Call-ID {}: {}, then never accepted; last: {}",
+                short(&reg.call_id),
+                at.text,
+                last.text
+            );
+            out.facts.push(Fact {
+                name: "certprov-sign-in-failed",
+                value: f64::from(reg.challenges),
+                evidence,
+            });
+        }
+    }
+    // Sign-ins under more than one address: the address was changed (or another user signed
+    // in on the machine). Evidence: the first REGISTER under the newest address.
+    let mut addresses: Vec<(&str, &Registration)> = Vec::new();
+    for (_, reg) in registrations {
+        if let Some(a) = reg.from_uri.as_deref()
+            && !addresses.iter().any(|(b, _)| *b == a)
+        {
+            addresses.push((a, reg));
+        }
+    }
+    if addresses.len() >= 2
+        && let Some((newest, reg)) = addresses
+            .iter()
+            .max_by(|a, b| a.1.first_time.cmp(&b.1.first_time))
+        && let Some(ev) = reg
+            .steps
+            .first()
+            .map(|s| Evidence::new(s.member_index, &s.member, s.line, s.local, ""))
+            .or_else(|| reg.last_response.clone())
+    {
+        let mut evidence = ev;
+        let others: Vec<&str> = addresses
+            .iter()
+            .map(|(a, _)| *a)
+            .filter(|a| a != newest)
+            .collect();
+        evidence.text = format!(
+            "sign-in as {newest} after sign-ins as {}",
+            others.join(", ")
+        );
+        out.facts.push(Fact {
+            name: "sign-in-address-changed",
+            value: addresses.len() as f64,
+            evidence,
+        });
     }
     if let Some((estimate, sample)) = estimate_clock(clock) {
         let skew = estimate.skew_seconds;
@@ -525,6 +629,9 @@ mod tests {
             first_time: None,
             last_time: None,
             last_response: Some(ev.clone()),
+            certprov_challenge: None,
+            other_auth_scheme: false,
+            from_uri: None,
             steps: Vec::new(),
         };
         let ok = Registration {
@@ -537,6 +644,26 @@ mod tests {
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
         // Whether the last sign-in succeeded is the attempts' business (`attempts.rs`).
         assert_eq!(names, vec!["registration-auth-failed"]);
+        // Two sign-in addresses: the newer one is named.
+        let mut old_addr = ok.clone();
+        old_addr.from_uri = Some("kim@old.example".into());
+        old_addr.first_time =
+            NaiveDateTime::parse_from_str("2026-11-01 08:00:00", "%Y-%m-%d %H:%M:%S").ok();
+        let mut new_addr = failed.clone();
+        new_addr.from_uri = Some("kim@new.example".into());
+        new_addr.first_time =
+            NaiveDateTime::parse_from_str("2026-11-03 08:00:00", "%Y-%m-%d %H:%M:%S").ok();
+        let d = derive_facts(&[(0, old_addr), (0, new_addr)], &[]);
+        let changed = d
+            .facts
+            .iter()
+            .find(|f| f.name == "sign-in-address-changed")
+            .expect("address change");
+        assert_eq!(changed.value, 2.0);
+        assert_eq!(
+            changed.evidence.text,
+            "sign-in as kim@new.example after sign-ins as kim@old.example"
+        );
         let d = derive_facts(&[(0, ok), (1, failed)], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
         assert_eq!(names, vec!["registration-auth-failed"]);

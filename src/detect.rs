@@ -58,6 +58,8 @@ pub enum Format {
     SystemInfo,
     /// Registry export (`.reg`, "Windows Registry Editor Version 5.00").
     RegExport,
+    /// Microsoft Online Services Sign-in Assistant trace (`msoidsvctrace{GUID}.txt`).
+    SignInAssistantTrace,
     /// Lync for Mac 2011 log (`Microsoft-Lync.log`), a different layout.
     MacLyncLog,
     /// Anything else.
@@ -85,6 +87,7 @@ impl Format {
             Self::WinHttpProxy => "winhttp-proxy",
             Self::SystemInfo => "systeminfo",
             Self::RegExport => "reg-export",
+            Self::SignInAssistantTrace => "msoidsvc-trace",
             Self::MacLyncLog => "mac-lync-log",
             Self::Unknown => "unknown",
         }
@@ -139,6 +142,9 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     if has_ext(name, ".zip") {
         return Format::Zip;
     }
+    if crate::parse::msoidsvc::is_trace_name(name) {
+        return Format::SignInAssistantTrace;
+    }
     let sniff_len = head.len().min(4096);
     let text = decode(&head[..sniff_len]).text;
     if uccapi::sniff(&text) {
@@ -149,6 +155,9 @@ pub fn detect(path: &str, head: &[u8]) -> Format {
     let events_text = decode_events(&head[..sniff_len]).text;
     if let Some(f) = sniff_event_export(&events_text) {
         return f;
+    }
+    if crate::parse::msoidsvc::sniff(&text) {
+        return Format::SignInAssistantTrace;
     }
     if powershell::sniff(&text) {
         return Format::PowerShell;
@@ -378,6 +387,38 @@ pub fn decode_events(bytes: &[u8]) -> Decoded<'_> {
         text: Cow::Owned(text.into_owned()),
         encoding: Encoding::Windows1252,
     }
+}
+
+/// Words a Japanese console's output holds (nslookup labels and failure line, PowerShell's
+/// position line and verbose prefix), to recognise cp932 bytes redirected to a file.
+const JAPANESE_CONSOLE_WORDS: [&str; 7] = [
+    "サーバー:",
+    "名前:",
+    "権限のない回答",
+    "を見つけられません",
+    "発生場所",
+    "詳細:",
+    "トランスクリプト",
+];
+
+/// [`decode`], and for console output redirected to a file on a Japanese Windows (no BOM,
+/// not UTF-8) its ANSI/OEM code page cp932 when the text then reads as Japanese console output.
+/// Other legacy bytes stay as [`decode`] leaves them (lossy UTF-8).
+pub fn decode_console(bytes: &[u8]) -> Decoded<'_> {
+    let d = decode(bytes);
+    if d.encoding != Encoding::Utf8Lossy {
+        return d;
+    }
+    if let Some(text) = encoding_rs::SHIFT_JIS
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .filter(|t| JAPANESE_CONSOLE_WORDS.iter().any(|w| t.contains(*w)))
+    {
+        return Decoded {
+            text: Cow::Owned(text.into_owned()),
+            encoding: Encoding::ShiftJis,
+        };
+    }
+    d
 }
 
 fn utf8(bytes: &[u8], encoding: Encoding) -> Decoded<'_> {
@@ -631,6 +672,13 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK
             .encode("日志名称:          System\r\n事件 ID:         3\r\n级别:            错误\r\n");
         assert_eq!(decode_events(&gbk).encoding, Encoding::Gbk);
+        // Japanese console output redirected to a file (cp932).
+        let (ja, _, _) = encoding_rs::SHIFT_JIS
+            .encode("サーバー:  UnKnown\r\n*** UnKnown が sip.example.jp を見つけられません: Non-existent domain\r\n");
+        let d = decode_console(&ja);
+        assert_eq!(d.encoding, Encoding::ShiftJis);
+        assert!(d.text.contains("を見つけられません"));
+        assert_eq!(decode_console(&cp1252).encoding, Encoding::Utf8Lossy);
         assert_eq!(detect("copy.txt", &gbk), Format::EventDetailsText);
     }
 

@@ -258,80 +258,25 @@ fn attempt_report(
     }
 }
 
-/// The protocol meaning of an attempt's code, for `unexplained`: facts of the SIP and Windows
-/// specifications, not causes.
+/// The protocol meaning of an attempt's code, for `unexplained`: what the protocol-facts table
+/// ([`crate::codes`], `rules/codes.toml`) says of its SIP status, ms-diagnostics code and
+/// HRESULT, each with its source. Facts, not causes.
 pub fn protocol_meaning(
     status: Option<u16>,
     diag: Option<u32>,
     hresult: Option<&str>,
 ) -> Option<String> {
-    let mut parts = Vec::new();
-    if let Some(s) = status {
-        parts.push(match s {
-            401 | 407 => "SIP 401/407: the server demands (more) authentication (RFC 3261 §21.4.2)"
-                .to_string(),
-            403 => "SIP 403: the server understood the request and refuses it (RFC 3261 §21.4.4)"
-                .to_string(),
-            404 => "SIP 404: the user does not exist at the domain (RFC 3261 §21.4.5)".to_string(),
-            408 | 480 => {
-                format!("SIP {s}: no answer in time / temporarily unavailable (RFC 3261 §21.4)")
-            }
-            400..=499 => format!(
-                "SIP {s}: client error, the request cannot be fulfilled as sent (RFC 3261 §21.4)"
-            ),
-            503 => "SIP 503: the server is temporarily overloaded or down (RFC 3261 §21.5.4)"
-                .to_string(),
-            500..=599 => format!("SIP {s}: server error (RFC 3261 §21.5)"),
-            600..=699 => format!("SIP {s}: global failure (RFC 3261 §21.6)"),
-            _ => format!("SIP {s}"),
-        });
-    }
-    if let Some(d) = diag {
-        // [MS-OCER]: ms-diagnostics codes 1000–1999 come from the authentication stack, the
-        // 4000s from the registrar/routing, 17000s from client version filtering.
-        let range = match d {
-            1000..=1999 => Some("authentication"),
-            2000..=2999 => Some("subscriptions and sessions"),
-            3000..=3999 => Some("routing"),
-            4000..=4999 => Some("registrar and user lookup"),
-            17000..=17999 => Some("client version filter"),
-            _ => None,
-        };
-        if let Some(r) = range {
-            parts.push(format!(
-                "ms-diagnostics {d}: {r} ([MS-OCER] error code ranges)"
-            ));
-        }
-    }
-    if let Some(h) = hresult {
-        let name = match h.to_ascii_uppercase().as_str() {
-            "0X8009030C" => Some("SEC_E_LOGON_DENIED: the logon attempt failed"),
-            "0X80090324" => {
-                Some("SEC_E_TIME_SKEW: the clocks of client and server differ too much")
-            }
-            "0X80090016" => Some("NTE_BAD_KEYSET: the key container does not exist"),
-            "0X8009030D" => {
-                Some("SEC_E_UNKNOWN_CREDENTIALS: the credentials supplied were not recognised")
-            }
-            "0X80090325" => {
-                Some("SEC_E_UNTRUSTED_ROOT: the certificate chain ends in an untrusted root")
-            }
-            "0X80090322" => Some("SEC_E_WRONG_PRINCIPAL: the target principal name is incorrect"),
-            "0X800B0109" => Some(
-                "CERT_E_UNTRUSTEDROOT: the certificate chain ends in a root that is not trusted",
-            ),
-            "0X8007232B" => Some("DNS_ERROR_RCODE_NAME_ERROR: the DNS name does not exist"),
-            "0X80072EE7" => {
-                Some("WININET_E_NAME_NOT_RESOLVED: the server name could not be resolved")
-            }
-            "0X80072EFD" => Some("WININET_E_CANNOT_CONNECT: the connection to the server failed"),
-            "0X80072F8F" => Some("WININET_E_DECODING_FAILED / security error in the TLS exchange"),
-            _ => None,
-        };
-        if let Some(n) = name {
-            parts.push(format!("{h} = {n} (winerror.h)"));
-        }
-    }
+    use crate::codes::{CodeKind, meaning};
+    let hr = hresult.and_then(|h| u32::from_str_radix(h.trim_start_matches("0x"), 16).ok());
+    let parts: Vec<String> = [
+        status.and_then(|s| meaning(CodeKind::Sip, u32::from(s))),
+        diag.and_then(|d| meaning(CodeKind::MsDiagnostics, d)),
+        hr.and_then(|h| meaning(CodeKind::Hresult, h)),
+    ]
+    .into_iter()
+    .flatten()
+    .map(|m| format!("{}: {} ({})", m.label(), m.text, m.source))
+    .collect();
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
@@ -459,12 +404,24 @@ pub fn diagnose(
         let key = e.text.trim_start_matches("received ").to_string();
         match unexplained.iter_mut().find(|u| u.text == key) {
             Some(u) => u.count += 1,
-            None => unexplained.push(Unexplained {
-                text: key,
-                count: 1,
-                first: line_of(e, "", Effect::Supports, clock_ref),
-                meaning: None,
-            }),
+            None => {
+                // `503 Service Unavailable to REGISTER; ms-diagnostics 4141 "…"`: its codes.
+                let status = key
+                    .split_whitespace()
+                    .next()
+                    .and_then(|w| w.parse::<u16>().ok());
+                let diag = key.split_once("ms-diagnostics ").and_then(|(_, rest)| {
+                    rest.split(|c: char| !c.is_ascii_digit())
+                        .next()
+                        .and_then(|d| d.parse::<u32>().ok())
+                });
+                unexplained.push(Unexplained {
+                    meaning: protocol_meaning(status, diag, None),
+                    text: key,
+                    count: 1,
+                    first: line_of(e, "", Effect::Supports, clock_ref),
+                })
+            }
         }
     }
     // A sign-in that fails now with no documented cause: its failing codes, first.

@@ -28,10 +28,18 @@ pub enum Observation<'e, 'a> {
 }
 
 /// Names of the facts the correlator derives; rules may match only these.
-pub const FACT_NAMES: [(&str, &str); 18] = [
+pub const FACT_NAMES: [(&str, &str); 20] = [
     (
         "registration-auth-failed",
         "a REGISTER transaction (one Call-ID) got three or more 401 challenges and never a 2xx; value = number of 401s",
+    ),
+    (
+        "certprov-sign-in-failed",
+        "a REGISTER transaction was challenged with TLS-DSK naming the certificate provisioning service (sts-uri …/CertProv/…), the client answered with no other scheme (NTLM, Kerberos) and it never got a 2xx; value = number of 401s",
+    ),
+    (
+        "sign-in-address-changed",
+        "REGISTERs in the bundle were sent under two or more sign-in addresses (From URIs); value = number of addresses",
     ),
     (
         "last-registration-succeeded",

@@ -1,68 +1,20 @@
 //! `sfbtriage explain`: what an error message, ms-diagnostics code or HRESULT means.
 //!
 //! This module owns answering without logs. A number is looked up as an ms-diagnostics code
-//! (the documented reason, and the causes whose rules key on it); `0x…` as an HRESULT (its
-//! name, and the causes whose rules key on it); any other text is matched, case- and
+//! (the documented reason, and the causes whose rules key on it); `0x…`, a negative decimal
+//! (.NET's HResult) or a symbolic name (`NTE_BAD_KEYSET`, `KRB_AP_ERR_SKEW`) as an HRESULT or
+//! Kerberos code (its meaning from the protocol-facts table [`crate::codes`], and the causes
+//! whose rules name it in any spelling); any other text is matched, case- and
 //! space-insensitively, against the error phrases of every cause in every language the
 //! articles give, in both directions (a partial phrase or a longer pasted dialog both match),
 //! with typographic apostrophes and full-width forms folded; and it is run, as one error
 //! record, through the record rules, so a pasted PowerShell error (wrapped lines, French text
 //! or wording the articles do not quote, such as the WinRM one) finds its cause the way a
-//! transcript in a bundle would.
+//! transcript in a bundle would. When nothing matches, the answer says what was looked for and
+//! names the catalogue phrases nearest to the text.
 
 use crate::catalog::{Catalog, Cause};
 use crate::rules::{Matcher, RuleSet};
-
-/// Documented ms-diagnostics reasons that matter for sign-in (MS-OCER; formats.md §2.3).
-pub const DIAGNOSTIC_CODES: &[(u32, &str)] = &[
-    (1000, "Final handshake failed."),
-    (1003, "User does not exist."),
-    (1007, "Temporarily cannot route."),
-    (1008, "Unable to resolve DNS SRV record."),
-    (1009, "Conflicting SRV and host domains in DNS."),
-    (
-        1010,
-        "Certificate trust with next-hop server could not be established.",
-    ),
-    (
-        1013,
-        "Significant time skew detected during authentication.",
-    ),
-    (1014, "Unable to resolve DNS A record."),
-    (4003, "From URI not enabled for remote access."),
-    (
-        4004,
-        "Credentials provided are not authorized to act as specified from URI.",
-    ),
-    (
-        4005,
-        "Destination URI either not enabled for SIP or does not exist.",
-    ),
-    (4006, "User not found in pool."),
-    (17002, "Invalid protocol client version."),
-    (17003, "Declined with URL."),
-    (17004, "Allowed with URL."),
-];
-
-/// Well-known HRESULTs seen around sign-in (standard Windows values; formats.md §1.5).
-pub const HRESULTS: &[(u32, &str)] = &[
-    (
-        0x8009_0324,
-        "SEC_E_TIME_SKEW: the clocks on the client and server differ too much",
-    ),
-    (0x8009_030C, "SEC_E_LOGON_DENIED: the logon attempt failed"),
-    (
-        0x8009_0325,
-        "SEC_E_UNTRUSTED_ROOT: the certificate chain was issued by an untrusted authority",
-    ),
-    (
-        0x8009_0322,
-        "SEC_E_WRONG_PRINCIPAL: the target principal name is incorrect",
-    ),
-    (0x8007_2EE2, "WININET timeout: the operation timed out"),
-    (0x8007_2EFD, "WININET cannot connect to the server"),
-    (0x8007_06BA, "RPC server unavailable"),
-];
 
 /// One answer of `explain`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -71,7 +23,25 @@ pub struct Explanation {
     pub kind: &'static str,
     /// The documented meaning of a code, when known.
     pub meaning: Option<String>,
+    /// What the protocol-facts table says of the code, with sources (an ms-diagnostics code
+    /// without an entry of its own gets its ErrorId range; a number can also be a SIP status).
+    pub codes: Vec<crate::codes::Meaning>,
     pub causes: Vec<ExplainedCause>,
+    /// When no cause matched: what was looked for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub looked_for: Vec<String>,
+    /// When no cause matched a text: the catalogue phrases nearest to it, best first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nearest: Vec<NearestPhrase>,
+}
+
+/// A catalogue phrase that shares words with a text that matched nothing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NearestPhrase {
+    pub id: String,
+    pub title: String,
+    pub lang: String,
+    pub phrase: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -119,39 +89,110 @@ fn push_unique(out: &mut Vec<ExplainedCause>, c: ExplainedCause) {
     }
 }
 
+/// Causes whose supporting rules name a code in one of its spellings: a record rule literal
+/// ending with its hex digits or equal to its signed decimal or symbolic name, an event rule
+/// whose regex names it.
+fn causes_naming(
+    spellings: &[String],
+    hex: Option<u32>,
+    rules: &RuleSet,
+    catalog: &Catalog,
+    out: &mut Vec<ExplainedCause>,
+) {
+    let needle = hex.map(|h| format!("{h:08x}"));
+    for rule in rules.rules() {
+        if rule.effect != crate::rules::Effect::Supports {
+            continue;
+        }
+        let hit = match &rule.matcher {
+            Matcher::Record(m) => m.literals().iter().any(|l| {
+                let l = l.to_ascii_lowercase();
+                needle.as_ref().is_some_and(|n| l.ends_with(n.as_str()))
+                    || spellings.iter().any(|s| {
+                        let s = s.to_ascii_lowercase();
+                        // `-2144108321` inside `-2144108321,PSSessionOpenFailed`.
+                        l == s || s.len() >= 8 && l.contains(&s)
+                    })
+            }),
+            Matcher::Event(m) => m.regex_source().is_some_and(|r| {
+                let r = r.to_ascii_lowercase();
+                spellings
+                    .iter()
+                    .any(|s| s.contains('_') && r.contains(&s.to_ascii_lowercase()))
+            }),
+            _ => false,
+        };
+        if hit && let Some(c) = catalog.get(&rule.cause) {
+            push_unique(out, explained(c, format!("rule {}", rule.id)));
+        }
+    }
+}
+
+fn meaning_text(m: &crate::codes::Meaning) -> String {
+    format!("{}: {} (source: {})", m.label(), m.text, m.source)
+}
+
 /// Explain a code or an error message.
 pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
+    use crate::codes::{self, CodeKind};
     let q = query.trim();
-    let hex = q.strip_prefix("0x").or_else(|| q.strip_prefix("0X"));
-    if let Some(h) = hex.and_then(|h| u32::from_str_radix(h, 16).ok()) {
-        let mut causes = Vec::new();
-        let needle = format!("{h:08x}");
-        for rule in rules.rules() {
-            if let Matcher::Record(m) = &rule.matcher
-                && m.literals()
-                    .iter()
-                    .any(|l| l.to_ascii_lowercase().ends_with(&needle))
-                && let Some(c) = catalog.get(&rule.cause)
-            {
-                push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+    let one_token = !q.contains(char::is_whitespace);
+    let hex = q
+        .strip_prefix("0x")
+        .or_else(|| q.strip_prefix("0X"))
+        .and_then(|h| u32::from_str_radix(h, 16).ok());
+    let found = if one_token {
+        codes::lookup(q)
+    } else {
+        Vec::new()
+    };
+    // An HRESULT or Kerberos code, by hex, signed decimal or symbolic name.
+    let code_like = hex.is_some()
+        || (one_token && q.starts_with('-') && q[1..].bytes().all(|b| b.is_ascii_digit()))
+        || found
+            .iter()
+            .any(|m| matches!(m.kind, CodeKind::Hresult | CodeKind::Kerberos));
+    if code_like {
+        let mut spellings = vec![q.to_string()];
+        for m in &found {
+            if let Some(n) = &m.name {
+                spellings.push(n.clone());
+            }
+            if m.kind == CodeKind::Hresult {
+                spellings.push(format!("0x{:08X}", m.code));
+                spellings.push((m.code as i32).to_string());
             }
         }
-        return Explanation {
-            kind: "hresult",
-            meaning: HRESULTS
+        let value = hex.or_else(|| {
+            found
                 .iter()
-                .find(|(v, _)| *v == h)
-                .map(|(_, m)| m.to_string()),
+                .find(|m| m.kind == CodeKind::Hresult)
+                .map(|m| m.code)
+        });
+        let mut causes = Vec::new();
+        causes_naming(&spellings, value, rules, catalog, &mut causes);
+        let kind = if found.iter().all(|m| m.kind == CodeKind::Kerberos) && !found.is_empty() {
+            "kerberos"
+        } else {
+            "hresult"
+        };
+        return Explanation {
+            kind,
+            meaning: found.first().map(|m| meaning_text(m)),
+            codes: found.into_iter().cloned().collect(),
             causes,
+            looked_for: Vec::new(),
+            nearest: Vec::new(),
         };
     }
     let code = q
+        .trim_start_matches("ms-diagnostics-public")
         .trim_start_matches("ms-diagnostics")
         .trim_start_matches(':')
         .trim()
         .split(['.', ';'])
         .next()
-        .and_then(|c| c.parse::<u32>().ok());
+        .and_then(|c| c.trim().parse::<u32>().ok());
     if let Some(code) = code {
         let mut causes = Vec::new();
         for rule in rules.rules() {
@@ -167,13 +208,21 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
                 push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
             }
         }
+        let mut facts: Vec<crate::codes::Meaning> = codes::meaning(CodeKind::MsDiagnostics, code)
+            .into_iter()
+            .cloned()
+            .collect();
+        // A bare number can be a SIP status too.
+        if one_token && (100..700).contains(&code) {
+            facts.extend(codes::meaning(CodeKind::Sip, code).cloned());
+        }
         return Explanation {
             kind: "ms-diagnostics",
-            meaning: DIAGNOSTIC_CODES
-                .iter()
-                .find(|(c, _)| *c == code)
-                .map(|(_, m)| m.to_string()),
+            meaning: facts.first().map(meaning_text),
+            codes: facts,
             causes,
+            looked_for: Vec::new(),
+            nearest: Vec::new(),
         };
     }
     let nq = normalize(q);
@@ -222,6 +271,44 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
             }
         }
     }
+    // Codes inside a pasted text: ms-diagnostics headers (web copies join headers on one line
+    // and put spaces around `=`), HRESULTs, Kerberos names.
+    let mut facts: Vec<crate::codes::Meaning> = Vec::new();
+    for (code, _) in pasted_diagnostics(q) {
+        for rule in rules.rules() {
+            let codes = match &rule.matcher {
+                Matcher::Sip(m) => m.diag_codes(),
+                Matcher::Event(m) => m.diag_codes(),
+                _ => &[],
+            };
+            if rule.effect == crate::rules::Effect::Supports
+                && codes.contains(&code)
+                && let Some(c) = catalog.get(&rule.cause)
+            {
+                push_unique(
+                    &mut causes,
+                    explained(c, format!("ms-diagnostics {code}: rule {}", rule.id)),
+                );
+            }
+        }
+        if let Some(m) = codes::meaning(CodeKind::MsDiagnostics, code)
+            && !facts.contains(m)
+        {
+            facts.push(m.clone());
+        }
+    }
+    for token in q.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-')) {
+        let is_hex = token.len() == 10 && (token.starts_with("0x") || token.starts_with("0X"));
+        let is_name = token.contains('_') && token.len() > 6;
+        if !(is_hex || is_name) {
+            continue;
+        }
+        for m in codes::lookup(token) {
+            if matches!(m.kind, CodeKind::Hresult | CodeKind::Kerberos) && !facts.contains(m) {
+                facts.push(m.clone());
+            }
+        }
+    }
     if nq.chars().count() >= 4 {
         for cause in catalog.iter() {
             for m in &cause.messages {
@@ -235,11 +322,118 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
             }
         }
     }
-    Explanation {
+    let mut e = Explanation {
         kind: "message",
-        meaning: None,
+        meaning: facts.first().map(meaning_text),
+        codes: facts,
         causes,
+        looked_for: Vec::new(),
+        nearest: Vec::new(),
+    };
+    if e.causes.is_empty() {
+        let mut langs: Vec<&str> = catalog
+            .iter()
+            .flat_map(|c| c.messages.iter().map(|m| m.lang.as_str()))
+            .collect();
+        langs.sort_unstable();
+        langs.dedup();
+        e.looked_for = vec![
+            format!(
+                "the error phrases of {} causes ({})",
+                catalog.len(),
+                langs.join(", ")
+            ),
+            format!(
+                "the wording the {} record rules key on (PowerShell errors, client log lines)",
+                rules
+                    .rules()
+                    .iter()
+                    .filter(|r| matches!(r.matcher, Matcher::Record(_)))
+                    .count()
+            ),
+            "ms-diagnostics codes, SIP statuses, HRESULTs (0x…, signed decimal, symbolic name) and Kerberos codes".to_string(),
+        ];
+        e.nearest = nearest(&nq, catalog);
     }
+    e
+}
+
+/// The `ms-diagnostics` / `ms-diagnostics-public` / `ms-client-diagnostics` codes of a pasted
+/// text, wherever they are (headers joined on one line, spaces around `:` and `=`), with the
+/// header name as written.
+fn pasted_diagnostics(text: &str) -> Vec<(u32, String)> {
+    static HEADER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?i)\b(ms-(?:client-)?diagnostics(?:-public)?)\s*:\s*(\d{1,6})\b")
+            .expect("valid regex")
+    });
+    let mut out: Vec<(u32, String)> = Vec::new();
+    for c in HEADER.captures_iter(text) {
+        if let Ok(code) = c[2].parse::<u32>()
+            && !out.iter().any(|(k, _)| *k == code)
+        {
+            out.push((code, c[1].to_string()));
+        }
+    }
+    out
+}
+
+/// Words of a normalized text: runs of letters or digits; each CJK character counts as a word.
+fn words(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in s.chars() {
+        if c.is_alphanumeric() && (c as u32) < 0x2E80 {
+            cur.push(c);
+        } else {
+            if cur.chars().count() >= 3 {
+                out.push(std::mem::take(&mut cur));
+            }
+            cur.clear();
+            if c.is_alphanumeric() {
+                out.push(c.to_string());
+            }
+        }
+    }
+    if cur.chars().count() >= 3 {
+        out.push(cur);
+    }
+    out
+}
+
+/// The catalogue phrases sharing the most words with a text (at most three, each cause once).
+fn nearest(nq: &str, catalog: &Catalog) -> Vec<NearestPhrase> {
+    let q: std::collections::BTreeSet<String> = words(nq).into_iter().collect();
+    if q.is_empty() {
+        return Vec::new();
+    }
+    let mut scored: Vec<(usize, usize, &Cause, &crate::catalog::Message)> = Vec::new();
+    for (i, cause) in catalog.iter().enumerate() {
+        for m in &cause.messages {
+            let w: std::collections::BTreeSet<String> =
+                words(&normalize(&m.text)).into_iter().collect();
+            let shared = w.intersection(&q).count();
+            if shared > 0 {
+                scored.push((shared, i, cause, m));
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<NearestPhrase> = Vec::new();
+    for (_, _, cause, m) in scored {
+        if out.len() == 3 {
+            break;
+        }
+        if out.iter().any(|n| n.id == cause.id.0) {
+            continue;
+        }
+        out.push(NearestPhrase {
+            id: cause.id.0.clone(),
+            title: cause.title.clone(),
+            lang: m.lang.clone(),
+            phrase: m.text.clone(),
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -274,8 +468,119 @@ mod tests {
             "{e:?}"
         );
 
+        // The article lists the personal-certificate message under two causes; the dialog
+        // wording (KB 2604176) finds both.
+        let e = explain(
+            "There was a problem acquiring a personal certificate required to sign in. If the problem continues, please contact your support team.",
+            &r,
+            &c,
+        );
+        let ids: Vec<&str> = e.causes.iter().map(|x| x.id.as_str()).collect();
+        assert!(
+            ids.contains(&"personal-certificate") && ids.contains(&"corrupt-credentials"),
+            "{ids:?}"
+        );
+        // NTE_BAD_KEYSET in each spelling.
+        for q in [
+            "0x80090016",
+            "-2146893802",
+            "NTE_BAD_KEYSET",
+            "Keyset does not exist",
+        ] {
+            let e = explain(q, &r, &c);
+            assert_eq!(e.causes[0].id, "corrupt-credentials", "{q}: {e:?}");
+        }
+
+        // Kerberos and HRESULT spellings, with their meaning and its source.
+        let e = explain("KRB_AP_ERR_SKEW", &r, &c);
+        assert_eq!(
+            (e.kind, e.causes[0].id.as_str()),
+            ("kerberos", "clock-skew")
+        );
+        assert!(e.meaning.unwrap().contains("RFC 4120"));
+        let e = explain("SEC_E_TIME_SKEW", &r, &c);
+        assert_eq!((e.kind, e.causes[0].id.as_str()), ("hresult", "clock-skew"));
+        let e = explain("-2144108321", &r, &c);
+        assert_eq!(e.causes[0].id, "winrm-basic-auth-disabled", "{e:?}");
+        let e = explain("0x803380DF", &r, &c);
+        assert_eq!(e.causes[0].id, "winrm-basic-auth-disabled", "{e:?}");
+        let e = explain("-2146893802", &r, &c);
+        assert_eq!(e.codes[0].name.as_deref(), Some("NTE_BAD_KEYSET"));
+        // A code no rule claims still gets its meaning: a SIP status, an ErrorId range.
+        let e = explain("503", &r, &c);
+        assert!(
+            e.codes
+                .iter()
+                .any(|m| m.label() == "SIP 503 Service Unavailable")
+        );
+        let e = explain("ms-diagnostics: 13005;reason=\"x\"", &r, &c);
+        assert_eq!(e.codes[0].range, Some((13000, 13999)));
+
+        // Client dialogs as users paste them (Lync 2010 shows the same text for a wrong
+        // password and for clock skew).
+        for (text, want) in [
+            (
+                "You didn't get signed in. It might be your sign-in address or logon credentials, so try those again. If that doesn't work, contact your support team.",
+                &["wrong-credentials", "forgotten-password"][..],
+            ),
+            (
+                "Cannot sign in to Lync\n\nThe user name, password, or domain appears to be incorrect.  Ensure that you entered them correctly.  If the problem continues, please contact your support team.",
+                &["wrong-credentials", "forgotten-password", "clock-skew"][..],
+            ),
+            (
+                "Cannot sign in to Lync because your computer clock is not set correctly.  To check your computer clock settings, open Date and Time in the Control Panel.",
+                &["clock-skew"][..],
+            ),
+            (
+                "Cannot sign in because the server is temporarily unavailable. If the problem continues, please contact your support team.",
+                &["dns-cname-missing", "adfs-self-signed-cert"][..],
+            ),
+            (
+                "Cannot sign in to Lync. You may have entered your sign-in address, user name, or password incorrectly, or the authentication service may be incompatible with this version of the program.",
+                &["wrong-credentials", "wrong-client-version"][..],
+            ),
+        ] {
+            let e = explain(text, &r, &c);
+            let ids: Vec<&str> = e.causes.iter().map(|x| x.id.as_str()).collect();
+            for w in want {
+                assert!(ids.contains(w), "{text}: {ids:?}");
+            }
+        }
+
+        // Pasted SIP with web-copy damage: headers on one line, spaces around `=`.
+        let e = explain(
+            "SIP/2.0 401 Unauthorized ms-user-logon-data: RemoteUser Date: Tue, 03 Nov 2026 08:07:32 GMT ms-diagnostics: 1013; reason =\"Significant time skew detected during authentication\"; source=\"sippoolbl20a01.infra.lync.com\" Server: RTC/7.0",
+            &r,
+            &c,
+        );
+        assert_eq!(e.causes[0].id, "clock-skew", "{e:?}");
+        assert!(e.meaning.unwrap().contains("time skew"));
+        let e = explain(
+            "subscription-state: terminated;expires=0 ms-diagnostics-public: 4141;reason=\"User disabled\"",
+            &r,
+            &c,
+        );
+        let ids: Vec<&str> = e.causes.iter().map(|x| x.id.as_str()).collect();
+        assert!(
+            ids.contains(&"not-licensed") && ids.contains(&"user-not-sip-enabled"),
+            "{ids:?}"
+        );
+        let e = explain("Sign-in failed: hr=0x80090324 (SEC_E_TIME_SKEW)", &r, &c);
+        assert_eq!(e.causes[0].id, "clock-skew");
+        assert_eq!(e.codes[0].name.as_deref(), Some("SEC_E_TIME_SKEW"));
+
         let e = explain("no such phrase anywhere", &r, &c);
         assert!(e.causes.is_empty());
+        assert_eq!(e.looked_for.len(), 3);
+        // Nothing matched: the nearest catalogue phrases are named.
+        let e = explain("problem with the personal certificate", &r, &c);
+        assert!(e.causes.is_empty(), "{e:?}");
+        assert!(
+            e.nearest
+                .iter()
+                .any(|n| n.id == "personal-certificate" || n.id == "corrupt-credentials"),
+            "{e:?}"
+        );
         assert!(explain("a", &r, &c).causes.is_empty(), "too short to match");
     }
 

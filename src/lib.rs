@@ -10,6 +10,7 @@ pub mod batch;
 pub mod bundle;
 pub mod catalog;
 pub mod clock;
+pub mod codes;
 #[doc(hidden)]
 pub mod corpus;
 pub mod correlate;

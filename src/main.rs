@@ -401,6 +401,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 let kind = match e.kind {
                     "ms-diagnostics" => tr(lang, "explain.kind_ms_diagnostics"),
                     "hresult" => tr(lang, "explain.kind_hresult"),
+                    "kerberos" => tr(lang, "explain.kind_kerberos"),
                     _ => tr(lang, "explain.kind_message"),
                 };
                 write!(
@@ -416,7 +417,22 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                         80
                     )
                 )?;
-                if let Some(m) = &e.meaning {
+                // Every fact the protocol table holds for the code, with its source.
+                for m in &e.codes {
+                    let text = format!("{}: {} (source: {})", m.label(), m.text, m.source);
+                    write!(
+                        out,
+                        "{}",
+                        wrap(
+                            &trf(lang, "explain.meaning", &[("meaning", &text)]),
+                            "  ",
+                            80
+                        )
+                    )?;
+                }
+                if e.codes.is_empty()
+                    && let Some(m) = &e.meaning
+                {
                     write!(
                         out,
                         "{}",
@@ -425,6 +441,26 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 }
                 if e.causes.is_empty() {
                     writeln!(out, "{}", tr(lang, "explain.no_match"))?;
+                    if !e.looked_for.is_empty() {
+                        writeln!(out, "{}", tr(lang, "explain.looked_for"))?;
+                        for l in &e.looked_for {
+                            write!(out, "{}", wrap(&format!("- {l}"), "  ", 80))?;
+                        }
+                    }
+                    if !e.nearest.is_empty() {
+                        writeln!(out, "{}", tr(lang, "explain.nearest"))?;
+                        for n in &e.nearest {
+                            write!(
+                                out,
+                                "{}",
+                                wrap(
+                                    &format!("{} ({}): \"{}\"", n.id, n.lang, n.phrase),
+                                    "  ",
+                                    80
+                                )
+                            )?;
+                        }
+                    }
                 }
                 for c in &e.causes {
                     writeln!(out, "\n{}  {}", c.id, c.title)?;

@@ -102,6 +102,14 @@ pub struct Registration {
     pub last_time: Option<NaiveDateTime>,
     /// The last response of the transaction.
     pub last_response: Option<Evidence>,
+    /// The first challenge that sent the client to the certificate provisioning service
+    /// (`WWW-Authenticate: TLS-DSK … sts-uri="…/CertProv/…"`), when there was one.
+    pub certprov_challenge: Option<Evidence>,
+    /// The client answered a challenge with another scheme than `TLS-DSK` (NTLM, Kerberos):
+    /// then a failure is not the certificate's.
+    pub other_auth_scheme: bool,
+    /// The sign-in address (`From` URI of the first REGISTER sent), lowercase, without `sip:`.
+    pub from_uri: Option<String>,
     /// The messages of the transaction, for the SIP ladder (at most [`MAX_STEPS`]; kept only
     /// for the last [`LADDERS_KEPT`] registrations of a member).
     pub steps: Vec<LadderStep>,

@@ -212,7 +212,8 @@ impl MemberAnalyzer<'_> {
             | Format::Ipconfig
             | Format::WinHttpProxy
             | Format::SystemInfo
-            | Format::RegExport => analyze_text(self.rules, path, format, bytes),
+            | Format::RegExport
+            | Format::SignInAssistantTrace => analyze_text(self.rules, path, format, bytes),
             Format::MacLyncLog => skipped(
                 path,
                 size,
@@ -425,7 +426,7 @@ fn focus(body: &str, at: Option<usize>) -> String {
 /// records, and what `nslookup`, `netsh winhttp` and registry exports show becomes clues for
 /// the bundle-wide step.
 pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
-    let decoded = detect::decode(bytes);
+    let decoded = detect::decode_console(bytes);
     let text: &str = &decoded.text;
     // Member index 0 for now; `analyze` renumbers.
     let member_index = 0;
@@ -446,6 +447,16 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
                 .map(|r| (r.line, r.kind.level(), r.text))
                 .collect(),
             stats.lines,
+        )
+    } else if format == Format::SignInAssistantTrace {
+        let records = crate::parse::msoidsvc::read(text);
+        notes.push(format!("{} trace records", records.len()));
+        (
+            records
+                .into_iter()
+                .map(|r| (r.line, r.level, r.text))
+                .collect(),
+            text.lines().count() as u64,
         )
     } else {
         let mut n = 0u64;
@@ -1074,9 +1085,10 @@ mod tests {
 
     use super::*;
 
-    /// A Lync event 3 as Event Viewer saves it as XML (message verbatim from
-    /// `lync_client_app_events_get-eventlog_json.txt`).
-    const LYNC_EVENT3_EXPORT: &str = "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\r\n<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Lync'/><EventID Qualifiers='0'>3</EventID><Level>2</Level><Task>0</Task><Keywords>0x80000000000000</Keywords><TimeCreated SystemTime='2017-12-17T09:20:33.000000000Z'/><EventRecordID>4102</EventRecordID><Channel>Application</Channel><Computer>WS-0417.creditone.com</Computer><Security/></System><EventData><Data>sipinternal.creditone.com</Data></EventData><RenderingInfo Culture='en-US'><Message>Lync was unable to resolve the DNS hostname of the login server sipinternal.creditone.com.\r\n\r\n\r\n\r\nResolution:\r\n\r\nIf you are using manual configuration for Communicator, please check that the server name is typed correctly and in full.  If you are using automatic configuration, the network administrator will need to double-check the DNS A record configuration for sipinternal.creditone.com because it could not be resolved.</Message><Level>Error</Level><Task></Task><Opcode></Opcode><Channel></Channel><Provider></Provider><Keywords><Keyword>Classic</Keyword></Keywords></RenderingInfo></Event></Events>";
+    /// A Lync event 3 as Event Viewer saves it as XML (message from
+    /// `lync_client_app_events_get-eventlog_json.txt`, for `sip.` rather than the real
+    /// `sipinternal.`: an internal-only name is no evidence).
+    const LYNC_EVENT3_EXPORT: &str = "<?xml version=\"1.0\" encoding=\"utf-8\" standalone=\"yes\"?>\r\n<Events><Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Lync'/><EventID Qualifiers='0'>3</EventID><Level>2</Level><Task>0</Task><Keywords>0x80000000000000</Keywords><TimeCreated SystemTime='2017-12-17T09:20:33.000000000Z'/><EventRecordID>4102</EventRecordID><Channel>Application</Channel><Computer>WS-0417.creditone.com</Computer><Security/></System><EventData><Data>sip.creditone.com</Data></EventData><RenderingInfo Culture='en-US'><Message>Lync was unable to resolve the DNS hostname of the login server sip.creditone.com.\r\n\r\n\r\n\r\nResolution:\r\n\r\nIf you are using manual configuration for Communicator, please check that the server name is typed correctly and in full.  If you are using automatic configuration, the network administrator will need to double-check the DNS A record configuration for sip.creditone.com because it could not be resolved.</Message><Level>Error</Level><Task></Task><Opcode></Opcode><Channel></Channel><Provider></Provider><Keywords><Keyword>Classic</Keyword></Keywords></RenderingInfo></Event></Events>";
 
     fn rules() -> (RuleSet, Catalog) {
         RuleSet::load(&[]).unwrap()
@@ -1564,9 +1576,9 @@ mod tests {
             ),
             ("event-csv", Status::Parsed, Some("utf-16le"), 2, 0)
         );
-        // Its Time-Service 129 supports clock-skew weakly, below the Lync event.
-        let skew = analysis.causes.iter().find(|c| c.id.0 == "clock-skew");
-        assert!(skew.is_some_and(|c| c.confidence < top.confidence));
+        // Its Time-Service 129 alone (no time source found, normal off the corporate network)
+        // only corroborates other evidence of a wrong clock: no clock-skew.
+        assert!(analysis.causes.iter().all(|c| c.id.0 != "clock-skew"));
     }
 
     #[test]
@@ -1598,10 +1610,13 @@ mod tests {
             .collect();
         assert_eq!(
             hit,
-            ["clock-skew.time-service-not-syncing"],
-            "Time-Service 129 and 50"
+            [
+                "corrupt-credentials.kerberos-14-credential-manager",
+                "clock-skew.time-service-not-syncing"
+            ],
+            "Kerberos 14, Time-Service 129 and 50 (both rules only corroborate)"
         );
-        assert_eq!(out.hits[0].count, 2);
+        assert_eq!(out.hits[1].count, 2);
         // Broken rows are counted, and the first is named.
         let bad = "Level,Date and Time,Source,Event ID,Task Category\nError,9/29/2026 10:01:02 AM,Lync,3,None,\"x\"\nError,9/29/2026 10:01:02 AM,Lync,three,None,\"x\"\n";
         let out = analyzer.content("a.csv", Format::EventCsv, bad.as_bytes());

@@ -521,6 +521,11 @@ mod pseudonym_tests {
             p.apply("hr=0x80090324 at 09:14:02.117, 1.5 s"),
             "hr=0x80090324 at 09:14:02.117, 1.5 s"
         );
+        // A transcript's file name carries the computer name.
+        assert_eq!(
+            p.apply("20261127/PowerShell_transcript.FAB-ADM-07.5be0c2a4.20261127150241.txt"),
+            "20261127/PowerShell_transcript.computer1.5be0c2a4.20261127150241.txt"
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! needs: each DNS lookup and its answer ([`DnsLookup`]), the WinHTTP proxy, the time zone,
 //! and registry values ([`RegValue`]). A file may hold several outputs one after the other
 //! (a MOSDAL network report, a transcript that ran `nslookup` or `Resolve-DnsName`): [`scan`]
-//! reads all of them, with nslookup's labels in English, French, German or Spanish.
+//! reads all of them, with nslookup's labels in English, French, German, Spanish, Italian,
+//! Portuguese, Dutch or Japanese, and its `***` failure lines in any word order.
 //! It never fails: lines it does not understand are only counted as lines.
 
 /// Which command's output a text is, by its first recognisable marker.
@@ -143,24 +144,36 @@ pub struct CommandOutput {
     pub reg_keys: Vec<(u32, String)>,
 }
 
-/// nslookup's field labels as English, French, German and Spanish Windows print them.
-const SERVER_LABELS: &[&str] = &["Server", "Serveur", "Servidor"];
-const NAME_LABELS: &[&str] = &["Name", "Nom", "Nombre"];
-const ALIAS_LABELS: &[&str] = &["Aliases", "Alias", "Aliase"];
+/// nslookup's field labels as English, French, German, Spanish, Italian, Portuguese, Dutch and
+/// Japanese Windows print them (many keep the English `Address:` / `Aliases:`).
+const SERVER_LABELS: &[&str] = &["Server", "Serveur", "Servidor", "サーバー"];
+const NAME_LABELS: &[&str] = &["Name", "Nom", "Nombre", "Nome", "Naam", "名前"];
+const ALIAS_LABELS: &[&str] = &["Aliases", "Alias", "Aliase", "Aliasnamen", "エイリアス"];
 const ADDRESS_LABELS: &[&str] = &[
     "Address",
     "Addresses",
     "Adresse",
+    "Adresses",
     "Adressen",
     "Dirección",
     "Direcciones",
+    "Indirizzo",
+    "Indirizzi",
+    "Endereço",
+    "Endereços",
+    "Adres",
+    "Adressen",
+    "アドレス",
 ];
 
-/// The value after `Label:` / `Label :` when the line starts with one of `labels`.
+/// The value after `Label:` / `Label :` (or a full-width `：`) when the line starts with one
+/// of `labels`.
 fn labelled<'a>(t: &'a str, labels: &[&str]) -> Option<&'a str> {
     labels.iter().find_map(|l| {
         let rest = t.strip_prefix(l)?.trim_start_matches([' ', '\t']);
-        rest.strip_prefix(':').map(str::trim)
+        rest.strip_prefix(':')
+            .or_else(|| rest.strip_prefix('\u{FF1A}'))
+            .map(str::trim)
     })
 }
 
@@ -287,10 +300,15 @@ pub fn scan(text: &str) -> CommandOutput {
         }
         if let Some(rest) = t.strip_prefix("*** ") {
             // `*** dns.contoso.com can't find sip.contoso.com: Non-existent domain`, in any
-            // language: the reason follows the last `:`, the name is the word before it.
-            if let Some(colon) = rest.rfind(':') {
-                let reason = rest[colon + 1..].trim();
-                let name = rest[..colon].split_whitespace().last().map(clean_name);
+            // language: the reason follows the last `:`; the name is the dotted word that is
+            // not the server (German puts it first: `*** sip.contoso.de wurde von
+            // dc01.contoso.de nicht gefunden: Non-existent domain.`).
+            if let Some(colon) = rest.rfind([':', '\u{FF1A}']) {
+                let reason = rest[colon..]
+                    .trim_start_matches([':', '\u{FF1A}'])
+                    .trim()
+                    .trim_end_matches('.');
+                let name = star_line_name(&rest[..colon], server.as_deref());
                 if let Some(name) = name.filter(|n| n.contains('.'))
                     && !reason.is_empty()
                     && !rest.starts_with("Request to")
@@ -405,6 +423,31 @@ pub fn scan(text: &str) -> CommandOutput {
         }
     }
     out
+}
+
+/// The name an nslookup `***` line is about: of its dotted words (IPv4 addresses excluded),
+/// the one that is not the server of the preceding `Server:` line; without that line, the
+/// last one, or the first when the language names the name first (German `wurde von`).
+fn star_line_name(text: &str, server: Option<&str>) -> Option<String> {
+    let dotted: Vec<String> = text
+        .split_whitespace()
+        .map(|w| clean_name(w.trim_matches(|c: char| "\"'«»“”「」()".contains(c))))
+        .filter(|w| {
+            w.contains('.')
+                && !w.starts_with('.')
+                && !w.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        })
+        .collect();
+    if let Some(server) = server
+        && let Some(n) = dotted.iter().find(|w| w.as_str() != server)
+    {
+        return Some(n.clone());
+    }
+    if text.contains(" wurde von ") {
+        dotted.first().cloned()
+    } else {
+        dotted.last().cloned()
+    }
 }
 
 /// A Resolve-DnsName table row: `name  TYPE  ttl  Section  target…` with a numeric TTL and an
@@ -682,6 +725,68 @@ sip.fabrikam.com	canonical name = sipdir.online.microsoft.com
                 ),
             ]
         );
+    }
+
+    /// German, Spanish and Japanese nslookup: localized labels, and the German `***` line that
+    /// names the queried name before the server.
+    #[test]
+    fn nslookup_in_german_spanish_japanese() {
+        let de = "Server:  dc01.corp.example.de\r\nAddress:  10.1.0.10\r\n\r\n*** sip.example.de wurde von dc01.corp.example.de nicht gefunden: Non-existent domain.\r\n\r\nServer:  dc01.corp.example.de\r\nAddress:  10.1.0.10\r\n\r\nNicht autorisierende Antwort:\r\nName:    sipdir.online.lync.com.\r\nAddress:  52.112.64.12\r\nAliase:  lyncdiscover.example.de\r\n\r\n";
+        let es = "Servidor:  UnKnown\r\nAddress:  192.168.1.1\r\n\r\n*** UnKnown no encuentra sip.ejemplo.es: Non-existent domain\r\nRespuesta no autoritativa:\r\nNombre:  webdir.online.lync.com\r\nAddresses:  52.112.64.1\r\n\t  52.112.64.2\r\nAliases:  lyncdiscover.ejemplo.es\r\n";
+        let ja = "サーバー:  UnKnown\r\nAddress:  192.168.1.1\r\n\r\n*** UnKnown が sip.example.co.jp を見つけられません: Non-existent domain\r\n権限のない回答:\r\n名前:    sipdir.online.lync.com\r\nAddress:  52.112.64.12\r\nAliases:  sip2.example.co.jp\r\n";
+        let want = [
+            (
+                de,
+                "sip.example.de",
+                "lyncdiscover.example.de",
+                "sipdir.online.lync.com",
+            ),
+            (
+                es,
+                "sip.ejemplo.es",
+                "lyncdiscover.ejemplo.es",
+                "webdir.online.lync.com",
+            ),
+            (
+                ja,
+                "sip.example.co.jp",
+                "sip2.example.co.jp",
+                "sipdir.online.lync.com",
+            ),
+        ];
+        for (text, missing, alias, canonical) in want {
+            assert_eq!(classify(text), Some(OutputKind::Nslookup), "{text}");
+            let got: Vec<_> = scan(text)
+                .lookups
+                .into_iter()
+                .map(|l| (l.name, l.answer))
+                .collect();
+            assert_eq!(
+                got,
+                vec![
+                    (
+                        missing.to_string(),
+                        DnsAnswer::NotFound {
+                            reason: "Non-existent domain".into()
+                        }
+                    ),
+                    (
+                        alias.to_string(),
+                        DnsAnswer::Alias {
+                            canonical: canonical.into()
+                        }
+                    ),
+                ],
+                "{text}"
+            );
+        }
+        // Without a `Server:` line the German order still gives the name, and an address-only
+        // line gives nothing.
+        let bare = scan(
+            "*** sip.example.de wurde von dc01.example.de nicht gefunden: Non-existent domain.\r\n*** Can't find server name for address 10.1.0.10: Non-existent domain\r\n",
+        );
+        assert_eq!(bare.lookups.len(), 1);
+        assert_eq!(bare.lookups[0].name, "sip.example.de");
     }
 
     #[test]

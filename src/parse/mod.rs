@@ -9,7 +9,7 @@
 //! [`eventtext`] — and all share one model, [`winevent::WinEvent`]. [`powershell`] reads
 //! transcripts and console captures into records with wrapped lines joined; [`cmdout`] reads
 //! `nslookup`, `ipconfig`, `netsh winhttp`, `systeminfo` output and registry exports,
-//! recognised by content. Parsers never fail on content: what they do not understand stays
+//! recognised by content; [`msoidsvc`] reads Sign-in Assistant (IDCRL) traces. Parsers never fail on content: what they do not understand stays
 //! text and is counted.
 
 pub mod cmdout;
@@ -18,6 +18,7 @@ pub mod evcsv;
 pub mod eventtext;
 pub mod eventxml;
 pub mod evtx;
+pub mod msoidsvc;
 pub mod powershell;
 pub mod pscsv;
 pub mod psjson;

@@ -181,7 +181,38 @@ fn is_error_detail(line: &str) -> bool {
         || t.starts_with("At line:")
         || t.starts_with("Au caractère")
         || t.starts_with("+ ~")
+        || is_position_line(t)
 }
+
+/// The position line of an error record in any display language, read by its shape: one or
+/// two words, then `label:N label:N` or a script path `X:\…:N label:N` (`At line:1 char:1`,
+/// `In Zeile:1 Zeichen:1`, `発生場所 行:1 文字:1`, `En línea: 1 Carácter: 1`,
+/// `Au caractère Ligne:5 : 12`, `In C:\…\Startup.psm1:147 Zeichen:16`).
+pub fn is_position_line(line: &str) -> bool {
+    static POSITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r"^(?:[^\W\d_]+ ){1,2}(?:[^\W\d_]+ ?: ?\d+|[A-Za-z]:\\.*:\d+)(?: ?: ?\d+| +[^\W\d_]+ ?: ?\d+) *$",
+        )
+        .expect("valid position regex")
+    });
+    let t = line.trim();
+    t.len() <= 400 && POSITION.is_match(t)
+}
+
+/// Where the position part of a joined error record starts, in any display language (see
+/// [`is_position_line`]): ` In Zeile:1 Zeichen:1`, ` 発生場所 行:1 文字:1`.
+fn position_start(record: &str) -> Option<usize> {
+    static POSITION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(
+            r" (?:[^\W\d_]+ ){1,2}[^\W\d_]+ ?: ?\d+(?: ?: ?\d+| +[^\W\d_]+ ?: ?\d+)(?: |$)",
+        )
+        .expect("valid position regex")
+    });
+    POSITION.find(record).map(|m| m.start())
+}
+
+/// Words that open a position line naming a script path, by display language.
+const POSITION_WORDS: &[&str] = &["At", "at", "In", "発生場所", "所在位置", "En"];
 
 /// The message of a joined error record: the text before its position (`At line:…`,
 /// `At C:\…`, `Au caractère …`) and category lines, so that the same error raised from
@@ -199,16 +230,27 @@ pub fn error_message(record: &str) -> &str {
             end = end.min(i);
         }
     }
-    // `At C:\path\file.psm1:149 char:16`
-    let mut from = 0;
-    while let Some(i) = record[from..end].find(" At ") {
-        let at = from + i;
-        let b = record.as_bytes();
-        if b.len() > at + 6 && b[at + 4].is_ascii_alphabetic() && b[at + 5] == b':' {
-            end = at;
-            break;
+    if let Some(i) = position_start(record) {
+        end = end.min(i);
+    }
+    // `At C:\path\file.psm1:149 char:16`, `In C:\…`, `発生場所 C:\…`
+    for word in POSITION_WORDS {
+        let needle = format!(" {word} ");
+        let mut from = 0;
+        while let Some(i) = record[from..end].find(&needle) {
+            let at = from + i;
+            let path = at + needle.len();
+            let b = record.as_bytes();
+            if b.len() > path + 2
+                && b[path].is_ascii_alphabetic()
+                && b[path + 1] == b':'
+                && b[path + 2] == b'\\'
+            {
+                end = at;
+                break;
+            }
+            from = at + needle.len();
         }
-        from = at + 4;
     }
     record[..end].trim_end()
 }
@@ -222,6 +264,16 @@ pub fn sniff(text: &str) -> bool {
     let head = &text[..end];
     if head.contains("Windows PowerShell transcript start")
         || head.contains("PowerShell transcript start")
+    {
+        return true;
+    }
+    // A transcript banner in any display language: its header lines are localized, but the
+    // version lines keep their English names (`PSVersion:`, `PSEdition:`).
+    if head.lines().any(is_banner)
+        && head.lines().any(|l| {
+            let l = l.trim_start_matches('\u{feff}');
+            l.starts_with("PSVersion: ") || l.starts_with("PSEdition: ")
+        })
     {
         return true;
     }
@@ -257,24 +309,64 @@ pub fn looks_like_excerpt(text: &str) -> bool {
 fn hard_wrap_width(lines: &[&str]) -> Option<usize> {
     let mut long: Vec<(usize, &str)> = lines
         .iter()
-        .map(|l| (l.chars().count(), *l))
+        .map(|l| (columns(l), *l))
         .filter(|&(n, _)| n >= 60)
         .collect();
     long.sort_unstable();
     long.dedup();
-    let max = long.last()?.0;
-    let at_max = long.iter().filter(|&&(n, _)| n == max).count();
-    let near = long.iter().filter(|&&(n, _)| n + 10 >= max).count();
-    (at_max >= 2 && at_max * 2 >= near).then_some(max)
+    // The most common length (the longer one on a tie); a few longer lines are allowed, since
+    // a transcript writes some lines (its "output file is …" line) without wrapping them.
+    let mut best: Option<(usize, usize)> = None;
+    for &(n, _) in &long {
+        let count = long.iter().filter(|&&(m, _)| m == n).count();
+        if best.is_none_or(|(_, c)| count >= c) {
+            best = Some((n, count));
+        }
+    }
+    let (width, at_width) = best?;
+    let near = long
+        .iter()
+        .filter(|&&(n, _)| n <= width && n + 10 >= width)
+        .count();
+    let longer = long.iter().filter(|&&(n, _)| n > width).count();
+    (at_width >= 2 && at_width * 2 >= near && longer <= at_width).then_some(width)
 }
 
-/// Join the lines of one record and normalise it.
+/// A character a console draws two columns wide (East Asian wide and full-width forms).
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6)
+}
+
+/// The columns a console gives a line: wide characters take two.
+fn columns(line: &str) -> usize {
+    line.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
+}
+
+/// Join the lines of one record and normalise it. Lines a hard-wrapped capture cut at its
+/// width are glued; so are lines that break between two wide (CJK) characters, since those
+/// languages put no space between words; other lines are joined with a space.
 fn join(lines: &[&str], width: Option<usize>) -> String {
     let mut raw = String::new();
     for (i, l) in lines.iter().enumerate() {
         if i > 0 {
             let prev = lines[i - 1];
-            let glued = width.is_some_and(|w| prev.chars().count() == w);
+            let glued = width.is_some_and(|w| {
+                let n = columns(prev);
+                // A wide character that did not fit leaves the last column empty.
+                n == w || n + 1 == w && prev.chars().last().is_some_and(is_wide)
+            }) || prev.trim_end().chars().last().is_some_and(is_wide)
+                && l.trim_start().chars().next().is_some_and(is_wide);
             if !glued {
                 raw.push(' ');
             }
@@ -600,5 +692,75 @@ End time: 20261103091501
             "# a comment\nImport-Module : File x cannot be loaded"
         ));
         assert!(!sniff("11/03/2026|09:14:02.117 2F4C:1B80 INFO  :: PS C:\\"));
+    }
+
+    /// Position lines in the display languages seen in real consoles, by their shape.
+    #[test]
+    fn position_lines_in_any_language() {
+        for line in [
+            "At line:1 char:1",
+            "In Zeile:1 Zeichen:1",
+            "Bei Zeile:1 Zeichen:14",
+            "発生場所 行:1 文字:1",
+            "所在位置 行:1 字符: 1",
+            "En línea: 1 Carácter: 1",
+            "Au caractère Ligne:5 : 12",
+            "In C:\\Program Files\\Common Files\\Skype for Business Online\\Modules\\SkypeOnlineConnector\\SkypeOnlineConnectorStartup.psm1:147 Zeichen:16",
+            "発生場所 C:\\Users\\a\\x.psm1:63 文字:22",
+        ] {
+            assert!(is_position_line(line), "{line}");
+        }
+        for line in [
+            "Status: 1 Count: 2",
+            "Restricted",
+            "VERBOSE: Requesting token from Live ID",
+            "AUSFÜHRLICH: Admin Domain was successfully determined",
+        ] {
+            assert!(!is_position_line(line), "{line}");
+        }
+        assert_eq!(
+            error_message(
+                "Import-Module : Die Datei \"C:\\x.psm1\" kann nicht geladen werden. In Zeile:1 Zeichen:1 + Import-Module x"
+            ),
+            "Import-Module : Die Datei \"C:\\x.psm1\" kann nicht geladen werden."
+        );
+        assert_eq!(
+            error_message("Get-CsWebTicket : Failed. 発生場所 C:\\m\\s.psm1:149 文字:16 + ..."),
+            "Get-CsWebTicket : Failed."
+        );
+    }
+
+    /// A German or Japanese transcript is recognised by its banner's version lines, and a
+    /// Japanese console cut at 120 columns (wide characters take two) is glued back together.
+    #[test]
+    fn german_and_japanese_transcripts() {
+        let de = "**********************\r\nStart der Windows PowerShell-Aufzeichnung\r\nStartzeit: 20261127091205\r\nPSVersion: 5.1.19041.3570\r\nPSEdition: Desktop\r\n**********************\r\n";
+        assert!(sniff(de));
+        let ja = "**********************\r\nWindows PowerShell トランスクリプト開始\r\n開始時刻: 20261127174033\r\nPSVersion: 5.1.19041.3570\r\n**********************\r\n";
+        assert!(sniff(ja));
+        let wide: String = std::iter::repeat_n("あ", 60).collect();
+        let head = format!(
+            "Import-Module : {}C:\\Skype for B",
+            std::iter::repeat_n("あ", 45).collect::<String>()
+        );
+        assert_eq!(columns(&head), 120);
+        let text = format!(
+            "{head}\r\nusiness\\x.psm1 を読み込むことができません。\r\n発生場所 行:1 文字:1\r\n    + FullyQualifiedErrorId : UnauthorizedAccess\r\n{wide}\r\nいうえお\r\n"
+        );
+        let (records, stats) = read(&text);
+        assert_eq!(stats.hard_wrap_width, Some(120));
+        assert!(
+            records[0]
+                .text
+                .contains("C:\\Skype for Business\\x.psm1 を読み込む"),
+            "{:?}",
+            records[0].text
+        );
+        // Word-wrapped Japanese lines meet without a space.
+        let (records, _) = read("詳細については、\r\nヘルプを参照してください。\r\n");
+        assert_eq!(
+            records[0].text,
+            "詳細については、ヘルプを参照してください。"
+        );
     }
 }

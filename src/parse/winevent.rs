@@ -106,6 +106,38 @@ pub fn level_word(level: u8) -> &'static str {
 }
 
 impl WinEvent {
+    /// The change of the system clock the event reports, in seconds (new − old), when it is
+    /// a time-change event: `NewTime` / `OldTime` in its EventData (Kernel-General 1 in an
+    /// `.evtx` or XML export), else the first two ISO 8601 times of its message ("The system
+    /// time has changed to ‎2026‎-‎11‎-‎03T09:20:00.5Z from ‎2026‎-‎11‎-‎03T08:50:00.0Z.";
+    /// the left-to-right marks Windows puts inside the dates are ignored).
+    pub fn clock_change_seconds(&self) -> Option<f64> {
+        let get = |name: &str| {
+            self.data
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .and_then(|(_, v)| iso_time(v))
+        };
+        if let (Some(new), Some(old)) = (get("NewTime"), get("OldTime")) {
+            return Some((new - old).num_milliseconds() as f64 / 1000.0);
+        }
+        let message: String = self
+            .message
+            .as_deref()?
+            .chars()
+            .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}'))
+            .collect();
+        let times: Vec<_> = message
+            .split(|c: char| c.is_whitespace() || c == '"' || c == '(' || c == ')')
+            .filter_map(|w| iso_time(w.trim_end_matches(['.', ','])))
+            .take(2)
+            .collect();
+        match times[..] {
+            [new, old] => Some((new - old).num_milliseconds() as f64 / 1000.0),
+            _ => None,
+        }
+    }
+
     /// The message, or when the event carries none (`.evtx`), its EventData values joined by
     /// line breaks: what `message_contains` rules and evidence read.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
@@ -242,6 +274,31 @@ fn status_line(line: &str) -> Option<u16> {
         return None;
     }
     line[..digits].parse().ok()
+}
+
+/// An ISO 8601 time as event data writes it (`2026-11-03T09:20:00.500000000Z`, with or
+/// without fraction and zone), as UTC-naive.
+fn iso_time(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim().trim_end_matches('Z');
+    if s.len() < 19 || s.as_bytes().get(10) != Some(&b'T') {
+        return None;
+    }
+    let (main, frac) = match s.split_once('.') {
+        Some((m, f)) => (m, f),
+        None => (s, ""),
+    };
+    let base = NaiveDateTime::parse_from_str(main, "%Y-%m-%dT%H:%M:%S").ok()?;
+    let digits: String = frac
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(9)
+        .collect();
+    let nanos = if digits.is_empty() {
+        0
+    } else {
+        format!("{digits:0<9}").parse::<i64>().ok()?
+    };
+    Some(base + chrono::Duration::nanoseconds(nanos))
 }
 
 #[cfg(test)]

@@ -113,6 +113,10 @@ pub struct EventMatcher {
     data: Vec<(String, String)>,
     /// Over [`event_regex_text`]; checked last, on candidates only.
     regex: Option<Regex>,
+    /// Minimum clock change the event reports, in seconds (see [`WinEvent::clock_change_seconds`]).
+    ///
+    /// [`WinEvent::clock_change_seconds`]: crate::parse::winevent::WinEvent::clock_change_seconds
+    clock_change_min: Option<f64>,
 }
 
 impl EventMatcher {
@@ -126,6 +130,11 @@ impl EventMatcher {
 
     pub fn diag_codes(&self) -> &[u32] {
         &self.codes
+    }
+
+    /// The `regex` as written, when the rule has one.
+    pub fn regex_source(&self) -> Option<&str> {
+        self.regex.as_ref().map(Regex::as_str)
     }
 }
 
@@ -191,6 +200,14 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
     (
         "rules/network.toml",
         include_str!("../../rules/network.toml"),
+    ),
+    (
+        "rules/credentials.toml",
+        include_str!("../../rules/credentials.toml"),
+    ),
+    (
+        "rules/signin-assistant.toml",
+        include_str!("../../rules/signin-assistant.toml"),
     ),
 ];
 
@@ -571,6 +588,8 @@ impl Rule {
                             .iter()
                             .any(|(n, v)| n.eq_ignore_ascii_case(name) && contains_lower(v, needle))
                     })
+                    && m.clock_change_min
+                        .is_none_or(|min| ev.clock_change_seconds().is_some_and(|s| s.abs() >= min))
                     && m.regex
                         .as_ref()
                         .is_none_or(|r| r.is_match(event_regex_text(ev).as_bytes()))
@@ -674,7 +693,11 @@ fn event_matcher(e: EventSpec) -> Result<EventMatcher, String> {
             .map(|d| (d.name.trim().to_string(), d.contains.to_lowercase()))
             .collect(),
         regex: None,
+        clock_change_min: e.clock_change_min_seconds,
     };
+    if m.clock_change_min.is_some_and(|v| v.is_nan() || v < 0.0) {
+        return Err("`clock_change_min_seconds` must be a number >= 0".into());
+    }
     if m.providers.is_empty() || m.ids.is_empty() {
         return Err(
             "[rule.event] needs both `provider` and `id`: an event ID means nothing without its provider"

@@ -136,6 +136,9 @@ pub fn text_format(example: &str) -> Option<Format> {
     if uccapi::sniff(example) || is_event_xml(example) {
         return None;
     }
+    if crate::parse::msoidsvc::sniff(example) {
+        return Some(Format::SignInAssistantTrace);
+    }
     if powershell::looks_like_excerpt(example) {
         return Some(Format::PowerShell);
     }

@@ -158,6 +158,11 @@ pub struct EventSpec {
     /// `.evtx` stores as EventData (a TLS alert code, a DNS name).
     #[serde(default)]
     pub regex: Option<String>,
+    /// The event reports a change of the system clock (Kernel-General 1: `OldTime` / `NewTime`
+    /// in its EventData, or "changed to … from …" in its message) of at least this many seconds
+    /// either way.
+    #[serde(default)]
+    pub clock_change_min_seconds: Option<f64>,
 }
 
 /// `{ name = "AlertDesc", contains = "48" }`: an EventData item with this name (unnamed items
