@@ -524,7 +524,7 @@ mod pseudonym_tests {
         // A transcript's file name carries the computer name.
         assert_eq!(
             p.apply("20261127/PowerShell_transcript.FAB-ADM-07.5be0c2a4.20261127150241.txt"),
-            "20261127/PowerShell_transcript.computer1.5be0c2a4.20261127150241.txt"
+            "20261127/PowerShell_transcript.machine1.5be0c2a4.20261127150241.txt"
         );
     }
 
