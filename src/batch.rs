@@ -58,7 +58,21 @@ fn size_of(p: &Path) -> u64 {
 
 /// Every bundle below `dirs`, in order. A path that is itself a zip is one bundle.
 pub fn discover(dirs: &[PathBuf]) -> Vec<BundlePath> {
+    discover_reporting(dirs).0
+}
+
+/// A path the search for bundles could not look into, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalkError {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// Every bundle below `dirs`, in order, and every error met on the way (a folder that cannot
+/// be listed, an entry that cannot be read): nothing is skipped silently.
+pub fn discover_reporting(dirs: &[PathBuf]) -> (Vec<BundlePath>, Vec<WalkError>) {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for d in dirs {
         if d.is_file() {
             out.push(BundlePath {
@@ -66,17 +80,33 @@ pub fn discover(dirs: &[PathBuf]) -> Vec<BundlePath> {
                 bytes: size_of(d),
             });
         } else {
-            walk(d, &mut out);
+            walk(d, &mut out, &mut errors);
         }
     }
-    out
+    (out, errors)
 }
 
-fn walk(dir: &Path, out: &mut Vec<BundlePath>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
+fn walk(dir: &Path, out: &mut Vec<BundlePath>, errors: &mut Vec<WalkError>) {
+    let mut error = |path: &Path, what: &str, e: std::io::Error| {
+        errors.push(WalkError {
+            path: path.to_path_buf(),
+            reason: format!("{what}: {e}"),
+        })
     };
-    let mut entries: Vec<_> = rd.filter_map(Result::ok).collect();
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            error(dir, "cannot list folder", e);
+            return;
+        }
+    };
+    let mut entries = Vec::new();
+    for e in rd {
+        match e {
+            Ok(e) => entries.push(e),
+            Err(e) => error(dir, "cannot read an entry of the folder", e),
+        }
+    }
     entries.sort_by_key(|e| e.file_name());
     if folder_is_bundle(&entries) {
         out.push(BundlePath {
@@ -88,12 +118,16 @@ fn walk(dir: &Path, out: &mut Vec<BundlePath>) {
     for e in entries {
         let p = e.path();
         match e.file_type() {
-            Ok(t) if t.is_dir() => walk(&p, out),
+            Ok(t) if t.is_dir() => walk(&p, out, errors),
             Ok(t) if t.is_file() && is_zip(&p) => out.push(BundlePath {
                 bytes: size_of(&p),
                 path: p,
             }),
-            _ => {}
+            Ok(_) => {}
+            Err(err) => errors.push(WalkError {
+                path: p,
+                reason: format!("cannot stat: {err}"),
+            }),
         }
     }
 }
@@ -206,5 +240,24 @@ mod tests {
         );
         let b = discover(&[p.join("ticket-2")]);
         assert_eq!(b[0].bytes, 1 + 36);
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_that_cannot_be_listed_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("gone");
+        let (bundles, errors) = discover_reporting(std::slice::from_ref(&missing));
+        assert!(bundles.is_empty());
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].path, missing);
+        assert!(
+            errors[0].reason.starts_with("cannot list folder"),
+            "{errors:?}"
+        );
     }
 }

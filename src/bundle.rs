@@ -7,7 +7,10 @@
 //! so every member shows up in the inventory. Results come back in a fixed order — inputs as
 //! given, folders sorted by name, archives in central-directory order, nested members right
 //! after their archive — whatever the number of threads. Limit decisions are taken on the
-//! sizes the archive declares, in that order, so they are deterministic too.
+//! sizes the archive declares, in that order, so they are deterministic too; one
+//! `--max-total-size` budget covers the whole bundle ([`read_inputs`]). In a folder, only
+//! regular files are opened: symbolic links, FIFOs, sockets and devices are listed with the
+//! reason, and every error of the walk is listed too.
 //!
 //! Hostile archives are handled here too (`docs/ROBUSTNESS.md`): entries whose data overlaps
 //! another entry's or the central directory are refused (the overlapping-entry zip bomb), no
@@ -37,6 +40,66 @@ pub struct Limits {
     pub max_ratio: u64,
     /// Deepest archive nesting (1 = the bundle itself is read, but no zip inside it).
     pub max_depth: u32,
+}
+
+/// Why a member is skipped unread: a limit, or a folder entry that is never opened. The
+/// inventory shows its text (`Display`); code decides on the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// A plain file larger than `--max-member-size`.
+    FileOverMemberSize { size: u64, limit: u64 },
+    /// An archive member that inflates to more than `--max-member-size`.
+    InflatesOverMemberSize { size: u64, limit: u64 },
+    /// An archive member inflating more than `--max-ratio` to one (`ratio`: from the declared
+    /// sizes, when they are known).
+    Ratio { ratio: Option<u64>, limit: u64 },
+    /// Past the bundle's `--max-total-size`.
+    Total { limit: u64 },
+    /// An archive nested deeper than `--max-depth`.
+    Depth { limit: u32 },
+    /// A symbolic link in a folder input.
+    SymbolicLink,
+    /// A FIFO, socket or device: reading one could block for ever.
+    NotAFile,
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Skip::FileOverMemberSize { size, limit } => write!(
+                f,
+                "{size} bytes, over the member size limit of {limit} (--max-member-size)"
+            ),
+            Skip::InflatesOverMemberSize { size, limit } => write!(
+                f,
+                "inflates to {size} bytes, over the member size limit of {limit} (--max-member-size)"
+            ),
+            Skip::Ratio {
+                ratio: Some(r),
+                limit,
+            } => write!(
+                f,
+                "compression ratio {r}:1 is over the limit of {limit}:1 (--max-ratio)"
+            ),
+            Skip::Ratio { ratio: None, limit } => {
+                write!(
+                    f,
+                    "compression ratio over the limit of {limit}:1 (--max-ratio)"
+                )
+            }
+            Skip::Total { limit } => write!(
+                f,
+                "the bundle's inflated size would pass the total limit of {limit} bytes (--max-total-size)"
+            ),
+            Skip::Depth { limit } => {
+                write!(f, "archive nested deeper than {limit} levels (--max-depth)")
+            }
+            Skip::SymbolicLink => f.write_str("symbolic link, not followed"),
+            Skip::NotAFile => {
+                f.write_str("not a regular file (a FIFO, socket or device): not opened")
+            }
+        }
+    }
 }
 
 /// What is left of `--max-total-size` while one bundle is read. It is spent in a fixed order
@@ -69,10 +132,7 @@ impl Budget {
     }
 
     fn refusal(&self) -> String {
-        format!(
-            "the bundle's inflated size would pass the total limit of {} bytes (--max-total-size)",
-            self.limit
-        )
+        Skip::Total { limit: self.limit }.to_string()
     }
 }
 
@@ -145,7 +205,7 @@ pub fn display_name(raw: &str) -> String {
 /// Read every input (zip, folder or file) and return the sink's outcomes in order.
 ///
 /// `--max-total-size` covers the whole bundle: all inputs, every plain file of a folder,
-/// every archive's members and those of nested archives share one [`Budget`], spent in that
+/// every archive's members and those of nested archives share one budget, spent in that
 /// order.
 pub fn read_inputs<S: MemberSink>(
     inputs: &[PathBuf],
@@ -177,16 +237,19 @@ pub fn read_bytes<S: MemberSink>(
         let reader = Cursor::new(Arc::<[u8]>::from(bytes));
         open_archive(reader, &name, size, true, 1, limits, &mut budget, sink)
     } else if size > limits.max_member_size {
-        vec![sink.not_read(
-            &name,
-            size,
-            format,
-            Status::Skipped,
-            format!(
-                "{size} bytes, over the member size limit of {} (--max-member-size)",
-                limits.max_member_size
+        vec![
+            sink.not_read(
+                &name,
+                size,
+                format,
+                Status::Skipped,
+                Skip::FileOverMemberSize {
+                    size,
+                    limit: limits.max_member_size,
+                }
+                .to_string(),
             ),
-        )]
+        ]
     } else if !budget.take(size) {
         vec![sink.not_read(&name, size, format, Status::Skipped, budget.refusal())]
     } else {
@@ -368,7 +431,7 @@ fn read_input<S: MemberSink>(
             0,
             Format::Unknown,
             Status::Skipped,
-            NOT_A_FILE.into(),
+            Skip::NotAFile.to_string(),
         )];
     }
     let name = shown(input);
@@ -385,9 +448,6 @@ fn read_input<S: MemberSink>(
     }
 }
 
-/// Why a FIFO, socket or device is never opened: reading one could block for ever.
-const NOT_A_FILE: &str = "not a regular file (a FIFO, socket or device): not opened";
-
 /// Files below `dir`, sorted by name at each level, each with the reason it is not read (if
 /// any): every error of the walk is listed (a folder that cannot be listed, an entry that
 /// cannot be read), symbolic links are listed instead of followed, and FIFOs, sockets and
@@ -403,13 +463,13 @@ fn walk(dir: &Path, out: &mut Vec<(PathBuf, Option<String>)>) {
             Ok(e) => {
                 let t = e.file_type();
                 if t.is_symlink() {
-                    out.push((e.into_path(), Some("symbolic link, not followed".into())));
+                    out.push((e.into_path(), Some(Skip::SymbolicLink.to_string())));
                 } else if t.is_dir() {
                     continue;
                 } else if t.is_file() {
                     out.push((e.into_path(), None));
                 } else {
-                    out.push((e.into_path(), Some(NOT_A_FILE.into())));
+                    out.push((e.into_path(), Some(Skip::NotAFile.to_string())));
                 }
             }
             Err(err) => {
@@ -444,7 +504,13 @@ fn open_file<S: MemberSink>(path: &Path, name: &str, sink: &S) -> Result<Opened,
         .map_err(|e| fail(format!("cannot stat: {e}")))?;
     if !meta.is_file() {
         // Replaced by a FIFO or device since the walk: never read from it.
-        return Err(sink.not_read(name, 0, Format::Unknown, Status::Skipped, NOT_A_FILE.into()));
+        return Err(sink.not_read(
+            name,
+            0,
+            Format::Unknown,
+            Status::Skipped,
+            Skip::NotAFile.to_string(),
+        ));
     }
     let size = meta.len();
     let mut head = [0u8; 4096];
@@ -475,10 +541,11 @@ fn refuse_plain(o: &Opened, limits: &Limits, budget: &mut Budget) -> Option<(Sta
     if o.size > limits.max_member_size {
         return Some((
             Status::Skipped,
-            format!(
-                "{} bytes, over the member size limit of {} (--max-member-size)",
-                o.size, limits.max_member_size
-            ),
+            Skip::FileOverMemberSize {
+                size: o.size,
+                limit: limits.max_member_size,
+            }
+            .to_string(),
         ));
     }
     if !budget.take(o.size) {
@@ -615,10 +682,11 @@ where
         } else if size > limits.max_member_size {
             Err((
                 Status::Skipped,
-                format!(
-                    "inflates to {size} bytes, over the member size limit of {} (--max-member-size)",
-                    limits.max_member_size
-                ),
+                Skip::InflatesOverMemberSize {
+                    size,
+                    limit: limits.max_member_size,
+                }
+                .to_string(),
             ))
         } else if size > RATIO_FLOOR
             && compressed > 0
@@ -626,11 +694,11 @@ where
         {
             Err((
                 Status::Skipped,
-                format!(
-                    "compression ratio {}:1 is over the limit of {}:1 (--max-ratio)",
-                    size / compressed.max(1),
-                    limits.max_ratio
-                ),
+                Skip::Ratio {
+                    ratio: Some(size / compressed.max(1)),
+                    limit: limits.max_ratio,
+                }
+                .to_string(),
             ))
         } else if !budget.take(size) {
             Err((Status::Skipped, budget.refusal()))
@@ -869,16 +937,18 @@ fn member_bytes<S: MemberSink>(
         }]);
     }
     if depth >= limits.max_depth {
-        return Member::Done(vec![sink.not_read(
-            path,
-            size,
-            Format::Zip,
-            Status::Skipped,
-            format!(
-                "archive nested deeper than {} levels (--max-depth)",
-                limits.max_depth
+        return Member::Done(vec![
+            sink.not_read(
+                path,
+                size,
+                Format::Zip,
+                Status::Skipped,
+                Skip::Depth {
+                    limit: limits.max_depth,
+                }
+                .to_string(),
             ),
-        )]);
+        ]);
     }
     Member::Archive {
         path: path.to_string(),
@@ -1083,10 +1153,11 @@ fn salvage_data<R: Read + Seek>(
                 if len > RATIO_FLOOR && len / dec.total_in().max(1) > limits.max_ratio {
                     return Err((
                         Status::Skipped,
-                        format!(
-                            "compression ratio over the limit of {}:1 (--max-ratio)",
-                            limits.max_ratio
-                        ),
+                        Skip::Ratio {
+                            ratio: None,
+                            limit: limits.max_ratio,
+                        }
+                        .to_string(),
                     ));
                 }
             }
@@ -1177,10 +1248,11 @@ where
         } else if !descriptor && h.size > limits.max_member_size {
             Err((
                 Status::Skipped,
-                format!(
-                    "inflates to {} bytes, over the member size limit of {} (--max-member-size)",
-                    h.size, limits.max_member_size
-                ),
+                Skip::InflatesOverMemberSize {
+                    size: h.size,
+                    limit: limits.max_member_size,
+                }
+                .to_string(),
             ))
         } else if !descriptor
             && h.size > RATIO_FLOOR
@@ -1188,11 +1260,11 @@ where
         {
             Err((
                 Status::Skipped,
-                format!(
-                    "compression ratio {}:1 is over the limit of {}:1 (--max-ratio)",
-                    h.size / h.compressed.max(1),
-                    limits.max_ratio
-                ),
+                Skip::Ratio {
+                    ratio: Some(h.size / h.compressed.max(1)),
+                    limit: limits.max_ratio,
+                }
+                .to_string(),
             ))
         } else if !descriptor && h.size > budget.left() {
             Err((Status::Skipped, budget.refusal()))
@@ -1375,6 +1447,23 @@ mod tests {
         let p = dir.join(name);
         std::fs::write(&p, bytes).unwrap();
         p
+    }
+
+    #[test]
+    fn skip_reasons_read_as_before() {
+        assert_eq!(
+            Skip::Total { limit: 5 }.to_string(),
+            "the bundle's inflated size would pass the total limit of 5 bytes (--max-total-size)"
+        );
+        assert_eq!(
+            Skip::Ratio {
+                ratio: Some(2000),
+                limit: 1000
+            }
+            .to_string(),
+            "compression ratio 2000:1 is over the limit of 1000:1 (--max-ratio)"
+        );
+        assert!(Skip::NotAFile.to_string().starts_with("not a regular file"));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Detection: what a bundle member is, and how its bytes become text.
 //!
 //! This module owns two decisions for each member: its [`Format`] (by name first,
-//! case-insensitively, then by sniffing the first KB of content) and its text encoding
+//! case-insensitively, then by sniffing the first 4 KB of content) and its text encoding
 //! (UTF-8 with or without BOM, UTF-16LE/BE with BOM or recognisably without, else lossy
 //! UTF-8). It never reads beyond the bytes it is given and never fails: a member no parser
 //! claims gets [`Format::Unknown`] with the reason it was not claimed. Content sniffing tries

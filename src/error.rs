@@ -1,10 +1,10 @@
 //! Error types shared by the stages.
 //!
-//! This module owns the errors that stop a run or a member: [`ConfigError`] for rule and
-//! catalogue files (always naming the file and line), and [`MemberError`] for a bundle member
-//! that could not be read (naming what failed and, where known, the byte offset). Errors in
-//! one member never stop the others: the pipeline turns a [`MemberError`] into a `failed`
-//! inventory entry.
+//! This module owns the error that stops a run: [`ConfigError`] for rule and catalogue files
+//! (always naming the file and line). A bundle member that cannot be read is not an error
+//! here: `bundle.rs` hands the sink its status and reason (naming what failed and, where
+//! known, the byte offset), and the pipeline lists it as a `skipped` or `failed` inventory
+//! entry, so one member never stops the others.
 
 use thiserror::Error;
 
@@ -62,17 +62,6 @@ impl ConfigError {
         let message = err.message().trim().replace('\n', " ");
         Self::at(file, line, message)
     }
-}
-
-/// Why one bundle member could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum MemberError {
-    #[error("cannot read: {0}")]
-    Io(String),
-    #[error("corrupt archive member at offset {offset}: {detail}")]
-    Zip { offset: u64, detail: String },
-    #[error("not a readable zip archive: {0}")]
-    Archive(String),
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! sfbtriage: why a Lync / Skype for Business user cannot sign in, from their log bundle.
 //!
 //! Data flows one way — bundle → detect → parse → events → rules → diagnosis → report —
-//! with one module per stage; `docs/ARCHITECTURE.md` is the map.
+//! with one module per stage; `docs/ARCHITECTURE.md` is the map. The `sfbtriage` binary
+//! (`src/main.rs`) is the command line over this library; `exit` names its exit statuses.
 #![forbid(unsafe_code)]
 
 pub mod attempts;

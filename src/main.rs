@@ -202,7 +202,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
-        /// Colour in text output: auto means only on a terminal and when NO_COLOR is unset.
+        /// Colour in text output: auto means on a terminal unless NO_COLOR is set or CLICOLOR=0,
+        /// and always when CLICOLOR_FORCE is set.
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
         #[command(flatten)]
@@ -352,16 +353,24 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             if run.redact {
                 analysis.redact_identifiers();
             }
-            let color = match color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    io::stdout().is_terminal()
-                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                }
+            // `auto` is anstream's choice: a terminal, unless NO_COLOR or CLICOLOR=0; always
+            // with CLICOLOR_FORCE. The stream translates the escapes for old Windows consoles.
+            let choice = match color {
+                Color::Always => anstream::ColorChoice::Always,
+                Color::Never => anstream::ColorChoice::Never,
+                Color::Auto => anstream::AutoStream::choice(&io::stdout()),
             };
-            report::render(&analysis, format, color, &mut out)?;
-            out.flush()?;
+            let color = format == OutputFormat::Text && choice != anstream::ColorChoice::Never;
+            if color {
+                let mut text = Vec::new();
+                report::render(&analysis, format, true, &mut text)?;
+                let mut stream = anstream::AutoStream::new(io::stdout(), choice);
+                stream.write_all(&text)?;
+                stream.flush()?;
+            } else {
+                report::render(&analysis, format, false, &mut out)?;
+                out.flush()?;
+            }
             // Exit 2 when nothing at all could be read from the inputs.
             let all_failed = !analysis.inventory.is_empty()
                 && analysis
@@ -655,7 +664,10 @@ fn batch_command(
     out: &mut dyn Write,
 ) -> io::Result<ExitCode> {
     use sfbtriage::batch::{self, BatchRow};
-    let bundles = batch::discover(dirs);
+    let (bundles, walk_errors) = batch::discover_reporting(dirs);
+    for e in &walk_errors {
+        eprintln!("sfbtriage: {}: {}", e.path.display(), e.reason);
+    }
     if bundles.is_empty() {
         eprintln!(
             "sfbtriage: no bundle found below {}",
@@ -709,21 +721,8 @@ fn batch_command(
         }
         BatchFormat::Jsonl => {}
     }
-    let fit = |s: &str, w: usize| -> String {
-        if s.chars().count() <= w {
-            s.to_string()
-        } else {
-            let tail: String = s
-                .chars()
-                .rev()
-                .take(w - 1)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            format!("…{tail}")
-        }
-    };
+    // Columns are fitted by display width, so CJK names keep the table aligned.
+    let fit = report::fit;
     batch::run(
         &bundles,
         rules,
@@ -775,7 +774,7 @@ fn batch_command(
             match format {
                 BatchFormat::Text => writeln!(
                     out,
-                    "{:<34} {:<30} {:<24} {:>4} {:<22} {:>6}",
+                    "{} {} {} {:>4} {} {:>6}",
                     fit(&row.bundle, 34),
                     fit(row.sip_uri.as_deref().unwrap_or("-"), 30),
                     fit(&row.top_or_verdict(), 24),

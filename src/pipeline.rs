@@ -4,8 +4,9 @@
 //! a [`MemberOutcome`] (its inventory entry, the rule hits with capped evidence, the SIP
 //! transactions and clock samples the correlator needs, and error responses no rule
 //! explained), and [`analyze`], which reads the inputs, derives the bundle-wide facts, runs
-//! the fact rules and hands everything to [`crate::diagnosis`]. Nothing here depends on
-//! thread timing: outcomes come back in inventory order and are merged in that order.
+//! the fact rules and hands everything to [`crate::diagnosis`]. Every member, whatever its
+//! kind, is held to `--member-time-budget`. Nothing else here depends on thread timing:
+//! outcomes come back in inventory order and are merged in that order.
 
 use std::ops::ControlFlow;
 use std::path::PathBuf;

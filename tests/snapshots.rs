@@ -130,3 +130,28 @@ fn batch_over_samples() {
         }
     });
 }
+
+/// Every snapshot file belongs to a sample and format that exist, and every sample has all of
+/// its snapshots: a removed or renamed sample cannot leave a stale snapshot behind.
+#[test]
+fn snapshots_match_the_samples() {
+    let mut want: Vec<String> = samples()
+        .iter()
+        .flat_map(|s| {
+            let s = s.trim_end_matches(".zip").to_string();
+            ["text", "json", "md", "csv", "html"].map(move |f| format!("analyze-{s}-{f}.snap"))
+        })
+        .chain(["batch-text.snap", "batch-jsonl.snap", "batch-csv.snap"].map(String::from))
+        .collect();
+    want.sort();
+    let mut have: Vec<String> = std::fs::read_dir(root().join("tests/snapshots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".snap"))
+        .collect();
+    have.sort();
+    assert_eq!(
+        have, want,
+        "tests/snapshots/ and samples/ disagree: regenerate with INSTA_UPDATE=always and remove stale files"
+    );
+}

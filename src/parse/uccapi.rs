@@ -313,7 +313,7 @@ fn could_be_sip_start(text: &str) -> bool {
     text.starts_with("SIP/2.0 ") || text.trim_end().ends_with(" SIP/2.0")
 }
 
-/// True when `text` (the first KB or so of a file) holds a UccApi record prefix on one of its
+/// True when `text` (the first 4 KB or so of a file) holds a UccApi record prefix on one of its
 /// first lines.
 pub fn sniff(text: &str) -> bool {
     text.lines().take(40).any(|l| {

@@ -1,4 +1,5 @@
-//! JSON and JSON Lines: the schema documented in README.md ("JSON output"). The top-level
+//! JSON and JSON Lines: the schema in `docs/schema/analysis.schema.json`, summarised in
+//! README.md ("JSON output"); tests validate every sample's output against it. The top-level
 //! `lang` says which language the text fields are in; ids, codes and field names never change.
 
 use std::io::{self, Write};

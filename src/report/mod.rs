@@ -1,9 +1,11 @@
 //! Reports: one [`Analysis`], rendered for people or for scripts.
 //!
-//! This module owns every output format: `text` (80 columns, colour only on a terminal
-//! without NO_COLOR), `json` (the documented schema, pretty), `jsonl` (the same object on one
-//! line), `md` (for pasting into a ticket), `csv` (one row per cause, UTF-8 with BOM for
-//! Excel) and `html` (one self-contained page with a timeline and a SIP ladder in inline SVG). Renderers only read the analysis; secrets were removed before it was built.
+//! This module owns every output format: `text` (80 display columns; colour when the caller
+//! asks, which `main.rs` decides), `json` (the schema in `docs/schema/analysis.schema.json`,
+//! pretty), `jsonl` (the same object on one line), `md` (for pasting into a ticket), `csv`
+//! (one row per cause, UTF-8 with BOM for Excel, formula cells neutralised) and `html` (one
+//! self-contained page with a timeline and a SIP ladder in inline SVG). Renderers only read
+//! the analysis; secrets were removed before it was built.
 
 pub mod csv;
 pub mod html;
@@ -19,7 +21,7 @@ use std::io::{self, Write};
 use crate::diagnosis::Analysis;
 
 pub use json::{SCHEMA, to_json_value};
-pub use text::wrap;
+pub use text::{display_width, fit, wrap};
 
 /// The output formats of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

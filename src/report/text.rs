@@ -1,4 +1,8 @@
 //! Terminal text, readable in 80 columns.
+//!
+//! Widths are display columns (`unicode-width`): a Japanese or Chinese character takes two.
+//! Colour is `anstyle` escapes, written only when the caller asks (`main.rs` decides with
+//! `anstream`, which also translates them for old Windows consoles).
 
 use std::io::{self, Write};
 
@@ -17,27 +21,40 @@ struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
+    fn paint(&self, style: anstyle::Style, s: &str) -> String {
         if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
+            format!("{style}{s}{style:#}")
         } else {
             s.to_string()
         }
     }
     fn bold(&self, s: &str) -> String {
-        self.paint("1", s)
+        self.paint(anstyle::Style::new().bold(), s)
     }
     fn dim(&self, s: &str) -> String {
-        self.paint("2", s)
+        self.paint(anstyle::Style::new().dimmed(), s)
     }
     fn red(&self, s: &str) -> String {
-        self.paint("1;31", s)
+        self.paint(
+            anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Red.into())),
+            s,
+        )
     }
     fn green(&self, s: &str) -> String {
-        self.paint("1;32", s)
+        self.paint(
+            anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Green.into())),
+            s,
+        )
     }
     fn yellow(&self, s: &str) -> String {
-        self.paint("33", s)
+        self.paint(
+            anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Yellow.into())),
+            s,
+        )
     }
 }
 
@@ -50,6 +67,31 @@ pub fn wrap(text: &str, indent: &str, width: usize) -> String {
 /// (a control character such as the ESC of a colour code counts one, as before).
 pub fn width(s: &str) -> usize {
     s.chars().map(|c| c.width().unwrap_or(1)).sum()
+}
+
+/// The display width of `s` (see [`width`]).
+pub fn display_width(s: &str) -> usize {
+    width(s)
+}
+
+/// `s` in exactly `columns` display columns: padded with spaces, or cut from the left with a
+/// leading `…` (the end of a path or address says most).
+pub fn fit(s: &str, columns: usize) -> String {
+    if width(s) <= columns {
+        return pad(s, columns);
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 1; // the ellipsis
+    for c in s.chars().rev() {
+        let cw = c.width().unwrap_or(1);
+        if used + cw > columns {
+            break;
+        }
+        used += cw;
+        tail.push(c);
+    }
+    let tail: String = tail.into_iter().rev().collect();
+    format!("…{tail}{}", " ".repeat(columns - used))
 }
 
 /// Pad `s` with spaces to `columns` display columns.
@@ -454,6 +496,16 @@ pub fn render(a: &Analysis, color: bool, out: &mut dyn Write) -> io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fits_by_display_width() {
+        assert_eq!(fit("abc", 5), "abc  ");
+        assert_eq!(fit("abcdefgh", 5), "…efgh");
+        assert_eq!(fit("ユーザー", 8), "ユーザー");
+        let f = fit("サインインに失敗", 9);
+        assert_eq!(display_width(&f), 9, "{f:?}");
+        assert!(f.starts_with('…') && f.ends_with("失敗"), "{f:?}");
+    }
 
     #[test]
     fn wraps_to_width() {
