@@ -284,7 +284,7 @@ impl AttemptTracker {
         let known = self
             .open
             .as_ref()
-            .is_some_and(|o| o.call_ids.iter().any(|c| *c == call_id));
+            .is_some_and(|o| o.call_ids.contains(&call_id));
         let start_new = match &self.open {
             None => true,
             Some(_) if known => false,
@@ -796,8 +796,7 @@ mod tests {
     /// Run the tracker over a log the way the pipeline does.
     pub(crate) fn track(member: &str, log: &str) -> Vec<SignInAttempt> {
         let mut t = AttemptTracker::default();
-        let mut reader = UccApiReader::new(log);
-        while let Some(item) = reader.next() {
+        for item in UccApiReader::new(log) {
             match &item {
                 UccApiItem::Record(r) => t.observe_record(0, member, r),
                 UccApiItem::Sip {
@@ -1104,7 +1103,7 @@ mod tests {
             x.last.member_index = 1;
         });
         // Member order must not matter: the current file comes first in the zip.
-        b.extend(a.drain(..));
+        b.append(&mut a);
         let joined = join_members(b);
         assert_eq!(
             summary(&joined),

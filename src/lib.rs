@@ -27,6 +27,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod redact;
 pub mod report;
+pub mod rule_examples;
 pub mod rules;
 pub mod score;
 pub mod serve;

@@ -20,7 +20,8 @@ use sfbtriage::exit::Exit;
 use sfbtriage::i18n::{self, Lang, tr, trf};
 use sfbtriage::pipeline::{self, Options};
 use sfbtriage::report::{self, OutputFormat, wrap};
-use sfbtriage::rules::{RuleSet, TimeWindow, examples};
+use sfbtriage::rule_examples as examples;
+use sfbtriage::rules::{RuleSet, TimeWindow};
 
 #[derive(Parser)]
 #[command(

@@ -1217,7 +1217,7 @@ mod tests {
 
     /// A client log whose REGISTER names the user, so the bundle-wide step knows the domain.
     fn register_log(user: &str) -> Vec<u8> {
-        crate::rules::examples::as_log(&format!(
+        crate::rule_examples::as_log(&format!(
             "REGISTER sip:contoso.com SIP/2.0\nFrom: <sip:{user}>;tag=1a2b\nTo: <sip:{user}>\nCall-ID: 5f1e\nCSeq: 1 REGISTER\nUser-Agent: UCCAPI/16.0.4849.1000 OC/16.0.4849.1000 (Skype for Business)\n"
         ))
         .into_bytes()

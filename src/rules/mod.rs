@@ -6,7 +6,6 @@
 //! files live in `rules/` at the top of the repository and are embedded at build time.
 
 pub mod compile;
-pub mod examples;
 pub mod spec;
 
 pub use compile::{BUILTIN_RULES, Matcher, Rule, RuleOrigin, RuleSet, TimeWindow};

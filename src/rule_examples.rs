@@ -1,5 +1,9 @@
 //! Rules prove themselves: every rule carries examples that must (or must not) match.
 //!
+//! This module sits above the pipeline (it runs an example through the pipeline's member
+//! analyzers and the bundle-wide facts, exactly as `analyze` would), not inside `rules/`, so
+//! that data flows one way: the rule engine never calls back into the stages that use it.
+//!
 //! An example is a log excerpt. A full UccApi excerpt is read as it is; a bare SIP message is
 //! wrapped in the framing a client writes (`Data Received -` for a response, `Sending Packet
 //! -` for a request); any other text becomes one `INFO` record. The excerpt then goes through
@@ -15,12 +19,12 @@
 //! proxy`, a `.reg` export …) through the command-output reader, each followed by the
 //! bundle-wide facts its clues give.
 
-use super::RuleSet;
 use crate::correlate;
 use crate::detect::Format;
 use crate::events::Observation;
 use crate::parse::{cmdout, powershell, sip, uccapi};
 use crate::pipeline;
+use crate::rules::RuleSet;
 
 /// The outcome of one example.
 #[derive(Debug, Clone, PartialEq, Eq)]
