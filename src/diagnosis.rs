@@ -349,7 +349,13 @@ pub fn diagnose(
             .any(|e| (e.first..=e.last).contains(&i))
         {
             "history"
-        } else if episodes.signed_in_now && i + 1 == attempts.len() {
+        } else if episodes.in_progress == Some(i)
+            || (episodes.signed_in_now
+                && attempts
+                    .iter()
+                    .rposition(|a| a.outcome == AttemptOutcome::Registered)
+                    == Some(i))
+        {
             "current"
         } else {
             "earlier"

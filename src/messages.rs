@@ -71,12 +71,9 @@ pub struct MessageCollector<'a> {
     total: u64,
 }
 
-type Pending<'a> = (
-    UccApiRecord<'a>,
-    Direction,
-    SipMessage<'a>,
-    Vec<MsDiagnostic<'a>>,
-);
+/// A message of the last window: its record (borrowed slices, no allocation) and direction;
+/// the SIP message is parsed again from the record when it is kept.
+type Pending<'a> = (UccApiRecord<'a>, Direction);
 
 impl<'a> MessageCollector<'a> {
     pub fn observe(
@@ -95,23 +92,18 @@ impl<'a> MessageCollector<'a> {
             if self.last.len() >= MEMBER_LAST {
                 self.last.pop_front();
             }
-            self.last.push_back((
-                record.clone(),
-                direction,
-                message.clone(),
-                diagnostics.to_vec(),
-            ));
+            self.last.push_back((record.clone(), direction));
         }
     }
 
     /// The kept messages in file order, and the count seen.
     pub fn finish(self, member: &str) -> KeptMessages {
         let mut messages = self.first;
-        messages.extend(
-            self.last
-                .iter()
-                .map(|(r, d, m, diags)| keep(member, r, *d, m, diags)),
-        );
+        messages.extend(self.last.iter().filter_map(|(r, d)| {
+            let m = SipMessage::parse(r.text, r.continuation)?;
+            let diags = m.diagnostics();
+            Some(keep(member, r, *d, &m, &diags))
+        }));
         KeptMessages {
             messages,
             total: self.total,

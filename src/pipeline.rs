@@ -257,6 +257,9 @@ pub fn analyze_uccapi_timed(
     let member_index = 0;
     // One literal pass over the whole member; records pick up the hits inside them.
     let literal_hits = rules.literal_hits(text.as_bytes());
+    // The same for the literals that mark the client's server discovery (sign-in attempts).
+    let discovery = crate::attempts::discovery_hits(text);
+    let mut next_discovery = 0;
     let mut next_hit = 0;
     let mut in_record: Vec<usize> = Vec::new();
     let base = text.as_ptr() as usize;
@@ -286,7 +289,12 @@ pub fn analyze_uccapi_timed(
                     in_record.push(literal_hits[next_hit].1);
                     next_hit += 1;
                 }
-                attempts.observe_record(member_index, path, record);
+                while next_discovery < discovery.len() && discovery[next_discovery] < start {
+                    next_discovery += 1;
+                }
+                let discovered =
+                    next_discovery < discovery.len() && discovery[next_discovery] < end;
+                attempts.observe_record(member_index, path, record, discovered);
                 let obs = Observation::Record(record);
                 rules.evaluate_record(&obs, &in_record, &mut candidates, |rule| {
                     collector.hit(rule, record.time, || {
