@@ -85,6 +85,19 @@ pub fn attempts_summary(a: &Analysis) -> Option<String> {
         (None, Some(t)) => s.push_str(&trf(lang, "story.last_ok", &[("time", &minute(t))])),
         (None, None) => {}
     }
+    // A last attempt the log cut short after the server had answered (see
+    // `attempts::Episodes::in_progress`): neither success nor failure.
+    if let Some(last) = a.attempts.last()
+        && a.current_problem.is_none()
+        && last.outcome == AttemptOutcome::NoAnswer
+        && last.part == "current"
+    {
+        s.push_str(&trf(
+            lang,
+            "story.in_progress",
+            &[("phase", &phase_noun(lang, last.phase))],
+        ));
+    }
     Some(s)
 }
 
