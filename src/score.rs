@@ -332,3 +332,127 @@ fn label(confidence: f64) -> &'static str {
         "low"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load() -> (RuleSet, Catalog) {
+        RuleSet::load(&[]).expect("built-in rules")
+    }
+
+    fn index(rules: &RuleSet, id: &str) -> usize {
+        rules
+            .rules()
+            .iter()
+            .position(|r| r.id == id)
+            .unwrap_or_else(|| panic!("no rule {id}"))
+    }
+
+    /// One rule's hits at `lines` of member 0.
+    fn hits(rule: usize, lines: &[u32]) -> (usize, RuleHits) {
+        (
+            rule,
+            RuleHits {
+                rule,
+                count: lines.len() as u64,
+                evidence: lines
+                    .iter()
+                    .map(|&l| Evidence::new(0, "Tracing/Lync-UccApi-0.UccApilog", l, None, "x"))
+                    .collect(),
+            },
+        )
+    }
+
+    fn ranked(
+        rules: &RuleSet,
+        catalog: &Catalog,
+        h: Vec<(usize, RuleHits)>,
+        min: f64,
+    ) -> Vec<(String, f64)> {
+        let per_rule: BTreeMap<usize, RuleHits> = h.into_iter().collect();
+        rank(&per_rule, rules, catalog, min, None)
+            .causes
+            .iter()
+            .map(|c| (c.id.0.clone(), c.confidence))
+            .collect()
+    }
+
+    #[test]
+    fn supports_add_up_and_rank_by_confidence() {
+        let (rules, catalog) = load();
+        let skew = index(&rules, "clock-skew.diag-1013");
+        let creds = index(&rules, "wrong-credentials.diag-1000");
+        let logon = index(&rules, "wrong-credentials.hr-logon-denied");
+        let out = ranked(
+            &rules,
+            &catalog,
+            vec![hits(creds, &[10]), hits(logon, &[12]), hits(skew, &[30])],
+            0.3,
+        );
+        let w = |id: &str| rules.get(index(&rules, id)).weight;
+        let creds_conf = ((1.0
+            - (1.0 - w("wrong-credentials.diag-1000"))
+                * (1.0 - w("wrong-credentials.hr-logon-denied")))
+            * 100.0)
+            .round()
+            / 100.0;
+        assert_eq!(out[0].0, "clock-skew", "{out:?}");
+        assert_eq!(out[1], ("wrong-credentials".to_string(), creds_conf));
+    }
+
+    #[test]
+    fn an_opposing_rule_pulls_a_cause_down_and_the_threshold_drops_it() {
+        let (rules, catalog) = load();
+        let creds = index(&rules, "wrong-credentials.diag-1000");
+        let blamed_clock = index(&rules, "wrong-credentials.server-blamed-clock");
+        let alone = ranked(&rules, &catalog, vec![hits(creds, &[10])], 0.3);
+        let opposed = ranked(
+            &rules,
+            &catalog,
+            vec![hits(creds, &[10]), hits(blamed_clock, &[11])],
+            0.0,
+        );
+        assert!(opposed[0].1 < alone[0].1, "{alone:?} {opposed:?}");
+        // The same evidence under a threshold above its confidence reports nothing.
+        assert!(
+            ranked(
+                &rules,
+                &catalog,
+                vec![hits(creds, &[10])],
+                alone[0].1 + 0.01
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_corroborating_rule_never_reports_its_cause_alone() {
+        let (rules, catalog) = load();
+        let Some(corroborating) = rules.rules().iter().position(|r| r.corroborating) else {
+            panic!("the built-in rules have a corroborating rule");
+        };
+        assert!(ranked(&rules, &catalog, vec![hits(corroborating, &[5])], 0.0).is_empty());
+    }
+
+    #[test]
+    fn look_alikes_on_the_same_evidence_are_tied() {
+        let (rules, catalog) = load();
+        let a = index(&rules, "trustmodeldata-missing.lacks-domain");
+        let b = index(
+            &rules,
+            "untrusted-server-prompt.trustmodeldata-lacks-domain",
+        );
+        let per_rule: BTreeMap<usize, RuleHits> =
+            [hits(a, &[7]), hits(b, &[7])].into_iter().collect();
+        let scored = rank(&per_rule, &rules, &catalog, 0.3, None);
+        assert_eq!(scored.look_alike_groups.len(), 1, "{:?}", scored.causes);
+        let group = &scored.look_alike_groups[0].causes;
+        assert!(group.iter().any(|c| c.0 == "trustmodeldata-missing"));
+        assert!(group.iter().any(|c| c.0 == "untrusted-server-prompt"));
+        assert_eq!(scored.causes[0].tied_with.len(), 1);
+        // Equal confidence: the earlier evidence, then the id, decides the order (stable).
+        let again = rank(&per_rule, &rules, &catalog, 0.3, None);
+        assert_eq!(scored, again);
+    }
+}
