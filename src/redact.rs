@@ -14,13 +14,15 @@ use regex::Regex;
 pub const MASK: &str = "[redacted]";
 
 static WHOLE_HEADER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?im)\b((?:proxy-)?authorization|(?:set-)?cookie|x-ms-webticket)[ \t]*:[^\r\n]*")
-        .unwrap()
+    Regex::new(
+        r"(?im)(?-u:\b)((?:proxy-)?authorization|(?:set-)?cookie|x-ms-webticket)[ \t]*:[^\r\n]*",
+    )
+    .unwrap()
 });
 
 static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)\b(gssapi-data|rspauth|password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|id_token|webticket|signature|crand|srand|cnum|snum|opaque)([ \t]*[=:][ \t]*)("[^"\r\n]*"?|[^\s;,"]+)"#,
+        r#"(?i)(?-u:\b)(gssapi-data|rspauth|password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|id_token|webticket|signature|crand|srand|cnum|snum|opaque)([ \t]*[=:][ \t]*)("[^"\r\n]*"?|[^\s;,"]+)"#,
     )
     .unwrap()
 });
@@ -29,17 +31,50 @@ static PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
 /// (a transcript, or the offending line an error record repeats, may show them).
 static POWERSHELL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r#"(?i)(-(?:password|pwd|secret|clientsecret|token|accesstoken|apikey)\b[ \t:]*|convertto-securestring[ \t]+(?:-string[ \t]+)?)("[^"\r\n]*"?|'[^'\r\n]*'?|[^\s;,()"']+)"#,
+        r#"(?i)(-(?:password|pwd|secret|clientsecret|token|accesstoken|apikey)(?-u:\b)[ \t:]*|convertto-securestring[ \t]+(?:-string[ \t]+)?)("[^"\r\n]*"?|'[^'\r\n]*'?|[^\s;,()"']+)"#,
     )
     .unwrap()
 });
 
-static BEARER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\b(bearer|basic)[ \t]+[A-Za-z0-9+/=._~-]{8,}").unwrap());
+static BEARER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(bearer|basic)[ \t]+[A-Za-z0-9+/=._~-]{8,}").unwrap()
+});
 
-/// `text` with every credential-like value replaced by [`MASK`].
-pub fn secrets(text: &str) -> Cow<'_, str> {
-    let mut out = Cow::Borrowed(text);
+/// Words one of which every secret the regexes below remove starts with or contains (ASCII
+/// case-insensitive): a line without any of them holds no secret, so the regexes run only on
+/// the lines that have one. Every regex matches within one line (none crosses `\r` or `\n`).
+const TRIGGERS: [&str; 19] = [
+    "authorization",
+    "cookie",
+    "webticket",
+    "gssapi",
+    "rspauth",
+    "passw",
+    "pwd",
+    "secret",
+    "token",
+    "signature",
+    "crand",
+    "srand",
+    "cnum",
+    "snum",
+    "opaque",
+    "apikey",
+    "securestring",
+    "bearer",
+    "basic",
+];
+
+static TRIGGER: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(TRIGGERS)
+        .expect("literal triggers")
+});
+
+/// One line with every credential-like value replaced.
+fn secrets_in_line(line: &str) -> Cow<'_, str> {
+    let mut out = Cow::Borrowed(line);
     if WHOLE_HEADER.is_match(&out) {
         out = Cow::Owned(
             WHOLE_HEADER
@@ -67,6 +102,35 @@ pub fn secrets(text: &str) -> Cow<'_, str> {
     out
 }
 
+/// `text` with every credential-like value replaced by [`MASK`]. A literal pass finds the lines
+/// that could hold one; text without any is returned as it is, without a copy.
+pub fn secrets(text: &str) -> Cow<'_, str> {
+    let Some(first) = TRIGGER.find(text) else {
+        return Cow::Borrowed(text);
+    };
+    // Lines before the first trigger are kept as they are; each later line is checked again.
+    let start = text[..first.start()]
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..start]);
+    let mut changed = false;
+    for line in text[start..].split_inclusive(['\n', '\r']) {
+        if TRIGGER.is_match(line) {
+            let masked = secrets_in_line(line);
+            changed |= matches!(masked, Cow::Owned(_));
+            out.push_str(&masked);
+        } else {
+            out.push_str(line);
+        }
+    }
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// Fold whitespace (line breaks included) to single spaces and cut to `max` characters,
 /// ending with `…` when cut.
 pub fn abridge(text: &str, max: usize) -> String {
@@ -77,6 +141,28 @@ pub fn abridge(text: &str, max: usize) -> String {
     let mut out: String = folded.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn only_lines_with_a_trigger_change_and_clean_text_is_not_copied() {
+        let clean = "SIP/2.0 200 OK\r\nCSeq: 3 REGISTER\r\nContent-Length: 0\r\n";
+        assert!(matches!(secrets(clean), Cow::Borrowed(_)));
+        let msg = "REGISTER sip:contoso.com SIP/2.0\r\nFrom: <sip:kim@contoso.com>\r\nAuthorization: NTLM qop=\"auth\", gssapi-data=\"TlRMTVNTUAAD\"\r\nWWW-Authenticate: NTLM opaque=\"78D29AC8\", realm=\"SIP\"\r\nContent-Length: 0\r\n";
+        let out = secrets(msg);
+        assert_eq!(
+            out,
+            "REGISTER sip:contoso.com SIP/2.0\r\nFrom: <sip:kim@contoso.com>\r\nAuthorization: [redacted]\r\nWWW-Authenticate: NTLM opaque=[redacted], realm=\"SIP\"\r\nContent-Length: 0\r\n"
+        );
+        // A trigger word without a secret after it changes nothing, and the text is not copied.
+        assert!(matches!(
+            secrets("the token list is empty"),
+            Cow::Borrowed(_)
+        ));
+    }
 }
 
 #[cfg(test)]
