@@ -868,6 +868,29 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
         10,
         "the first verdict again",
     );
+    // The language menu: Japanese for the page's texts and for the shown verdict, which is
+    // asked for again in Japanese; the choice is remembered across a reload.
+    b.eval(
+        "(function(){var m=document.getElementById('lang'); m.value='ja'; m.dispatchEvent(new Event('change')); return true;})()",
+    );
+    b.wait_for(
+        "document.querySelector('h1').textContent === 'このユーザーがサインインできない理由' && document.documentElement.lang === 'ja'",
+        10,
+        "the Japanese heading",
+    );
+    b.wait_for(
+        "document.getElementById('verdict').textContent.includes('最も可能性が高い原因') && document.getElementById('verdict').textContent.includes('clock-skew')",
+        30,
+        "the Japanese verdict",
+    );
+    let src = b.eval("document.getElementById('report').getAttribute('src')");
+    assert!(src.as_str().unwrap().contains("lang=ja"), "{src}");
+    b.navigate(&format!("http://{}/?token={}", s.addr, s.token));
+    b.wait_for(
+        "!!document.getElementById('lang') && document.getElementById('lang').value === 'ja' && document.querySelector('h1').textContent === 'このユーザーがサインインできない理由'",
+        10,
+        "the remembered language",
+    );
 }
 
 /// The report's SIP message browser in headless Chromium: the failing registration's
