@@ -669,7 +669,7 @@ async fn overview(State(s): State<Arc<Shared>>, req: Request) -> Response {
     }
     let mut body = Vec::new();
     let title = crate::i18n::trf(lang, "page.overview_title", &[("count", &rows.len())]);
-    if let Err(e) = report::overview::render(&title, &rows, &mut body) {
+    if let Err(e) = report::overview::render(&title, &rows, lang, &mut body) {
         return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
     }
     let mut r = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();

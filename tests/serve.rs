@@ -370,10 +370,9 @@ fn other_formats_redaction_and_kept_results_match_the_cli() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.text().contains("1 bundles: 1 with a documented cause"));
-    assert!(
-        r.text()
-            .contains(&format!("href=\"/api/result/{id}?format=html&amp;token="))
-    );
+    assert!(r.text().contains(&format!(
+        "href=\"/api/result/{id}?format=html&amp;lang=en&amp;token="
+    )));
     assert_eq!(
         request(
             &s,
@@ -1081,6 +1080,15 @@ fn the_lang_parameter_chooses_the_analysis_language_and_unknown_ones_are_refused
     assert!(
         r.text().contains("lang=ja"),
         "rows link the Japanese report"
+    );
+    assert!(r.text().contains("<html lang=\"ja\">"));
+    assert!(
+        r.text().contains("判定別のバンドル"),
+        "the overview's texts"
+    );
+    assert!(
+        r.text().contains("ドロップされたバンドル 1 個"),
+        "its title"
     );
     // Unknown languages, on every endpoint, before any work is done.
     for (method, path, body) in [
