@@ -878,7 +878,7 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
         "the Japanese heading",
     );
     b.wait_for(
-        "document.getElementById('verdict').textContent.includes('最も可能性が高い原因') && document.getElementById('verdict').textContent.includes('clock-skew')",
+        "document.getElementById('verdict').textContent.includes('最も可能性が高い原因') && document.getElementById('verdict').textContent.includes('信頼度 高 ') && document.getElementById('verdict').textContent.includes('clock-skew')",
         30,
         "the Japanese verdict",
     );

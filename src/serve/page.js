@@ -31,6 +31,11 @@
     var one = count === 1 || (lang === "fr" && count === 0);
     return t(key + (one ? ".one" : ".other"), args);
   }
+  // The JSON keeps the code (`high`); the page shows the word of its language.
+  function confidenceLabel(code) {
+    var key = "confidence_" + code;
+    return (messages[lang] || {})[key] || (messages.en || {})[key] || code;
+  }
   function applyLang() {
     document.documentElement.lang = lang;
     document.title = t("title");
@@ -169,7 +174,7 @@
       var big = el("div", "big", t("most_likely", { title: c.title }) + " ");
       big.append(el("span", "mono", "(" + c.id + ")"));
       v.append(big, el("div", null, plural("found", j.causes.length, {
-        label: c.confidence_label, value: c.confidence.toFixed(2), count: j.causes.length, name: row.name
+        label: confidenceLabel(c.confidence_label), value: c.confidence.toFixed(2), count: j.causes.length, name: row.name
       })));
     } else {
       v.append(el("div", "big", t("no_cause")),
