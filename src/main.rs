@@ -803,8 +803,9 @@ fn batch_command(
     if let Some(d) = html_dir {
         let mut f = io::BufWriter::new(std::fs::File::create(d.join("index.html"))?);
         report::overview::render(
-            &format!("sfbtriage batch: {} bundles", overview.len()),
+            &i18n::trf(lang, "overview.batch_title", &[("count", &overview.len())]),
             &overview,
+            lang,
             &mut f,
         )?;
         f.flush()?;

@@ -76,9 +76,24 @@ struct Shared {
     results: Mutex<VecDeque<(String, Arc<Kept>)>>,
 }
 
+/// One kept analysis, as the pipeline gave it: not yet localized nor redacted, so that each
+/// request can ask for its own language (localizing comes before redaction).
 struct Kept {
     name: String,
     analysis: Analysis,
+}
+
+impl Shared {
+    /// The analysis as a request in `lang` sees it: localized, then redacted under
+    /// `serve --redact`.
+    fn view(&self, raw: &Analysis, lang: crate::i18n::Lang) -> Analysis {
+        let mut a = raw.clone();
+        crate::i18n::localize(&mut a, &self.catalog, lang);
+        if self.redact {
+            a.redact_identifiers();
+        }
+        a
+    }
 }
 
 /// A fresh token of 192 random bits, as hex.
@@ -334,14 +349,47 @@ async fn authorized(s: &Shared, req: Request, next: Next) -> Response {
     }
 }
 
-async fn page() -> Response {
+/// The `[page]` messages of every language, as the JSON object the page reads:
+/// `{"en": {"heading": …, "found.one": …}, "fr": …}` (keys without the `page.` prefix).
+pub fn page_messages() -> serde_json::Value {
+    let mut all = serde_json::Map::new();
+    for lang in crate::i18n::Lang::ALL {
+        let table: serde_json::Map<String, serde_json::Value> = crate::i18n::chrome_table(lang)
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("page.")
+                    .map(|k| (k.to_string(), serde_json::Value::from(v.as_str())))
+            })
+            .collect();
+        all.insert(lang.code().to_string(), table.into());
+    }
+    all.into()
+}
+
+/// JSON made safe inside an HTML `<script>` element: no `<`, `>` or `&` left as such.
+fn json_in_script(v: &serde_json::Value) -> String {
+    v.to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+async fn page(State(s): State<Arc<Shared>>) -> Response {
     let nonce = match new_token(16) {
         Ok(n) => n,
         Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     };
+    let lang = s.lang.code();
     let html = PAGE_HTML
         .replace("{{STYLE}}", PAGE_CSS)
         .replace("{{SCRIPT}}", PAGE_JS)
+        .replace("{{MESSAGES}}", &json_in_script(&page_messages()))
+        .replace("{{LANG}}", lang)
+        .replace(
+            "{{TITLE}}",
+            &html_escape(crate::i18n::tr(s.lang, "page.title")),
+        )
         .replace("{{NONCE}}", &nonce);
     let csp = format!(
         "default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src data:; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -372,6 +420,33 @@ pub fn upload_name(raw: Option<&str>) -> String {
     }
 }
 
+fn html_escape(t: &str) -> String {
+    t.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The `lang` asked for (one of the five codes); the server's language when none is given;
+/// a 400 response when it is unknown.
+fn lang_of(
+    uri: &axum::http::Uri,
+    default: crate::i18n::Lang,
+) -> Result<crate::i18n::Lang, Box<Response>> {
+    match query_param(uri, "lang") {
+        None => Ok(default),
+        Some(l) => crate::i18n::Lang::ALL
+            .into_iter()
+            .find(|x| x.code() == l)
+            .ok_or_else(|| {
+                Box::new(error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("unknown language `{l}`: use en, fr, ja, zh-TW or zh-CN"),
+                ))
+            }),
+    }
+}
+
 /// The `format` asked for; a 400 response when it is unknown.
 fn format_of(uri: &axum::http::Uri) -> Result<OutputFormat, Box<Response>> {
     match query_param(uri, "format") {
@@ -394,6 +469,10 @@ async fn analyze(State(s): State<Arc<Shared>>, req: Request) -> Response {
     let uri = req.uri().clone();
     let format = match format_of(&uri) {
         Ok(f) => f,
+        Err(r) => return *r,
+    };
+    let lang = match lang_of(&uri, s.lang) {
+        Ok(l) => l,
         Err(r) => return *r,
     };
     let redact = flag(&uri, "redact");
@@ -447,19 +526,13 @@ async fn analyze(State(s): State<Arc<Shared>>, req: Request) -> Response {
     let job_name = name.clone();
     let analysis = tokio::task::spawn_blocking(move || {
         let _permit = permit;
-        let mut a = pipeline::analyze_bytes(
+        pipeline::analyze_bytes(
             &job_name,
             Vec::from(bytes),
             &shared.rules,
             &shared.catalog,
             &shared.options,
-        );
-        // As `analyze` does: the language first, then redaction.
-        crate::i18n::localize(&mut a, &shared.catalog, shared.lang);
-        if shared.redact {
-            a.redact_identifiers();
-        }
-        a
+        )
     })
     .await;
     let analysis = match analysis {
@@ -486,7 +559,13 @@ async fn analyze(State(s): State<Arc<Shared>>, req: Request) -> Response {
         }
         results.push_back((id.clone(), Arc::clone(&kept)));
     }
-    let mut r = rendered(&kept, format, redact, false);
+    let mut r = rendered(
+        &kept.name,
+        &s.view(&kept.analysis, lang),
+        format,
+        redact,
+        false,
+    );
     if let Ok(v) = HeaderValue::from_str(&id) {
         r.headers_mut().insert("x-sfbtriage-result", v);
     }
@@ -527,6 +606,10 @@ async fn result(State(s): State<Arc<Shared>>, Path(id): Path<String>, req: Reque
         Ok(f) => f,
         Err(r) => return *r,
     };
+    let lang = match lang_of(uri, s.lang) {
+        Ok(l) => l,
+        Err(r) => return *r,
+    };
     let kept = {
         let results = s.results.lock().unwrap_or_else(|p| p.into_inner());
         results
@@ -535,7 +618,13 @@ async fn result(State(s): State<Arc<Shared>>, Path(id): Path<String>, req: Reque
             .map(|(_, a)| Arc::clone(a))
     };
     match kept {
-        Some(k) => rendered(&k, format, flag(uri, "redact"), flag(uri, "download")),
+        Some(k) => rendered(
+            &k.name,
+            &s.view(&k.analysis, lang),
+            format,
+            flag(uri, "redact"),
+            flag(uri, "download"),
+        ),
         None => error(
             StatusCode::NOT_FOUND,
             "this result is no longer kept: drop the bundle again",
@@ -546,6 +635,10 @@ async fn result(State(s): State<Arc<Shared>>, Path(id): Path<String>, req: Reque
 /// `GET /api/overview?ids=ID,ID…`: the `batch --html-dir` overview (index.html) of kept
 /// analyses, each row linking its report.
 async fn overview(State(s): State<Arc<Shared>>, req: Request) -> Response {
+    let lang = match lang_of(req.uri(), s.lang) {
+        Ok(l) => l,
+        Err(r) => return *r,
+    };
     let ids = query_param(req.uri(), "ids").unwrap_or_default();
     let rows: Vec<report::overview::OverviewRow> = {
         let results = s.results.lock().unwrap_or_else(|p| p.into_inner());
@@ -557,8 +650,12 @@ async fn overview(State(s): State<Arc<Shared>>, req: Request) -> Response {
                     .map(|(k, kept)| {
                         report::overview::OverviewRow::of(
                             &kept.name,
-                            Some(format!("/api/result/{k}?format=html&token={}", s.token)),
-                            &kept.analysis,
+                            Some(format!(
+                                "/api/result/{k}?format=html&lang={}&token={}",
+                                lang.code(),
+                                s.token
+                            )),
+                            &s.view(&kept.analysis, lang),
                         )
                     })
             })
@@ -571,8 +668,8 @@ async fn overview(State(s): State<Arc<Shared>>, req: Request) -> Response {
         );
     }
     let mut body = Vec::new();
-    let title = format!("{} bundles dropped", rows.len());
-    if let Err(e) = report::overview::render(&title, &rows, &mut body) {
+    let title = crate::i18n::trf(lang, "page.overview_title", &[("count", &rows.len())]);
+    if let Err(e) = report::overview::render(&title, &rows, lang, &mut body) {
         return error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
     }
     let mut r = ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response();
@@ -604,8 +701,14 @@ pub fn render_bytes(analysis: &Analysis, format: OutputFormat, redact: bool) -> 
     out
 }
 
-fn rendered(k: &Kept, format: OutputFormat, redact: bool, download: bool) -> Response {
-    let body = render_bytes(&k.analysis, format, redact);
+fn rendered(
+    name: &str,
+    analysis: &Analysis,
+    format: OutputFormat,
+    redact: bool,
+    download: bool,
+) -> Response {
+    let body = render_bytes(analysis, format, redact);
     let (mime, ext) = match format {
         OutputFormat::Json => ("application/json; charset=utf-8", "json"),
         OutputFormat::Jsonl => ("application/x-ndjson; charset=utf-8", "jsonl"),
@@ -626,8 +729,7 @@ fn rendered(k: &Kept, format: OutputFormat, redact: bool, download: bool) -> Res
         );
     }
     if download {
-        let stem: String = k
-            .name
+        let stem: String = name
             .trim_end_matches(".zip")
             .chars()
             .map(|c| {

@@ -370,10 +370,9 @@ fn other_formats_redaction_and_kept_results_match_the_cli() {
     );
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.text().contains("1 bundles: 1 with a documented cause"));
-    assert!(
-        r.text()
-            .contains(&format!("href=\"/api/result/{id}?format=html&amp;token="))
-    );
+    assert!(r.text().contains(&format!(
+        "href=\"/api/result/{id}?format=html&amp;lang=en&amp;token="
+    )));
     assert_eq!(
         request(
             &s,
@@ -868,6 +867,29 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
         10,
         "the first verdict again",
     );
+    // The language menu: Japanese for the page's texts and for the shown verdict, which is
+    // asked for again in Japanese; the choice is remembered across a reload.
+    b.eval(
+        "(function(){var m=document.getElementById('lang'); m.value='ja'; m.dispatchEvent(new Event('change')); return true;})()",
+    );
+    b.wait_for(
+        "document.querySelector('h1').textContent === 'このユーザーがサインインできない理由' && document.documentElement.lang === 'ja'",
+        10,
+        "the Japanese heading",
+    );
+    b.wait_for(
+        "document.getElementById('verdict').textContent.includes('最も可能性が高い原因') && document.getElementById('verdict').textContent.includes('信頼度 高 ') && document.getElementById('verdict').textContent.includes('clock-skew')",
+        30,
+        "the Japanese verdict",
+    );
+    let src = b.eval("document.getElementById('report').getAttribute('src')");
+    assert!(src.as_str().unwrap().contains("lang=ja"), "{src}");
+    b.navigate(&format!("http://{}/?token={}", s.addr, s.token));
+    b.wait_for(
+        "!!document.getElementById('lang') && document.getElementById('lang').value === 'ja' && document.querySelector('h1').textContent === 'このユーザーがサインインできない理由'",
+        10,
+        "the remembered language",
+    );
 }
 
 /// The report's SIP message browser in headless Chromium: the failing registration's
@@ -998,5 +1020,138 @@ fn the_server_speaks_the_language_analyze_would() {
             ),
             "{format}"
         );
+    }
+}
+
+/// `lang=` on the API: the analysis in that language, kept results re-rendered in another,
+/// the overview too; an unknown code is a 400 that says which codes there are.
+#[test]
+fn the_lang_parameter_chooses_the_analysis_language_and_unknown_ones_are_refused() {
+    let s = serve(&["--lang", "en"]);
+    let b = bearer(&s);
+    let samples = root().join("samples");
+    let bytes = std::fs::read(samples.join("clock-skew.zip")).unwrap();
+    let r = request(
+        &s,
+        "POST",
+        "/api/analyze?name=clock-skew.zip&format=json&lang=ja",
+        &[("Authorization", &b)],
+        Some(&bytes),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let json: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+    assert_eq!(json["lang"], "ja");
+    assert_eq!(
+        r.body,
+        cli(
+            &[
+                "analyze",
+                "--lang",
+                "ja",
+                "--format",
+                "json",
+                "clock-skew.zip"
+            ],
+            &samples
+        )
+    );
+    let id = r.header("x-sfbtriage-result").unwrap().to_string();
+    // The same kept analysis in French, and in the server's language when none is asked.
+    for (query, want) in [("&lang=fr", "fr"), ("", "en"), ("&lang=zh-TW", "zh-TW")] {
+        let r = request(
+            &s,
+            "GET",
+            &format!("/api/result/{id}?format=json{query}"),
+            &[("Authorization", &b)],
+            None,
+        );
+        assert_eq!(r.status, 200, "{}", r.text());
+        let json: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(json["lang"], want, "{query}");
+    }
+    let r = request(
+        &s,
+        "GET",
+        &format!("/api/overview?ids={id}&lang=ja"),
+        &[("Authorization", &b)],
+        None,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(
+        r.text().contains("lang=ja"),
+        "rows link the Japanese report"
+    );
+    assert!(r.text().contains("<html lang=\"ja\">"));
+    assert!(
+        r.text().contains("判定別のバンドル"),
+        "the overview's texts"
+    );
+    assert!(
+        r.text().contains("ドロップされたバンドル 1 個"),
+        "its title"
+    );
+    // Unknown languages, on every endpoint, before any work is done.
+    for (method, path, body) in [
+        (
+            "POST",
+            "/api/analyze?name=clock-skew.zip&lang=de".to_string(),
+            Some(&bytes[..]),
+        ),
+        ("GET", format!("/api/result/{id}?lang=jp"), None),
+        ("GET", format!("/api/overview?ids={id}&lang=x%3Cb%3E"), None),
+    ] {
+        let r = request(&s, method, &path, &[("Authorization", &b)], body);
+        assert_eq!(r.status, 400, "{path}: {}", r.text());
+        let json: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+        let msg = json["error"].as_str().unwrap();
+        assert!(
+            msg.contains("unknown language") && msg.contains("zh-CN"),
+            "{msg}"
+        );
+    }
+}
+
+/// The page carries every `[page]` message of every language, safely inside its script
+/// element, and defaults to the server's `--lang`.
+#[test]
+fn the_page_embeds_every_page_message_in_every_language() {
+    let s = serve(&["--lang", "ja"]);
+    let r = request(&s, "GET", &format!("/?token={}", s.token), &[], None);
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(html.contains("<html lang=\"ja\">"), "the server's language");
+    assert!(html.contains("data-lang=\"ja\""));
+    let open = "<script type=\"application/json\" id=\"messages\">";
+    let start = html.find(open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let embedded = &html[start..end];
+    assert!(
+        !embedded.contains('<') && !embedded.contains('&'),
+        "escaped"
+    );
+    let messages: serde_json::Value = serde_json::from_str(embedded).unwrap();
+    let keys: Vec<&str> = sfbtriage::i18n::chrome_keys()
+        .into_iter()
+        .filter_map(|k| k.strip_prefix("page."))
+        .collect();
+    assert!(keys.len() > 20, "{keys:?}");
+    for lang in ["en", "fr", "ja", "zh-TW", "zh-CN"] {
+        let table = messages[lang]
+            .as_object()
+            .unwrap_or_else(|| panic!("{lang}"));
+        assert_eq!(table.len(), keys.len(), "{lang}");
+        for k in &keys {
+            let text = table.get(*k).and_then(|v| v.as_str()).unwrap_or("");
+            assert!(!text.trim().is_empty(), "{lang}: page.{k}");
+        }
+    }
+    assert_eq!(
+        messages["ja"]["heading"],
+        "このユーザーがサインインできない理由"
+    );
+    // Every text the page marks for translation has its key.
+    for marked in html.split("data-i18n=\"").skip(1) {
+        let key = &marked[..marked.find('"').unwrap()];
+        assert!(keys.contains(&key), "page.{key}");
     }
 }

@@ -30,7 +30,7 @@
       r.hidden = !ok;
       if (ok) shown++;
     });
-    count.textContent = shown + " shown";
+    count.textContent = (count.dataset.template || "{count} shown").replace("{count}", shown);
   }
 
   function open(r) {

@@ -15,6 +15,7 @@ use sha2::Digest as _;
 
 use super::html::esc;
 use crate::diagnosis::Analysis;
+use crate::i18n::{fill, tr};
 use crate::parse::sip::Direction;
 
 /// The browser's script, inlined in the report.
@@ -73,33 +74,35 @@ pub fn render(h: &mut String, a: &Analysis) {
     if k.messages.is_empty() {
         return;
     }
+    let lang = a.lang;
+    let t = |key: &str| esc(tr(lang, &format!("sip_browser.{key}")));
     let in_ladder = k.messages.iter().filter(|m| m.in_ladder_call).count();
     let _ = write!(
         h,
-        "<h2>SIP messages</h2><div class=\"card\" id=\"messages\">"
+        "<h2>{}</h2><div class=\"card\" id=\"messages\">",
+        t("heading")
     );
     let mut note = String::new();
     if let Some(l) = a.timeline.ladder.as_ref().filter(|_| in_ladder > 0) {
+        let template = if l.outcome == "succeeded" {
+            t("ladder_last")
+        } else {
+            t("ladder_failing")
+        };
+        let call_id = format!("<span class=\"mono\">{}</span>", esc(&l.call_id));
         let _ = write!(
             note,
-            "The {in_ladder} messages of the {} registration (Call-ID <span class=\"mono\">{}</span>) are listed; tick the box to list every message. ",
-            if l.outcome == "succeeded" {
-                "last"
-            } else {
-                "failing"
-            },
-            esc(&l.call_id)
+            "{} ",
+            fill(&template, &[("count", &in_ladder), ("call_id", &call_id)])
         );
     }
     if (k.messages.len() as u64) < k.total {
-        let _ = write!(
-            note,
-            "Only {} of the {} SIP messages in the bundle are kept in this report (the failing registration's, then the first and last of each log); the filters search those.",
-            k.messages.len(),
-            k.total
-        );
+        note.push_str(&fill(
+            &t("kept_some"),
+            &[("kept", &k.messages.len()), ("total", &k.total)],
+        ));
     } else {
-        let _ = write!(note, "{} SIP messages in the bundle.", k.total);
+        note.push_str(&fill(&t("kept_all"), &[("total", &k.total)]));
     }
     let _ = write!(h, "<p class=\"muted\">{note}</p>");
     let kinds: BTreeSet<&str> = k
@@ -110,25 +113,34 @@ pub fn render(h: &mut String, a: &Analysis) {
         .collect();
     let _ = write!(
         h,
-        "<div class=\"msg-filters\"><label><input type=\"checkbox\" id=\"msg-all\"{}> every SIP message in the bundle ({})</label><label>Method or status <select id=\"msg-kind\"><option value=\"\">any</option>",
+        "<div class=\"msg-filters\"><label><input type=\"checkbox\" id=\"msg-all\"{}> {}</label><label>{} <select id=\"msg-kind\"><option value=\"\">{}</option>",
         if in_ladder == 0 { " checked" } else { "" },
-        k.messages.len()
+        fill(&t("every"), &[("count", &k.messages.len())]),
+        t("kind"),
+        t("any"),
     );
     for kind in kinds {
         let _ = write!(h, "<option>{}</option>", esc(kind));
     }
     let _ = write!(
         h,
-        "</select></label><label>Call-ID <input type=\"search\" id=\"msg-call\"></label><label>Text <input type=\"search\" id=\"msg-text\"></label><span id=\"msg-count\" class=\"muted\"></span></div>"
+        "</select></label><label>Call-ID <input type=\"search\" id=\"msg-call\"></label><label>{} <input type=\"search\" id=\"msg-text\"></label><span id=\"msg-count\" class=\"muted\" data-template=\"{}\"></span></div>",
+        t("text"),
+        t("shown"),
     );
     let _ = write!(
         h,
-        "<div class=\"msg-scroll\"><table id=\"msg-list\"><thead><tr><th>time</th><th>direction</th><th>message</th><th>Call-ID</th><th>ms-diagnostics</th><th>where</th></tr></thead><tbody>"
+        "<div class=\"msg-scroll\"><table id=\"msg-list\"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>Call-ID</th><th>ms-diagnostics</th><th>{}</th></tr></thead><tbody>",
+        t("col_time"),
+        t("col_direction"),
+        t("col_message"),
+        t("col_where"),
     );
+    let (sent, received) = (t("sent"), t("received"));
     for (i, m) in k.messages.iter().enumerate() {
         let dir = match m.direction {
-            Direction::Sent => "→ sent",
-            Direction::Received => "← received",
+            Direction::Sent => sent.as_str(),
+            Direction::Received => received.as_str(),
             Direction::Unknown => "",
         };
         let hidden = in_ladder > 0 && !m.in_ladder_call;
@@ -163,7 +175,8 @@ pub fn render(h: &mut String, a: &Analysis) {
         .collect();
     let _ = write!(
         h,
-        "</tbody></table></div><div id=\"msg-view\" hidden><h3 id=\"msg-view-title\" class=\"mono\"></h3><pre id=\"msg-view-text\"></pre></div><noscript><p class=\"muted\">Turn on scripts to filter the list and read whole messages.</p></noscript></div>\n<script type=\"application/json\" id=\"msg-data\">{}</script>\n<script>{SCRIPT}</script>\n",
+        "</tbody></table></div><div id=\"msg-view\" hidden><h3 id=\"msg-view-title\" class=\"mono\"></h3><pre id=\"msg-view-text\"></pre></div><noscript><p class=\"muted\">{}</p></noscript></div>\n<script type=\"application/json\" id=\"msg-data\">{}</script>\n<script>{SCRIPT}</script>\n",
+        t("noscript"),
         script_json(&texts)
     );
 }

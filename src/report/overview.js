@@ -18,7 +18,8 @@
       r.hidden = !ok;
       if (ok) n++;
     });
-    count.textContent = n + " of " + rows.length + " bundles";
+    var template = count.dataset.template || "{shown} of {total} bundles";
+    count.textContent = template.replace("{shown}", n).replace("{total}", rows.length);
   }
   Array.prototype.forEach.call(table.tHead.querySelectorAll("button"), function (b, i) {
     b.addEventListener("click", function () {

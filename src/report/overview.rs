@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use super::html::esc;
 use super::message_browser::script_hash;
 use crate::diagnosis::Analysis;
+use crate::i18n::{Lang, tr, trf};
 
 const SCRIPT: &str = include_str!("overview.js");
 
@@ -122,11 +123,11 @@ fn bars(title: &str, counts: &[(&str, usize)], colour: impl Fn(&str) -> &'static
 }
 
 /// Stacked bars: for each date, the bundles by top cause.
-fn dates_svg(rows: &[OverviewRow], colour: &impl Fn(&str) -> &'static str) -> String {
+fn dates_svg(rows: &[OverviewRow], lang: Lang, colour: &impl Fn(&str) -> &'static str) -> String {
     let mut by_date: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for r in rows {
         by_date
-            .entry(r.date.as_deref().unwrap_or("undated"))
+            .entry(r.date.as_deref().unwrap_or(tr(lang, "overview.undated")))
             .or_default()
             .push(r.cause());
     }
@@ -135,7 +136,8 @@ fn dates_svg(rows: &[OverviewRow], colour: &impl Fn(&str) -> &'static str) -> St
     let slot = (w - 40.0) / by_date.len().max(1) as f64;
     let bw = (slot * 0.7).min(60.0);
     let mut s = format!(
-        "<svg role=\"img\" aria-label=\"cause mix by date\" viewBox=\"0 0 {w} {h}\" width=\"100%\"><line x1=\"30\" x2=\"{w}\" y1=\"{:.0}\" y2=\"{:.0}\" stroke=\"#98a2b3\"/><text x=\"0\" y=\"{:.0}\">{}</text>",
+        "<svg role=\"img\" aria-label=\"{}\" viewBox=\"0 0 {w} {h}\" width=\"100%\"><line x1=\"30\" x2=\"{w}\" y1=\"{:.0}\" y2=\"{:.0}\" stroke=\"#98a2b3\"/><text x=\"0\" y=\"{:.0}\">{}</text>",
+        esc(tr(lang, "overview.by_date_label")),
         h - bottom,
         h - bottom,
         top + 10.0,
@@ -175,8 +177,14 @@ pub fn policy() -> String {
     )
 }
 
-/// The overview page of `rows`, titled `title`.
-pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Result<()> {
+/// The overview page of `rows`, titled `title`, its texts in `lang` (the rows' texts are
+/// already in the language their analyses were localized to).
+pub fn render(
+    title: &str,
+    rows: &[OverviewRow],
+    lang: Lang,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let by_cause = counts(rows.iter().map(OverviewRow::cause));
     let by_verdict = counts(rows.iter().map(|r| r.verdict));
     let ranked: Vec<&str> = by_cause.iter().map(|c| c.0).collect();
@@ -198,25 +206,44 @@ pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Res
     let policy = policy();
     let _ = write!(
         h,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{}\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n<h1>{}</h1><p class=\"muted\">{} bundles: {} with a documented cause, {} without; {} with members that failed to read.</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\"><meta http-equiv=\"Content-Security-Policy\" content=\"{}\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body><main>\n<h1>{}</h1><p class=\"muted\">{}</p>\n",
+        lang.code(),
         esc(&policy),
         esc(title),
         esc(title),
-        rows.len(),
-        rows.iter().filter(|r| r.top_cause.is_some()).count(),
-        rows.iter().filter(|r| r.top_cause.is_none()).count(),
-        rows.iter().filter(|r| r.failed > 0).count()
+        esc(&trf(
+            lang,
+            "overview.summary",
+            &[
+                ("count", &rows.len()),
+                (
+                    "found",
+                    &rows.iter().filter(|r| r.top_cause.is_some()).count(),
+                ),
+                (
+                    "none",
+                    &rows.iter().filter(|r| r.top_cause.is_none()).count(),
+                ),
+                ("failed", &rows.iter().filter(|r| r.failed > 0).count()),
+            ]
+        ))
     );
     let _ = write!(
         h,
-        "<div class=\"grid\"><div class=\"card\"><h3>Bundles by verdict</h3>{}</div><div class=\"card\"><h3>Bundles by top cause</h3>{}</div></div>\n<div class=\"card\"><h3>Cause mix by date of the logs</h3>{}</div>\n",
-        bars("bundles by verdict", &by_verdict, colour),
-        bars("bundles by top cause", &by_cause, colour),
-        dates_svg(rows, &colour)
+        "<div class=\"grid\"><div class=\"card\"><h3>{}</h3>{}</div><div class=\"card\"><h3>{}</h3>{}</div></div>\n<div class=\"card\"><h3>{}</h3>{}</div>\n",
+        esc(tr(lang, "overview.by_verdict")),
+        bars(tr(lang, "overview.by_verdict_label"), &by_verdict, colour),
+        esc(tr(lang, "overview.by_cause")),
+        bars(tr(lang, "overview.by_cause_label"), &by_cause, colour),
+        esc(tr(lang, "overview.by_date")),
+        dates_svg(rows, lang, &colour)
     );
+    let any = esc(tr(lang, "overview.any"));
     let _ = write!(
         h,
-        "<h2>Bundles</h2><div class=\"card\"><div class=\"filters\"><label>Cause <select id=\"f-cause\"><option value=\"\">any</option>"
+        "<h2>{}</h2><div class=\"card\"><div class=\"filters\"><label>{} <select id=\"f-cause\"><option value=\"\">{any}</option>",
+        esc(tr(lang, "overview.bundles")),
+        esc(tr(lang, "overview.cause")),
     );
     let mut names: Vec<&str> = ranked.clone();
     names.sort_unstable();
@@ -225,11 +252,22 @@ pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Res
     }
     let _ = write!(
         h,
-        "</select></label><label>Verdict <select id=\"f-verdict\"><option value=\"\">any</option><option>cause-found</option><option>no-cause-found</option></select></label><label>Text <input type=\"search\" id=\"f-text\"></label><span id=\"f-count\" class=\"muted\"></span></div>"
+        "</select></label><label>{} <select id=\"f-verdict\"><option value=\"\">{any}</option><option>cause-found</option><option>no-cause-found</option></select></label><label>{} <input type=\"search\" id=\"f-text\"></label><span id=\"f-count\" class=\"muted\" data-template=\"{}\"></span></div>",
+        esc(tr(lang, "overview.verdict")),
+        esc(tr(lang, "overview.text")),
+        esc(tr(lang, "overview.shown")),
     );
+    let col = |k: &str| esc(tr(lang, &format!("overview.col_{k}")));
     let _ = writeln!(
         h,
-        "<table id=\"bundles\"><thead><tr><th><button type=\"button\">bundle</button></th><th><button type=\"button\">user</button></th><th><button type=\"button\">top cause</button></th><th><button type=\"button\" data-numeric=\"1\">confidence</button></th><th><button type=\"button\">date</button></th><th><button type=\"button\" data-numeric=\"1\">members</button></th><th><button type=\"button\" data-numeric=\"1\">failed</button></th></tr></thead><tbody>"
+        "<table id=\"bundles\"><thead><tr><th><button type=\"button\">{}</button></th><th><button type=\"button\">{}</button></th><th><button type=\"button\">{}</button></th><th><button type=\"button\" data-numeric=\"1\">{}</button></th><th><button type=\"button\">{}</button></th><th><button type=\"button\" data-numeric=\"1\">{}</button></th><th><button type=\"button\" data-numeric=\"1\">{}</button></th></tr></thead><tbody>",
+        col("bundle"),
+        col("user"),
+        col("cause"),
+        col("confidence"),
+        col("date"),
+        col("members"),
+        col("failed"),
     );
     for r in rows {
         let name = match &r.href {
@@ -246,7 +284,10 @@ pub fn render(title: &str, rows: &[OverviewRow], out: &mut dyn Write) -> io::Res
                 esc(id),
                 esc(t)
             ),
-            _ => "<span class=\"ok\">no documented cause</span>".to_string(),
+            _ => format!(
+                "<span class=\"ok\">{}</span>",
+                esc(tr(lang, "overview.no_cause"))
+            ),
         };
         let _ = writeln!(
             h,
@@ -303,7 +344,7 @@ mod tests {
             row("<c>.zip", None, "2026-11-04"),
         ];
         let mut out = Vec::new();
-        render("Batch", &rows, &mut out).unwrap();
+        render("Batch", &rows, Lang::En, &mut out).unwrap();
         let html = String::from_utf8(out).unwrap();
         assert!(html.contains("3 bundles: 2 with a documented cause, 1 without"));
         assert!(html.contains("<title>clock-skew: 2</title>"), "cause bar");

@@ -10,7 +10,48 @@
   }
   var $ = function (id) { return document.getElementById(id); };
   var drop = $("drop"), input = $("file"), errorBox = $("error");
-  var rows = [], queue = [], busy = false, current = null;
+  var rows = [], queue = [], jobs = [], busy = false, current = null;
+
+  // The page's texts in five languages (the `[page]` tables of rules/i18n/chrome.*.toml),
+  // embedded by the server; the menu's choice is remembered in localStorage.
+  var messages = {};
+  try { messages = JSON.parse($("messages").textContent); } catch (e) { messages = {}; }
+  var serverLang = document.body.getAttribute("data-lang") || "en";
+  var lang = localStorage.getItem("sfbtriage-lang");
+  if (!messages[lang]) lang = messages[serverLang] ? serverLang : "en";
+  function t(key, args) {
+    var table = messages[lang] || {}, text = table[key];
+    if (text === undefined) text = (messages.en || {})[key];
+    if (text === undefined) text = key;
+    return String(text).replace(/\{(\w+)\}/g, function (m, name) {
+      return args && Object.prototype.hasOwnProperty.call(args, name) ? String(args[name]) : m;
+    });
+  }
+  function plural(key, count, args) {
+    var one = count === 1 || (lang === "fr" && count === 0);
+    return t(key + (one ? ".one" : ".other"), args);
+  }
+  // The JSON keeps the code (`high`); the page shows the word of its language.
+  function confidenceLabel(code) {
+    var key = "confidence_" + code;
+    return (messages[lang] || {})[key] || (messages.en || {})[key] || code;
+  }
+  function applyLang() {
+    document.documentElement.lang = lang;
+    document.title = t("title");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n]"), function (e) {
+      e.textContent = t(e.getAttribute("data-i18n"));
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-i18n-title]"), function (e) {
+      e.title = t(e.getAttribute("data-i18n-title"));
+    });
+    jobs.forEach(function (item) {
+      item.state.textContent = t(item.stateKey);
+      item.bar.setAttribute("aria-label", t("progress_of", { name: item.file.name }));
+      if (item.job.getAttribute("role") === "button") item.job.title = t("show_report");
+    });
+    if (!token) showError(t("no_token"));
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -22,7 +63,7 @@
   function clearError() { errorBox.textContent = ""; errorBox.hidden = true; }
   function resultUrl(id, format, extra) {
     return "/api/result/" + encodeURIComponent(id) + "?format=" + format + (extra || "") +
-      "&token=" + encodeURIComponent(token);
+      "&lang=" + encodeURIComponent(lang) + "&token=" + encodeURIComponent(token);
   }
 
   function enqueue(files) {
@@ -33,11 +74,13 @@
       var job = el("div", "job");
       var name = el("span", "name mono", f.name);
       var bar = el("progress"); bar.max = 1; bar.value = 0;
-      bar.setAttribute("aria-label", "progress of " + f.name);
-      var state = el("span", "state", "waiting");
+      bar.setAttribute("aria-label", t("progress_of", { name: f.name }));
+      var state = el("span", "state", t("waiting"));
       job.append(name, bar, state);
       $("progress-area").append(job);
-      queue.push({ file: f, job: job, bar: bar, state: state });
+      var item = { file: f, job: job, bar: bar, state: state, stateKey: "waiting" };
+      jobs.push(item);
+      queue.push(item);
     });
     next();
   }
@@ -47,15 +90,16 @@
     busy = true;
     var item = queue.shift();
     var xhr = new XMLHttpRequest();
-    xhr.open("POST", "/api/analyze?name=" + encodeURIComponent(item.file.name));
+    xhr.open("POST", "/api/analyze?name=" + encodeURIComponent(item.file.name) +
+      "&lang=" + encodeURIComponent(lang));
     xhr.setRequestHeader("Authorization", "Bearer " + token);
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    item.state.textContent = "uploading";
+    setState(item, "uploading");
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) item.bar.value = e.loaded / e.total;
     };
     xhr.upload.onload = function () {
-      item.state.textContent = "analysing…";
+      setState(item, "analysing");
       item.bar.removeAttribute("value"); // indeterminate
     };
     xhr.onload = function () {
@@ -63,10 +107,11 @@
       try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
       if (xhr.status === 200 && body) {
         item.bar.value = 1;
-        item.state.textContent = "done";
+        setState(item, "done");
         item.job.classList.add("done");
         var row = {
           name: item.file.name, id: xhr.getResponseHeader("X-Sfbtriage-Result"), json: body,
+          lang: body.lang || lang,
           verdict: body.verdict, cause: body.causes.length ? body.causes[0].id : "",
           confidence: body.causes.length ? body.causes[0].confidence : null,
           members: body.totals.members, errors: body.totals.failed
@@ -75,7 +120,7 @@
         row.job = item.job;
         item.job.tabIndex = 0;
         item.job.setAttribute("role", "button");
-        item.job.title = "show this report";
+        item.job.title = t("show_report");
         item.job.addEventListener("click", function () { show(row); });
         item.job.addEventListener("keydown", function (e) {
           if (e.key === "Enter" || e.key === " ") { e.preventDefault(); show(row); }
@@ -88,40 +133,61 @@
       }
       finish();
     };
-    xhr.onerror = function () { fail(item, "the server could not be reached"); finish(); };
+    xhr.onerror = function () { fail(item, t("unreachable")); finish(); };
     xhr.send(item.file);
   }
   function fail(item, msg) {
     item.bar.value = 0;
-    item.state.textContent = "failed";
+    setState(item, "failed");
     item.job.classList.add("failed");
     showError(item.file.name + " — " + msg);
   }
   function finish() { busy = false; next(); }
+  function setState(item, key) { item.stateKey = key; item.state.textContent = t(key); }
 
   function show(row) {
     current = row;
+    if (row.lang !== lang) {
+      // The verdict in the page's language: ask for the kept analysis again.
+      var want = lang, xhr = new XMLHttpRequest();
+      xhr.open("GET", resultUrl(row.id, "json"));
+      xhr.setRequestHeader("Authorization", "Bearer " + token);
+      xhr.onload = function () {
+        var body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        if (xhr.status === 200 && body) {
+          row.json = body; row.lang = want;
+          if (current === row && lang === want) show(row);
+        } else {
+          showError(row.name + " — " + xhr.status + ": " + ((body && body.error) || xhr.statusText));
+        }
+      };
+      xhr.onerror = function () { showError(row.name + " — " + t("unreachable")); };
+      xhr.send();
+      return;
+    }
     var v = $("verdict"), j = row.json;
     v.textContent = "";
     v.className = "banner " + (j.causes.length ? "bad" : "ok");
     if (j.causes.length) {
       var c = j.causes[0];
-      var big = el("div", "big", "Most likely: " + c.title + " ");
+      var big = el("div", "big", t("most_likely", { title: c.title }) + " ");
       big.append(el("span", "mono", "(" + c.id + ")"));
-      v.append(big, el("div", null, "confidence " + c.confidence_label + " " + c.confidence.toFixed(2) +
-        " — " + j.causes.length + " cause" + (j.causes.length === 1 ? "" : "s") + " found in " + row.name));
+      v.append(big, el("div", null, plural("found", j.causes.length, {
+        label: confidenceLabel(c.confidence_label), value: c.confidence.toFixed(2), count: j.causes.length, name: row.name
+      })));
     } else {
-      v.append(el("div", "big", "No documented cause found"),
-        el("div", null, "Nothing in " + row.name + " matches a documented sign-in failure."));
+      v.append(el("div", "big", t("no_cause")),
+        el("div", null, t("no_cause_detail", { name: row.name })));
     }
     var d = $("downloads");
     d.textContent = "";
-    d.append(el("span", "muted", "Download: "));
+    d.append(el("span", "muted", t("download") + " "));
     [["html", "HTML"], ["md", "Markdown"], ["json", "JSON"], ["csv", "CSV"]].forEach(function (f) {
       var a = el("a", null, f[1]); a.href = resultUrl(row.id, f[0], "&download=1"); a.download = "";
       d.append(a);
     });
-    d.append(el("span", "muted", " redacted: "));
+    d.append(el("span", "muted", " " + t("redacted") + " "));
     [["html", "HTML"], ["md", "Markdown"], ["json", "JSON"], ["csv", "CSV"]].forEach(function (f) {
       var a = el("a", null, f[1]); a.href = resultUrl(row.id, f[0], "&download=1&redact=1"); a.download = "";
       d.append(a);
@@ -134,9 +200,9 @@
   function renderBatch() {
     if (rows.length < 2) { $("batch").hidden = true; return; }
     $("batch").hidden = false;
-    $("batch-count").textContent = "(" + rows.length + " bundles)";
+    $("batch-count").textContent = t("batch_count", { count: rows.length });
     $("overview").src = "/api/overview?ids=" + rows.map(function (r) { return encodeURIComponent(r.id); }).join(",") +
-      "&token=" + encodeURIComponent(token);
+      "&lang=" + encodeURIComponent(lang) + "&token=" + encodeURIComponent(token);
   }
 
   input.addEventListener("change", function () { enqueue(input.files); input.value = ""; });
@@ -159,5 +225,15 @@
   // A file dropped beside the zone must not make the browser navigate away from the page.
   window.addEventListener("dragover", function (e) { e.preventDefault(); });
   window.addEventListener("drop", function (e) { e.preventDefault(); });
-  if (!token) showError("No access token: open the full URL that `sfbtriage serve` printed.");
+  var menu = $("lang");
+  menu.value = lang;
+  menu.addEventListener("change", function () {
+    if (!messages[menu.value]) return;
+    lang = menu.value;
+    localStorage.setItem("sfbtriage-lang", lang);
+    applyLang();
+    renderBatch();
+    if (current) show(current);
+  });
+  applyLang();
 })();
