@@ -29,6 +29,16 @@ pub struct ClockEstimate {
 }
 
 impl ClockEstimate {
+    /// A UTC time (a Windows event's) as the client's local time.
+    pub fn local_from_utc(&self, t: NaiveDateTime) -> NaiveDateTime {
+        t + chrono::Duration::minutes(i64::from(self.zone_offset_minutes))
+    }
+
+    /// A client-local time (a log line's) in UTC.
+    pub fn utc_from_local(&self, t: NaiveDateTime) -> NaiveDateTime {
+        t - chrono::Duration::minutes(i64::from(self.zone_offset_minutes))
+    }
+
     pub fn zone(&self) -> String {
         format_offset(self.zone_offset_minutes)
     }

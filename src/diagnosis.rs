@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use crate::attempts::{Episode, Episodes, Epoch};
@@ -178,11 +178,7 @@ fn local_time(
     }
     if e.utc {
         return match clock {
-            Some(c) => (
-                e.time
-                    .map(|t| t + Duration::minutes(i64::from(c.zone_offset_minutes))),
-                true,
-            ),
+            Some(c) => (e.time.map(|t| c.local_from_utc(t)), true),
             None => (None, true),
         };
     }
@@ -238,8 +234,11 @@ fn attempt_report(
 ) -> AttemptReport {
     let utc = |t: Option<NaiveDateTime>| {
         let c = clock?;
-        let t = t? - Duration::minutes(i64::from(c.zone_offset_minutes));
-        Some(t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
+        Some(
+            c.utc_from_local(t?)
+                .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+                .to_string(),
+        )
     };
     AttemptReport {
         start: format_time(a.start, clock),
@@ -335,43 +334,35 @@ pub fn diagnose(
     );
     let causes = scored.causes;
 
-    // The story: attempts, the current problem, the history.
-    let part_of = |i: usize| -> &'static str {
-        if episodes
-            .current
-            .as_ref()
-            .is_some_and(|e| (e.first..=e.last).contains(&i))
-        {
-            "current"
-        } else if episodes
-            .history
-            .iter()
-            .any(|e| (e.first..=e.last).contains(&i))
-        {
-            "history"
-        } else if episodes.in_progress == Some(i)
-            || (episodes.signed_in_now
-                && attempts
-                    .iter()
-                    .rposition(|a| a.outcome == AttemptOutcome::Registered)
-                    == Some(i))
-        {
-            "current"
-        } else {
-            "earlier"
-        }
-    };
+    // The story: attempts, the current problem, the history. Each attempt's part, in one pass
+    // over the episodes: `earlier` unless an episode, the sign-in that works now or the attempt
+    // still under way claims it.
+    let last_success = attempts
+        .iter()
+        .rposition(|a| a.outcome == AttemptOutcome::Registered);
+    let mut parts = vec!["earlier"; attempts.len()];
+    for e in &episodes.history {
+        parts[e.first..=e.last].fill("history");
+    }
+    if let Some(e) = &episodes.current {
+        parts[e.first..=e.last].fill("current");
+    }
+    if let Some(i) = episodes.in_progress {
+        parts[i] = "current";
+    }
+    if episodes.signed_in_now
+        && let Some(i) = last_success
+    {
+        parts[i] = "current";
+    }
     let skip = attempts.len().saturating_sub(ATTEMPTS_SHOWN);
     let attempt_reports: Vec<AttemptReport> = attempts
         .iter()
-        .enumerate()
+        .zip(&parts)
         .skip(skip)
-        .map(|(i, a)| attempt_report(a, part_of(i), clock_ref))
+        .map(|(a, part)| attempt_report(a, part, clock_ref))
         .collect();
-    let last_success = attempts
-        .iter()
-        .rev()
-        .find(|a| a.outcome == AttemptOutcome::Registered);
+    let last_success = last_success.map(|i| &attempts[i]);
     let current_problem = episodes.current.as_ref().map(|e: &Episode| {
         let last = &attempts[e.last];
         CurrentProblem {

@@ -8,7 +8,7 @@
 //! the servers' `Date:` headers, UTC times are moved to the client's local time for ordering
 //! (and shown with `Z`), so client and event records interleave correctly.
 
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use serde::Serialize;
 
 use crate::clock::format_time;
@@ -82,7 +82,7 @@ struct Pending {
 fn local_key(e: &Evidence, clock: Option<&ClockEstimate>) -> Option<NaiveDateTime> {
     let t = e.time?;
     Some(match (e.utc, clock) {
-        (true, Some(c)) => t + Duration::minutes(i64::from(c.zone_offset_minutes)),
+        (true, Some(c)) => c.local_from_utc(t),
         _ => t,
     })
 }
