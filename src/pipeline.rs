@@ -124,6 +124,9 @@ pub struct MemberAnalyzer<'r> {
     pub progress: Option<indicatif::ProgressBar>,
     /// Wall-clock budget of one member's parse (`None`: unbounded).
     pub time_budget: Option<Duration>,
+    /// Collect the SIP messages of the HTML report's message browser (see
+    /// [`Options::skip_messages`]).
+    pub keep_messages: bool,
 }
 
 impl MemberSink for MemberAnalyzer<'_> {
@@ -166,13 +169,14 @@ impl MemberSink for MemberAnalyzer<'_> {
             };
         }
         let start = Instant::now();
-        let outcome = analyze_uccapi_stream(
+        let outcome = uccapi_stream(
             self.rules,
             path,
             input,
             size,
             self.time_budget,
             UCCAPI_BLOCK,
+            self.keep_messages,
         )
         .unwrap_or_else(|e| read_failed(path, format, size, &e));
         let over = self.time_budget.is_some_and(|b| start.elapsed() > b);
@@ -231,7 +235,16 @@ impl MemberAnalyzer<'_> {
     fn content_untimed(&self, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
         let size = bytes.len() as u64;
         match format {
-            Format::UccApiLog => analyze_uccapi_timed(self.rules, path, bytes, self.time_budget),
+            Format::UccApiLog => uccapi_stream(
+                self.rules,
+                path,
+                &mut &bytes[..],
+                size,
+                self.time_budget,
+                UCCAPI_BLOCK,
+                self.keep_messages,
+            )
+            .unwrap_or_else(|e| read_failed(path, format, size, &e)),
             Format::Etl => skipped(
                 path,
                 size,
@@ -272,7 +285,7 @@ fn skipped(path: &str, size: u64, format: Format, reason: &str) -> MemberOutcome
 
 /// Bytes of a UccApi log read and decoded at a time: the member streams through the reader in
 /// blocks of this size (plus the record that straddles a block's end), whatever its size.
-pub const UCCAPI_BLOCK: usize = 4 << 20;
+pub const UCCAPI_BLOCK: usize = 1 << 20;
 
 /// Parse one UccApi log and evaluate every record and SIP message against the rules.
 pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
@@ -326,10 +339,26 @@ pub fn analyze_uccapi_stream(
     budget: Option<Duration>,
     block: usize,
 ) -> std::io::Result<MemberOutcome> {
+    uccapi_stream(rules, path, input, size, budget, block, true)
+}
+
+/// [`analyze_uccapi_stream`], collecting the message browser's messages or not.
+fn uccapi_stream(
+    rules: &RuleSet,
+    path: &str,
+    input: &mut dyn std::io::Read,
+    size: u64,
+    budget: Option<Duration>,
+    block: usize,
+    keep_messages: bool,
+) -> std::io::Result<MemberOutcome> {
     let mut scan = UccApiScan::new(rules, path, budget);
+    scan.keep_messages = keep_messages;
     let mut decoder = detect::TextStream::new();
     let mut raw = vec![0u8; block.max(1)];
-    let mut text = String::new();
+    // The decoded block and the record carried over (UTF-16 decodes to at most 1.5 bytes of
+    // UTF-8 per input byte; the buffer grows only for a record longer than that).
+    let mut text = String::with_capacity(block.saturating_mul(2).min(64 << 20));
     // Lines of `text` before `floor` hold no record start (other than at 0): not searched again.
     let mut floor = 0;
     // True once a record prefix was seen: from then on `text` starts with a record.
@@ -383,6 +412,7 @@ struct UccApiScan<'r> {
     candidates: Vec<usize>,
     in_record: Vec<usize>,
     carry: ReaderCarry,
+    keep_messages: bool,
 }
 
 impl<'r> UccApiScan<'r> {
@@ -399,6 +429,7 @@ impl<'r> UccApiScan<'r> {
             candidates: Vec::new(),
             in_record: Vec::new(),
             carry: ReaderCarry::default(),
+            keep_messages: true,
         }
     }
 
@@ -496,7 +527,9 @@ impl<'r> UccApiScan<'r> {
                         message,
                         &diagnostics,
                     );
-                    kept.observe(path, record, *direction, message, &diagnostics);
+                    if self.keep_messages {
+                        kept.observe(path, record, *direction, message, &diagnostics);
+                    }
                     self.attempts.observe_sip(
                         member_index,
                         path,
@@ -548,6 +581,15 @@ impl<'r> UccApiScan<'r> {
                 stats.frames_without_sip
             ));
         }
+        // The outcome waits for the other members: no spare capacity kept with it.
+        let mut registrations = self.tracker.registrations;
+        registrations.shrink_to_fit();
+        let mut clock = self.tracker.clock;
+        clock.shrink_to_fit();
+        let mut messages = self.kept.finish(path);
+        messages.messages.shrink_to_fit();
+        let mut attempts = self.attempts.finish();
+        attempts.shrink_to_fit();
         MemberOutcome {
             entry: Some(InventoryEntry {
                 path: path.to_string(),
@@ -565,13 +607,13 @@ impl<'r> UccApiScan<'r> {
                 },
             }),
             hits: self.collector.hits,
-            registrations: self.tracker.registrations,
-            clock: self.tracker.clock,
+            registrations,
+            clock,
             unexplained: self.unexplained,
             identity: self.tracker.identity,
             clues: Vec::new(),
-            messages: self.kept.finish(path),
-            attempts: self.attempts.finish(),
+            messages,
+            attempts,
         }
     }
 }
@@ -1129,6 +1171,10 @@ pub struct Options {
     pub member_time_budget: Option<Duration>,
     /// Causes below this confidence are not reported.
     pub min_confidence: f64,
+    /// Do not collect the SIP messages of the HTML report's message browser
+    /// ([`Analysis::messages`] stays empty): for an output that does not show them, which
+    /// saves their copying and masking, and their memory until the end of the run.
+    pub skip_messages: bool,
 }
 
 /// Read the inputs and diagnose them.
@@ -1143,6 +1189,7 @@ pub fn analyze(
         rules,
         progress,
         time_budget: options.member_time_budget,
+        keep_messages: !options.skip_messages,
     };
     let outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
     if let Some(p) = &analyzer.progress {
@@ -1165,6 +1212,7 @@ pub fn analyze_bytes(
         rules,
         progress: None,
         time_budget: options.member_time_budget,
+        keep_messages: !options.skip_messages,
     };
     let outcomes = bundle::read_bytes(name, bytes, &options.limits, &analyzer);
     conclude(&[PathBuf::from(name)], rules, catalog, options, outcomes)
@@ -1193,10 +1241,16 @@ fn conclude(
         o.unexplained.iter_mut().for_each(|e| e.member_index = i);
         o.clues.iter_mut().for_each(|c| c.evidence.member_index = i);
     }
+    // Moved out for the bundle-wide facts and put back afterwards (the timeline reads them
+    // from the outcomes): a large bundle's transactions are never held twice.
     let registrations: Vec<(usize, Registration)> = outcomes
-        .iter()
+        .iter_mut()
         .enumerate()
-        .flat_map(|(i, o)| o.registrations.iter().map(move |r| (i, r.clone())))
+        .flat_map(|(i, o)| {
+            std::mem::take(&mut o.registrations)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
         .collect();
     // The sign-in attempts of every client log on one time axis, and the story they tell.
     for (i, o) in outcomes.iter_mut().enumerate() {
@@ -1214,8 +1268,8 @@ fn conclude(
     let episodes = Episodes::of(&all_attempts);
     // The clock as it is now: measured on the current part of the story when it has samples.
     let clock: Vec<ClockSample> = outcomes
-        .iter()
-        .flat_map(|o| o.clock.iter().cloned())
+        .iter_mut()
+        .flat_map(|o| std::mem::take(&mut o.clock))
         .collect();
     let current_clock: Vec<ClockSample> = match episodes.current_from {
         Some(from) => clock.iter().filter(|c| c.local >= from).cloned().collect(),
@@ -1227,6 +1281,10 @@ fn conclude(
         current_clock
     };
     let mut derived = correlate::derive_facts(&registrations, &clock);
+    drop(clock);
+    for (i, r) in registrations {
+        outcomes[i].registrations.push(r);
+    }
     let clues: Vec<ClueAt> = outcomes
         .iter()
         .flat_map(|o| o.clues.iter().cloned())
@@ -1837,6 +1895,7 @@ mod tests {
             rules: &rules,
             progress: None,
             time_budget: None,
+            keep_messages: true,
         };
         let Some(json) =
             excerpt("windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt")
@@ -1951,6 +2010,7 @@ mod tests {
             rules: &rules,
             progress: None,
             time_budget: None,
+            keep_messages: true,
         };
         let out = analyzer.content("logs/System.evtx", Format::Evtx, &bytes);
         let entry = out.entry.unwrap();
