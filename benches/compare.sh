@@ -96,10 +96,9 @@ t1000=$(best "$BIN" analyze --threads 1 --format json --no-progress --rules "$WO
 r=$(ratio "$t1000" "$t50"); echo "50 extra rules: ${t50} s; 1000 extra rules: ${t1000} s;  RATIO 1000/50: $r   (target <= 1.5: $(met "$r" "<=" 1.5))"
 
 # EVTX: the .evtx members alone, one thread, against the evtx crate's own parse rate.
-EVTX_FILES=$(find "$LOGDIR/EventLogs" -name '*.evtx' 2>/dev/null | sort)
-if [ -n "$EVTX_FILES" ]; then
-  # shellcheck disable=SC2086
-  set -- $EVTX_FILES
+mapfile -t EVTX_FILES < <(find "$LOGDIR/EventLogs" -name '*.evtx' 2>/dev/null | sort)
+if [ "${#EVTX_FILES[@]}" -gt 0 ]; then
+  set -- "${EVTX_FILES[@]}"
   records=$("$BIN" analyze --format json --no-progress "$LOGDIR/EventLogs" | python3 -c 'import json,sys; print(sum(e["counts"]["records"] for e in json.load(sys.stdin)["inventory"]))')
   t_ev=$(best "$BIN" analyze --threads 1 --format json --no-progress "$LOGDIR/EventLogs")
   echo "sfbtriage --threads 1 on $# .evtx ($records records): ${t_ev} s = $(awk -v r="$records" -v t="$t_ev" 'BEGIN{printf "%.0f", r/t}') records/s (parse + rules + report)"

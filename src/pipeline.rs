@@ -363,6 +363,8 @@ fn uccapi_stream(
     let mut floor = 0;
     // True once a record prefix was seen: from then on `text` starts with a record.
     let mut started = false;
+    // Bytes of `text` already searched for line ends.
+    let mut seen = 0;
     let mut read = 0u64;
     loop {
         let n = bundle::read_up_to(input, &mut raw)?;
@@ -372,13 +374,16 @@ fn uccapi_stream(
         let cut = if last {
             text.len()
         } else {
-            match crate::parse::uccapi::last_record_start(&text, floor) {
+            match crate::parse::uccapi::last_record_start(&text, floor, seen) {
                 Some(c) => {
                     started = true;
                     c
                 }
                 // No record yet: the complete lines so far are lines before the first record.
-                None if !started => memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |i| i + 1),
+                None if !started => {
+                    let from = seen.max(floor);
+                    memchr::memrchr(b'\n', &text.as_bytes()[from..]).map_or(0, |i| from + i + 1)
+                }
                 None => 0,
             }
         };
@@ -390,8 +395,10 @@ fn uccapi_stream(
             floor = 0;
         } else {
             // The record at the start runs on: the lines seen so far are not searched again.
-            floor = memchr::memrchr(b'\n', text.as_bytes()).map_or(0, |i| i + 1);
+            let from = seen.max(floor);
+            floor = memchr::memrchr(b'\n', &text.as_bytes()[from..]).map_or(floor, |i| from + i + 1);
         }
+        seen = text.len();
         if last {
             break;
         }

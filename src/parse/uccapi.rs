@@ -336,13 +336,16 @@ impl<'a> Iterator for UccApiReader<'a> {
 
 /// Where a block of a log's text may be cut so that every record before the cut reads as in
 /// the whole text: the start of the last complete line (ended by `\n`) that is a record prefix,
-/// searched backwards from the end down to `floor` (a line start; lines before it are not
-/// looked at again, so a long record read block after block is scanned once). `None` when no
-/// line from `floor` on is a record prefix.
-pub fn last_record_start(text: &str, floor: usize) -> Option<usize> {
+/// searched backwards from the end down to `floor` (a line start: lines before it are not
+/// looked at again). Line ends are looked for only from `seen` on (bytes before it were
+/// searched already and hold none after `floor`'s line), so a long record or line read block
+/// after block is scanned a bounded number of times. `None` when no complete line from `floor`
+/// on is a record prefix.
+pub fn last_record_start(text: &str, floor: usize, seen: usize) -> Option<usize> {
     let b = text.as_bytes();
     let floor = floor.min(b.len());
-    let mut end = floor + memchr::memrchr(b'\n', &b[floor..])?;
+    let from = seen.clamp(floor, b.len());
+    let mut end = from + memchr::memrchr(b'\n', &b[from..])?;
     loop {
         let start = memchr::memrchr(b'\n', &b[floor..end]).map_or(floor, |i| floor + i + 1);
         let mut e = end;
