@@ -2,7 +2,9 @@
 //!
 //! This module owns finding every member of the inputs, inflating it in memory (nothing is
 //! ever written to disk), enforcing the size, total and compression-ratio limits, and
-//! handing each member's bytes to a [`MemberSink`] in parallel. Whatever happens to a member
+//! handing each member to a [`MemberSink`] in parallel: a nested archive's bytes whole, any
+//! other member as a stream ([`MemberSink::content_stream`]) whose integrity (CRC, declared
+//! size, read errors) is checked when the sink is done, so a sink may parse while inflating. Whatever happens to a member
 //! (read, skipped over a limit, failed with a bad CRC or truncated data), the sink is told,
 //! so every member shows up in the inventory. Results come back in a fixed order — inputs as
 //! given, folders sorted by name, archives in central-directory order, nested members right

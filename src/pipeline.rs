@@ -396,7 +396,8 @@ fn uccapi_stream(
         } else {
             // The record at the start runs on: the lines seen so far are not searched again.
             let from = seen.max(floor);
-            floor = memchr::memrchr(b'\n', &text.as_bytes()[from..]).map_or(floor, |i| from + i + 1);
+            floor =
+                memchr::memrchr(b'\n', &text.as_bytes()[from..]).map_or(floor, |i| from + i + 1);
         }
         seen = text.len();
         if last {

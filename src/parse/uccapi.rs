@@ -7,7 +7,9 @@
 //! decoded text and never fails: a line that is not a record prefix is a continuation of the
 //! record before it, and lines before the first record are counted as unparsed. The
 //! fixed-width timestamp is read by position and the `<thread> <LEVEL> ::` part with nom, after
-//! a cheap byte check, so a continuation line costs one `memchr` and a few comparisons.
+//! a cheap byte check, so a continuation line costs one `memchr` and a few comparisons. A long log
+//! is read in blocks: [`last_record_start`] says where a block may be cut, and
+//! [`UccApiReader::resume`] reads the next block as if the text were whole.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use nom::{

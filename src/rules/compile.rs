@@ -433,7 +433,12 @@ impl RuleSet {
     }
 
     /// [`RuleSet::each_literal`] on text already ASCII-lowercased.
-    fn each_literal_lowercase(&self, ac: &AhoCorasick, text: &[u8], mut f: impl FnMut(usize, &[usize])) {
+    fn each_literal_lowercase(
+        &self,
+        ac: &AhoCorasick,
+        text: &[u8],
+        mut f: impl FnMut(usize, &[usize]),
+    ) {
         let mut pos = 0;
         while pos < text.len() {
             let Some(m) = ac.find(aho_corasick::Input::new(text).span(pos..text.len())) else {
