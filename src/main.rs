@@ -567,7 +567,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 let detecting: Vec<_> = rules
                     .rules()
                     .iter()
-                    .filter(|r| r.cause == cause.id)
+                    .filter(|r| r.causes.contains(&cause.id))
                     .collect();
                 if detecting.is_empty() {
                     writeln!(out, "  {}", tr(lang, "rules.no_rule"))?;

@@ -111,9 +111,9 @@ pub fn line_of(
     }
 }
 
-/// A cause being ranked: confidence, earliest evidence (member, line), the finding, and every
-/// (member, line) its supporting evidence points at.
-type Ranked = (f64, (usize, u32), CauseFinding, Vec<(usize, u32)>);
+/// A cause being ranked: confidence, earliest evidence (member, line), the finding, and the
+/// rules that matched for it (sorted).
+type Ranked = (f64, (usize, u32), CauseFinding, Vec<usize>);
 
 struct Tally<'a> {
     rules: Vec<(usize, &'a RuleHits)>,
@@ -138,11 +138,13 @@ pub fn rank(
 ) -> Scored {
     let mut per_cause: BTreeMap<CauseId, Tally> = BTreeMap::new();
     for (&i, h) in per_rule {
-        per_cause
-            .entry(rules.get(i).cause.clone())
-            .or_insert_with(|| Tally { rules: Vec::new() })
-            .rules
-            .push((i, h));
+        for cause in &rules.get(i).causes {
+            per_cause
+                .entry(cause.clone())
+                .or_insert_with(|| Tally { rules: Vec::new() })
+                .rules
+                .push((i, h));
+        }
     }
 
     let mut causes: Vec<Ranked> = Vec::new();
@@ -197,11 +199,7 @@ pub fn rank(
             a.0.member_index == b.0.member_index && a.0.line == b.0.line && a.0.text == b.0.text
         });
         reported_evidence.extend(evidence.iter().map(|(e, _)| e.clone()));
-        let mut places: Vec<(usize, u32)> = evidence
-            .iter()
-            .map(|(e, _)| (e.member_index, e.line))
-            .collect();
-        places.dedup();
+        let matched: Vec<usize> = tally.rules.iter().map(|&(i, _)| i).collect();
         let earliest = evidence
             .first()
             .map(|(e, _)| (e.member_index, e.line))
@@ -243,7 +241,7 @@ pub fn rank(
                 distinguish: cause.distinguish.clone(),
                 tied_with: Vec::new(),
             },
-            places,
+            matched,
         ));
     }
     causes.sort_by(|a, b| {
@@ -267,18 +265,18 @@ pub fn rank(
     }
 }
 
-/// Group ranked causes that are look-alikes (either names the other) with the same confidence
-/// and the same evidence places; fills each member's `tied_with`. Groups come in rank order.
+/// Group ranked causes for which exactly the same rules matched — which happens only through
+/// rules that name several causes, a tie the rule files declare; fills each member's
+/// `tied_with`. Groups come in rank order.
 fn tie_look_alikes(causes: &mut [Ranked], catalog: &Catalog) -> Vec<LookAlikeGroup> {
-    let alike = |a: &CauseFinding, b: &CauseFinding| {
-        a.look_alikes.iter().any(|l| l.id == b.id) || b.look_alikes.iter().any(|l| l.id == a.id)
-    };
     let mut group_of: Vec<Option<usize>> = vec![None; causes.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in 0..causes.len() {
         for j in i + 1..causes.len() {
             let (a, b) = (&causes[i], &causes[j]);
-            if a.0 != b.0 || a.3 != b.3 || !alike(&a.2, &b.2) {
+            // Tied when the same rules, and only they, matched for both: a rule that names
+            // both causes declares that the logs cannot tell them apart on its signal.
+            if a.3 != b.3 || a.3.is_empty() {
                 continue;
             }
             match (group_of[i], group_of[j]) {
