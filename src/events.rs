@@ -282,6 +282,35 @@ pub const FACTS: &[FactDoc] = &[
     },
 ];
 
+/// The fact reference of `rules/README.md`, as Markdown (one table per fact).
+pub fn facts_markdown() -> String {
+    let mut s = String::new();
+    for f in FACTS {
+        s.push_str(&format!(
+            "#### `{}`\n\n{}. Value: {}.\n\n| field | kind | meaning |\n|---|---|---|\n",
+            f.name,
+            capitalise(f.meaning),
+            f.value
+        ));
+        for field in f.fields {
+            s.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                field.name, field.kind, field.meaning
+            ));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// The documentation of a fact the engine measures.
 pub fn fact_doc(name: &str) -> Option<&'static FactDoc> {
     FACTS.iter().find(|f| f.name == name)

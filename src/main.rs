@@ -292,11 +292,18 @@ enum RulesAction {
         #[command(flatten)]
         lang: LangArg,
     },
-    /// Run every rule's examples (built-in rules plus DIR's, if given).
+    /// Run every rule's examples (built-in rules plus DIR's, if given); fails when an example
+    /// fails or a rule lacks a positive or a negative example.
     Test {
         /// A directory of your own rules to load and test with the built-in ones.
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// List the facts the engine measures, with their fields, for `[rule.fact]` rules.
+    Facts {
+        /// Print the Markdown table rules/README.md holds.
+        #[arg(long)]
+        markdown: bool,
     },
 }
 
@@ -625,32 +632,40 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                     if f.matched { "a match" } else { "no match" }
                 )?;
             }
-            let without: Vec<_> = rules
-                .rules()
-                .iter()
-                .filter(|r| r.examples.is_empty())
-                .map(|r| r.id.as_str())
-                .collect();
-            writeln!(
-                out,
-                "{} examples, {} passed, {} failed; {} rules, {} without examples{}",
-                results.len(),
-                results.len() - failed.len(),
-                failed.len(),
-                rules.len(),
-                without.len(),
-                if without.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", without.join(", "))
-                }
-            )?;
+            for (id, lacks) in examples::lacking_examples(&rules) {
+                let rule = rules.rules().iter().find(|r| r.id == id).expect("a listed rule");
+                writeln!(
+                    out,
+                    "LACKS {id} ({}:{}): {lacks}",
+                    rule.origin.file, rule.origin.line
+                )?;
+            }
+            let summary = examples::Summary::of(&rules, &results);
+            writeln!(out, "{summary}")?;
             out.flush()?;
-            Ok(if failed.is_empty() {
+            Ok(if summary.passed() {
                 Exit::Done.into()
             } else {
                 Exit::ExamplesFailed.into()
             })
+        }
+        Command::Rules {
+            action: RulesAction::Facts { markdown },
+        } => {
+            if markdown {
+                write!(out, "{}", sfbtriage::events::facts_markdown())?;
+            } else {
+                for f in sfbtriage::events::FACTS {
+                    writeln!(out, "{}  (value: {})", f.name, f.value)?;
+                    writeln!(out, "  {}", f.meaning)?;
+                    for field in f.fields {
+                        writeln!(out, "  - {} ({}): {}", field.name, field.kind, field.meaning)?;
+                    }
+                    writeln!(out)?;
+                }
+            }
+            out.flush()?;
+            Ok(Exit::Done.into())
         }
     }
 }
