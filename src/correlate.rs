@@ -591,7 +591,12 @@ mod tests {
         let d = derive_facts(&[], &s);
         assert_eq!(d.clock.unwrap().skew_seconds, 1.0);
         assert_eq!(d.facts.len(), 1);
-        assert_eq!(d.facts[0].name, "clock-in-sync");
+        assert_eq!(d.facts[0].name, "clock-offset");
+        assert_eq!(d.facts[0].value, 1.0);
+        assert_eq!(
+            d.facts[0].field("zone").as_deref(),
+            Some(&crate::model::FieldValue::Text("+01:00".into()))
+        );
     }
 
     #[test]
@@ -617,8 +622,21 @@ mod tests {
         };
         let d = derive_facts(&[(0, failed.clone()), (0, ok.clone())], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        // Whether the last sign-in succeeded is the attempts' business (`attempts.rs`).
-        assert_eq!(names, vec!["registration-auth-failed"]);
+        // One fact per transaction, whatever its outcome; rules decide what "failed" means.
+        assert_eq!(names, vec!["register-transaction", "register-transaction"]);
+        let field = |f: &Fact, n: &str| f.field(n).map(|v| v.into_owned());
+        use crate::model::FieldValue::{Bool, Number, Text};
+        assert_eq!(d.facts[0].value, 3.0);
+        assert_eq!(field(&d.facts[0], "accepted"), Some(Bool(false)));
+        assert_eq!(field(&d.facts[0], "final_status"), None);
+        assert_eq!(field(&d.facts[1], "accepted"), Some(Bool(true)));
+        assert_eq!(field(&d.facts[1], "final_status"), Some(Number(200.0)));
+        assert_eq!(field(&d.facts[1], "call_id"), Some(Text("def".into())));
+        assert!(
+            d.facts[0].evidence.text.contains("challenged 3 times, never accepted"),
+            "{}",
+            d.facts[0].evidence.text
+        );
         // Two sign-in addresses: the newer one is named.
         let mut old_addr = ok.clone();
         old_addr.from_uri = Some("kim@old.example".into());
@@ -632,16 +650,15 @@ mod tests {
         let changed = d
             .facts
             .iter()
-            .find(|f| f.name == "sign-in-address-changed")
-            .expect("address change");
+            .find(|f| f.name == "sign-in-addresses")
+            .expect("addresses");
         assert_eq!(changed.value, 2.0);
         assert_eq!(
             changed.evidence.text,
             "sign-in as kim@new.example after sign-ins as kim@old.example"
         );
         let d = derive_facts(&[(0, ok), (1, failed)], &[]);
-        let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        assert_eq!(names, vec!["registration-auth-failed"]);
+        assert!(d.facts.iter().all(|f| f.name == "register-transaction"));
     }
 
     #[test]

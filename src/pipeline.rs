@@ -1408,7 +1408,8 @@ mod tests {
             (ev.member.as_str(), ev.line),
             ("Registry/communicator.reg", 4)
         );
-        assert!(ev.text.contains("does not list contoso.com"), "{}", ev.text);
+        assert_eq!(ev.text, "TrustModelData = \"fabrikam.com,litwareinc.com\"");
+        assert_eq!(a.causes[0].reasons[0].rule, "trustmodeldata-missing.lacks-domain");
         assert_eq!(a.inventory[1].format, "reg-export");
 
         // The domain listed (as a parent of the user's domain): nothing to report.

@@ -434,15 +434,11 @@ mod tests {
     }
 
     #[test]
-    fn look_alikes_on_the_same_evidence_are_tied() {
+    fn a_rule_naming_two_causes_ties_them_and_other_evidence_breaks_the_tie() {
         let (rules, catalog) = load();
-        let a = index(&rules, "trustmodeldata-missing.lacks-domain");
-        let b = index(
-            &rules,
-            "untrusted-server-prompt.trustmodeldata-lacks-domain",
-        );
-        let per_rule: BTreeMap<usize, RuleHits> =
-            [hits(a, &[7]), hits(b, &[7])].into_iter().collect();
+        let shared = index(&rules, "trustmodeldata-missing.lacks-domain");
+        assert_eq!(rules.get(shared).causes.len(), 2);
+        let per_rule: BTreeMap<usize, RuleHits> = [hits(shared, &[7])].into_iter().collect();
         let scored = rank(&per_rule, &rules, &catalog, 0.3, None);
         assert_eq!(scored.look_alike_groups.len(), 1, "{:?}", scored.causes);
         let group = &scored.look_alike_groups[0].causes;
@@ -452,5 +448,23 @@ mod tests {
         // Equal confidence: the earlier evidence, then the id, decides the order (stable).
         let again = rank(&per_rule, &rules, &catalog, 0.3, None);
         assert_eq!(scored, again);
+        // The prompt's own text seen too: the causes are told apart, no tie.
+        let prompt = index(&rules, "untrusted-server-prompt.prompt-text");
+        let per_rule: BTreeMap<usize, RuleHits> =
+            [hits(shared, &[7]), hits(prompt, &[9])].into_iter().collect();
+        let scored = rank(&per_rule, &rules, &catalog, 0.3, None);
+        assert!(scored.look_alike_groups.is_empty());
+        assert_eq!(scored.causes[0].id.0, "untrusted-server-prompt");
+        // Two rules of equal weight on the same place no longer tie by coincidence.
+        let skew = index(&rules, "clock-skew.diag-1013");
+        let creds = index(&rules, "wrong-credentials.diag-1000");
+        assert_eq!(rules.get(skew).causes.len(), 1);
+        let per_rule: BTreeMap<usize, RuleHits> =
+            [hits(skew, &[7]), hits(creds, &[7])].into_iter().collect();
+        assert!(
+            rank(&per_rule, &rules, &catalog, 0.0, None)
+                .look_alike_groups
+                .is_empty()
+        );
     }
 }

@@ -1165,13 +1165,13 @@ contains = ["0x80090324", "SEC_E_TIME_SKEW"]
         );
 
         hits.clear();
-        rs.evaluate(&Observation::Record(rec), &mut cand, |i| {
+        rs.evaluate(&Observation::Record(rec, Source::UccApi), &mut cand, |i| {
             hits.push(rs.get(i).id.as_str())
         });
         assert_eq!(hits, vec!["lit"], "two literals, one hit");
 
         hits.clear();
-        rs.evaluate(&Observation::Record(records[1].record()), &mut cand, |i| {
+        rs.evaluate(&Observation::Record(records[1].record(), Source::UccApi), &mut cand, |i| {
             hits.push(rs.get(i).id.as_str())
         });
         assert!(hits.is_empty(), "level filter");
@@ -1294,7 +1294,7 @@ data = [{ name = "alertdesc", contains = "48" }]
         let log = "01/15/2012|11:30:10.400 1 ERROR :: fatal alert\n";
         let records: Vec<_> = UccApiReader::new(log).collect();
         let mut hits = 0;
-        rs.evaluate(&Observation::Record(records[0].record()), &mut cand, |_| {
+        rs.evaluate(&Observation::Record(records[0].record(), Source::UccApi), &mut cand, |_| {
             hits += 1
         });
         assert_eq!(hits, 0);
