@@ -1107,6 +1107,18 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
     derived
         .facts
         .extend(attempts::attempt_facts(&all_attempts, &episodes));
+    // Every fact carries only the fields `events::FACTS` documents, of the kinds it gives
+    // (rules/README.md is generated from that list).
+    debug_assert!(
+        derived.facts.iter().all(|f| {
+            crate::events::fact_doc(f.name).is_some_and(|d| {
+                f.fields
+                    .iter()
+                    .all(|(n, v)| d.field(n).is_some_and(|fd| fd.kind == v.kind()))
+            })
+        }),
+        "a fact field is not documented in events::FACTS"
+    );
     let context = crate::model::FactContext {
         domain: outcomes
             .iter()
