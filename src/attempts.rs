@@ -764,6 +764,7 @@ pub fn attempt_facts(attempts: &[SignInAttempt], episodes: &Episodes) -> Vec<cra
         .with("hosts", hosts.clone())
         .with("registrar_answered", registrar_answered)
         .with_opt("address", a.sip_uri.clone())
+        .with("failures", a.failures)
     };
     let code_of = |a: &SignInAttempt| a.code.summary().unwrap_or_else(|| "no code".to_string());
     let reason_of = |a: &SignInAttempt| {

@@ -76,7 +76,6 @@ pub fn format_duration(seconds: f64) -> String {
     }
 }
 
-
 /// Estimate the zone offset and the skew from every sample of the bundle.
 pub fn estimate_clock(samples: &[ClockSample]) -> Option<(ClockEstimate, &ClockSample)> {
     if samples.is_empty() {

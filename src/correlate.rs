@@ -14,9 +14,7 @@ use crate::events::{Clue, ClueAt, Evidence, Fact, describe_sip};
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
 
-pub use crate::clock::{
-    ClockEstimate, estimate_clock, format_duration, format_offset,
-};
+pub use crate::clock::{ClockEstimate, estimate_clock, format_duration, format_offset};
 pub use crate::model::{ClockSample, Identity, LADDERS_KEPT, LadderStep, MAX_STEPS, Registration};
 
 /// Follows the SIP traffic of one member.
@@ -37,15 +35,15 @@ pub const FAILED_KEPT: usize = 1024;
 
 impl MemberTracker {
     /// Keep the last [`REGISTRATIONS_KEPT`] transactions (a late message may still reach them)
-    /// and, among the older ones, only those that failed (challenged three times or more and
-    /// never accepted), up to [`FAILED_KEPT`]. The newest transaction, which decides whether
+    /// and, among the older ones, only those that were answered and never accepted, up to
+    /// [`FAILED_KEPT`] (how many challenges make a failure is the rules' business). The newest transaction, which decides whether
     /// the last sign-in succeeded, is always among the recent ones.
     fn fold_old_registrations(&mut self) {
         let split = self.registrations.len() - REGISTRATIONS_KEPT;
         let recent = self.registrations.split_off(split);
         let mut failed = 0;
         self.registrations.retain(|r| {
-            let keep = r.challenges >= 3 && !r.succeeded() && failed < FAILED_KEPT;
+            let keep = !r.succeeded() && r.last_response.is_some() && failed < FAILED_KEPT;
             failed += usize::from(keep);
             keep
         });
@@ -237,19 +235,19 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             continue;
         };
         let accepted = reg.succeeded();
-        let mut evidence = reg.certprov_challenge.clone().unwrap_or_else(|| last.clone());
+        let mut evidence = last.clone();
         let outcome = if accepted {
             format!("accepted ({})", reg.final_status.unwrap_or(200))
         } else {
             "never accepted".to_string()
         };
         let certprov = match &reg.certprov_challenge {
-            Some(at) => format!("{}; ", at.text),
+            Some(at) => format!("; earlier {}", at.text),
             None => String::new(),
         };
         evidence.text = crate::redact::abridge(
             &format!(
-                "REGISTER Call-ID {}: challenged {} times, {outcome}; {certprov}last: {}",
+                "REGISTER Call-ID {} challenged {} times, {outcome}; last: {}{certprov}",
                 short(&reg.call_id),
                 reg.challenges,
                 last.text
@@ -257,18 +255,14 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             crate::events::EVIDENCE_TEXT_MAX,
         );
         out.facts.push(
-            Fact::new(
-                "register-transaction",
-                f64::from(reg.challenges),
-                evidence,
-            )
-            .with("call_id", reg.call_id.as_str())
-            .with("challenges", reg.challenges)
-            .with("accepted", accepted)
-            .with_opt("final_status", reg.final_status)
-            .with("certprov", reg.certprov_challenge.is_some())
-            .with("other_auth_scheme", reg.other_auth_scheme)
-            .with_opt("address", reg.from_uri.clone()),
+            Fact::new("register-transaction", f64::from(reg.challenges), evidence)
+                .with("call_id", reg.call_id.as_str())
+                .with("challenges", reg.challenges)
+                .with("accepted", accepted)
+                .with_opt("final_status", reg.final_status)
+                .with("certprov", reg.certprov_challenge.is_some())
+                .with("other_auth_scheme", reg.other_auth_scheme)
+                .with_opt("address", reg.from_uri.clone()),
         );
     }
     // The addresses REGISTERs were sent under. Evidence: the first REGISTER under the newest.
@@ -298,7 +292,10 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
         evidence.text = if others.is_empty() {
             format!("sign-in as {newest}")
         } else {
-            format!("sign-in as {newest} after sign-ins as {}", others.join(", "))
+            format!(
+                "sign-in as {newest} after sign-ins as {}",
+                others.join(", ")
+            )
         };
         out.facts.push(
             Fact::new("sign-in-addresses", addresses.len() as f64, evidence)
@@ -633,7 +630,10 @@ mod tests {
         assert_eq!(field(&d.facts[1], "final_status"), Some(Number(200.0)));
         assert_eq!(field(&d.facts[1], "call_id"), Some(Text("def".into())));
         assert!(
-            d.facts[0].evidence.text.contains("challenged 3 times, never accepted"),
+            d.facts[0]
+                .evidence
+                .text
+                .starts_with("REGISTER Call-ID abc challenged 3 times, never accepted; last: "),
             "{}",
             d.facts[0].evidence.text
         );

@@ -119,7 +119,7 @@ const fn field(name: &'static str, kind: &'static str, meaning: &'static str) ->
     }
 }
 
-const ATTEMPT_FIELDS: [FieldDoc; 8] = [
+const ATTEMPT_FIELDS: [FieldDoc; 9] = [
     field(
         "outcome",
         "text",
@@ -130,7 +130,11 @@ const ATTEMPT_FIELDS: [FieldDoc; 8] = [
         "text",
         "how far it got: `discovery`, `connect`, `authenticate`, `register`, `registered`, `terminated`",
     ),
-    field("sip_status", "number", "the deciding SIP status, when there is one"),
+    field(
+        "sip_status",
+        "number",
+        "the deciding SIP status, when there is one",
+    ),
     field(
         "ms_diagnostics",
         "number",
@@ -151,7 +155,16 @@ const ATTEMPT_FIELDS: [FieldDoc; 8] = [
         "bool",
         "a registrar answered one of the bundle's attempts",
     ),
-    field("address", "text", "the sign-in address (From URI) of the attempt"),
+    field(
+        "address",
+        "text",
+        "the sign-in address (From URI) of the attempt",
+    ),
+    field(
+        "failures",
+        "number",
+        "failures inside the attempt: a transient 503 then a retry counts one",
+    ),
 ];
 
 /// Every fact the engine measures. Rules may match only these names and fields; the table in
@@ -164,9 +177,17 @@ pub const FACTS: &[FactDoc] = &[
         value: "number of 401/407 challenges",
         fields: &[
             field("call_id", "text", "the Call-ID"),
-            field("challenges", "number", "401/407 challenges received (the value)"),
+            field(
+                "challenges",
+                "number",
+                "401/407 challenges received (the value)",
+            ),
             field("accepted", "bool", "a 2xx answered it"),
-            field("final_status", "number", "the final non-challenge status, when there is one"),
+            field(
+                "final_status",
+                "number",
+                "the final non-challenge status, when there is one",
+            ),
             field(
                 "certprov",
                 "bool",
@@ -177,7 +198,11 @@ pub const FACTS: &[FactDoc] = &[
                 "bool",
                 "the client answered a challenge with another scheme than TLS-DSK (NTLM, Kerberos)",
             ),
-            field("address", "text", "the sign-in address (From URI) the REGISTER was sent under"),
+            field(
+                "address",
+                "text",
+                "the sign-in address (From URI) the REGISTER was sent under",
+            ),
         ],
     },
     FactDoc {
@@ -194,9 +219,21 @@ pub const FACTS: &[FactDoc] = &[
         meaning: "how far the client's clock is from the servers' `Date:` headers after the time-zone offset (the real-world UTC offset nearest to the median difference), measured on the current part of the sign-in story when it has dated answers",
         value: "absolute offset in seconds",
         fields: &[
-            field("skew_seconds", "number", "signed offset: positive when the client is ahead"),
-            field("zone", "text", "the estimated time zone of the log (`+01:00`)"),
-            field("samples", "number", "how many dated responses were measured"),
+            field(
+                "skew_seconds",
+                "number",
+                "signed offset: positive when the client is ahead",
+            ),
+            field(
+                "zone",
+                "text",
+                "the estimated time zone of the log (`+01:00`)",
+            ),
+            field(
+                "samples",
+                "number",
+                "how many dated responses were measured",
+            ),
         ],
     },
     FactDoc {
@@ -209,7 +246,11 @@ pub const FACTS: &[FactDoc] = &[
                 "number",
                 "log zone minus the declared standard zone: 60 in daylight saving time",
             ),
-            field("declared_zone", "text", "the zone systeminfo reports (`+01:00`)"),
+            field(
+                "declared_zone",
+                "text",
+                "the zone systeminfo reports (`+01:00`)",
+            ),
             field("log_zone", "text", "the zone the log runs in"),
         ],
     },
@@ -234,7 +275,11 @@ pub const FACTS: &[FactDoc] = &[
                 "list",
                 "the names the alias chain passes through, the target included",
             ),
-            field("servers", "list", "the DNS servers asked, as the output names them"),
+            field(
+                "servers",
+                "list",
+                "the DNS servers asked, as the output names them",
+            ),
         ],
     },
     FactDoc {
@@ -272,6 +317,7 @@ pub const FACTS: &[FactDoc] = &[
             ATTEMPT_FIELDS[5],
             ATTEMPT_FIELDS[6],
             ATTEMPT_FIELDS[7],
+            ATTEMPT_FIELDS[8],
             field(
                 "signed_in_earlier",
                 "bool",

@@ -633,7 +633,11 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 )?;
             }
             for (id, lacks) in examples::lacking_examples(&rules) {
-                let rule = rules.rules().iter().find(|r| r.id == id).expect("a listed rule");
+                let rule = rules
+                    .rules()
+                    .iter()
+                    .find(|r| r.id == id)
+                    .expect("a listed rule");
                 writeln!(
                     out,
                     "LACKS {id} ({}:{}): {lacks}",
@@ -659,7 +663,11 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                     writeln!(out, "{}  (value: {})", f.name, f.value)?;
                     writeln!(out, "  {}", f.meaning)?;
                     for field in f.fields {
-                        writeln!(out, "  - {} ({}): {}", field.name, field.kind, field.meaning)?;
+                        writeln!(
+                            out,
+                            "  - {} ({}): {}",
+                            field.name, field.kind, field.meaning
+                        )?;
                     }
                     writeln!(out)?;
                 }

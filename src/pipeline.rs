@@ -1100,10 +1100,9 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
         .iter()
         .flat_map(|o| o.clues.iter().cloned())
         .collect();
-    derived.facts.extend(correlate::derive_clue_facts(
-        &clues,
-        derived.clock.as_ref(),
-    ));
+    derived
+        .facts
+        .extend(correlate::derive_clue_facts(&clues, derived.clock.as_ref()));
     derived
         .facts
         .extend(attempts::attempt_facts(&all_attempts, &episodes));
@@ -1171,7 +1170,9 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
         for o in &mut correlated.outcomes {
             o.hits.retain(|h| !withdrawn.contains(&h.rule));
         }
-        correlated.fact_hits.retain(|h| !withdrawn.contains(&h.rule));
+        correlated
+            .fact_hits
+            .retain(|h| !withdrawn.contains(&h.rule));
     }
     correlated
 }
@@ -1421,7 +1422,10 @@ mod tests {
             ("Registry/communicator.reg", 4)
         );
         assert_eq!(ev.text, "TrustModelData = \"fabrikam.com,litwareinc.com\"");
-        assert_eq!(a.causes[0].reasons[0].rule, "trustmodeldata-missing.lacks-domain");
+        assert_eq!(
+            a.causes[0].reasons[0].rule,
+            "trustmodeldata-missing.lacks-domain"
+        );
         assert_eq!(a.inventory[1].format, "reg-export");
 
         // The domain listed (as a parent of the user's domain): nothing to report.

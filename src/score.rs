@@ -450,8 +450,9 @@ mod tests {
         assert_eq!(scored, again);
         // The prompt's own text seen too: the causes are told apart, no tie.
         let prompt = index(&rules, "untrusted-server-prompt.prompt-text");
-        let per_rule: BTreeMap<usize, RuleHits> =
-            [hits(shared, &[7]), hits(prompt, &[9])].into_iter().collect();
+        let per_rule: BTreeMap<usize, RuleHits> = [hits(shared, &[7]), hits(prompt, &[9])]
+            .into_iter()
+            .collect();
         let scored = rank(&per_rule, &rules, &catalog, 0.3, None);
         assert!(scored.look_alike_groups.is_empty());
         assert_eq!(scored.causes[0].id.0, "untrusted-server-prompt");

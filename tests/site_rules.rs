@@ -116,9 +116,14 @@ fn rules_test_proves_the_site_rules_and_ends_with_one_summary_line() {
         .output()
         .unwrap();
     let last = summary_line(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    let re = regex::Regex::new(r"^(\d+) rules, (\d+) examples, 0 failed, 0 rules without examples$")
-        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let re =
+        regex::Regex::new(r"^(\d+) rules, (\d+) examples, 0 failed, 0 rules without examples$")
+            .unwrap();
     let caps = re.captures(&last).unwrap_or_else(|| panic!("{last}"));
     // The built-in rules plus the three of the directory (one replaces a built-in one).
     let builtin = sfbtriage().args(["rules", "test"]).output().unwrap();

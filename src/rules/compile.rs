@@ -102,7 +102,12 @@ impl RecordMatcher {
         if !self.contains.is_empty() {
             return self.contains.iter().collect();
         }
-        if let Some(l) = self.all.iter().map(|m| m.literals()).find(|l| !l.is_empty()) {
+        if let Some(l) = self
+            .all
+            .iter()
+            .map(|m| m.literals())
+            .find(|l| !l.is_empty())
+        {
             return l;
         }
         let any: Vec<Vec<&Literal>> = self.any.iter().map(|m| m.literals()).collect();
@@ -643,8 +648,7 @@ impl SipMatcher {
                 || m.any
                     .iter()
                     .any(|x| x.matches(direction, message, diagnostics)))
-            && m
-                .not
+            && m.not
                 .as_ref()
                 .is_none_or(|x| !x.matches(direction, message, diagnostics))
     }
@@ -677,7 +681,9 @@ impl EventMatcher {
             && (m.codes.is_empty() || ev.diagnostics.iter().any(|d| m.codes.contains(&d.code)))
             && (m.message_contains.is_empty() || {
                 let text = ev.text();
-                m.message_contains.iter().any(|needle| needle.found_in(&text))
+                m.message_contains
+                    .iter()
+                    .any(|needle| needle.found_in(&text))
             })
             && m.data.iter().all(|(name, needle)| {
                 ev.data
@@ -829,7 +835,10 @@ impl Builder<'_> {
                 .into_iter()
                 .map(|x| self.event(x, true))
                 .collect::<Result<_, _>>()?,
-            not: e.not.map(|x| self.event(*x, true).map(Box::new)).transpose()?,
+            not: e
+                .not
+                .map(|x| self.event(*x, true).map(Box::new))
+                .transpose()?,
         };
         if m.clock_change_min.is_some_and(|v| v.is_nan() || v < 0.0) {
             return Err("`clock_change_min_seconds` must be a number >= 0".into());
@@ -889,7 +898,10 @@ impl Builder<'_> {
                 .into_iter()
                 .map(|x| self.sip(x, true))
                 .collect::<Result<_, _>>()?,
-            not: s.not.map(|x| self.sip(*x, true).map(Box::new)).transpose()?,
+            not: s
+                .not
+                .map(|x| self.sip(*x, true).map(Box::new))
+                .transpose()?,
         };
         if !nested
             && m.direction.is_none()
@@ -918,7 +930,10 @@ impl Builder<'_> {
             })
             .collect::<Result<Vec<_>, _>>()?;
         if nested && !sources.is_empty() {
-            return Err("`source` belongs to the rule's [rule.record], not inside `all`, `any` or `not`".into());
+            return Err(
+                "`source` belongs to the rule's [rule.record], not inside `all`, `any` or `not`"
+                    .into(),
+            );
         }
         let m = RecordMatcher {
             sources,
@@ -941,7 +956,10 @@ impl Builder<'_> {
                 .into_iter()
                 .map(|x| self.record(x, true))
                 .collect::<Result<_, _>>()?,
-            not: r.not.map(|x| self.record(*x, true).map(Box::new)).transpose()?,
+            not: r
+                .not
+                .map(|x| self.record(*x, true).map(Box::new))
+                .transpose()?,
         };
         if m.levels.is_empty()
             && m.component.is_none()
@@ -1171,9 +1189,11 @@ contains = ["0x80090324", "SEC_E_TIME_SKEW"]
         assert_eq!(hits, vec!["lit"], "two literals, one hit");
 
         hits.clear();
-        rs.evaluate(&Observation::Record(records[1].record(), Source::UccApi), &mut cand, |i| {
-            hits.push(rs.get(i).id.as_str())
-        });
+        rs.evaluate(
+            &Observation::Record(records[1].record(), Source::UccApi),
+            &mut cand,
+            |i| hits.push(rs.get(i).id.as_str()),
+        );
         assert!(hits.is_empty(), "level filter");
     }
 
@@ -1294,9 +1314,11 @@ data = [{ name = "alertdesc", contains = "48" }]
         let log = "01/15/2012|11:30:10.400 1 ERROR :: fatal alert\n";
         let records: Vec<_> = UccApiReader::new(log).collect();
         let mut hits = 0;
-        rs.evaluate(&Observation::Record(records[0].record(), Source::UccApi), &mut cand, |_| {
-            hits += 1
-        });
+        rs.evaluate(
+            &Observation::Record(records[0].record(), Source::UccApi),
+            &mut cand,
+            |_| hits += 1,
+        );
         assert_eq!(hits, 0);
     }
 

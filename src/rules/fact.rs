@@ -15,7 +15,6 @@ use crate::events::{FactDoc, fact_doc};
 pub use crate::model::FactContext;
 use crate::model::{Fact, FieldValue};
 
-
 /// A compiled `[rule.fact]`.
 #[derive(Debug, Clone)]
 pub struct FactMatcher {
@@ -164,9 +163,9 @@ impl FieldCondition {
         };
         match (&self.test, value.as_ref()) {
             (Test::Patterns(ps), FieldValue::Text(t)) => ps.iter().any(|p| p.matches(t, ctx)),
-            (Test::Patterns(ps), FieldValue::List(items)) => items
-                .iter()
-                .any(|t| ps.iter().any(|p| p.matches(t, ctx))),
+            (Test::Patterns(ps), FieldValue::List(items)) => {
+                items.iter().any(|t| ps.iter().any(|p| p.matches(t, ctx)))
+            }
             (Test::Numbers(ns), FieldValue::Number(v)) => ns.contains(v),
             (Test::Range(b), FieldValue::Number(v)) => b.holds(*v),
             (Test::Bool(b), FieldValue::Bool(v)) => b == v,
@@ -389,15 +388,27 @@ mod tests {
     fn where_not_any_and_bounds() {
         let c = ctx(Some("contoso.com"));
         let m = |t: &str| FactMatcher::compile(spec(t)).unwrap().matches(&fact(), &c);
-        assert!(m("name = \"dns-name\"\nwhere = { name = \"sip.{domain}\", status = \"found\" }"));
+        assert!(m(
+            "name = \"dns-name\"\nwhere = { name = \"sip.{domain}\", status = \"found\" }"
+        ));
         assert!(!m("name = \"dns-name\"\nwhere = { status = \"missing\" }"));
-        assert!(m("name = \"dns-name\"\nwhere = { chain = [\"x\", \"sipdir.online.lync.com\"] }"));
-        assert!(!m("name = \"dns-name\"\nnot = { chain = \"sipdir.online.lync.com\" }"));
-        assert!(m("name = \"dns-name\"\nany = [{ status = \"missing\" }, { value = 2 }]"));
-        assert!(!m("name = \"dns-name\"\nany = [{ status = \"missing\" }, { value = 3 }]"));
+        assert!(m(
+            "name = \"dns-name\"\nwhere = { chain = [\"x\", \"sipdir.online.lync.com\"] }"
+        ));
+        assert!(!m(
+            "name = \"dns-name\"\nnot = { chain = \"sipdir.online.lync.com\" }"
+        ));
+        assert!(m(
+            "name = \"dns-name\"\nany = [{ status = \"missing\" }, { value = 2 }]"
+        ));
+        assert!(!m(
+            "name = \"dns-name\"\nany = [{ status = \"missing\" }, { value = 3 }]"
+        ));
         assert!(m("name = \"dns-name\"\nmin = 2\nbelow = 3"));
         assert!(!m("name = \"dns-name\"\nabove = 2"));
-        assert!(m("name = \"dns-name\"\nwhere = { value = { min = 1, max = 2 } }"));
+        assert!(m(
+            "name = \"dns-name\"\nwhere = { value = { min = 1, max = 2 } }"
+        ));
         // A field the fact lacks never matches.
         assert!(!m("name = \"dns-name\"\nwhere = { target = \"*\" }"));
         // requires_domain.
@@ -410,12 +421,27 @@ mod tests {
     fn bad_conditions_are_named() {
         for (t, want) in [
             ("name = \"nope\"", "unknown fact `nope`"),
-            ("name = \"dns-name\"\nwhere = { nmae = \"x\" }", "has no field `nmae`"),
-            ("name = \"dns-name\"\nwhere = { name = 3 }", "field `name` is a text"),
-            ("name = \"dns-name\"\nwhere = { value = \"x\" }", "field `value` is a number"),
-            ("name = \"dns-name\"\nwhere = { value = { least = 1 } }", "only min, max"),
+            (
+                "name = \"dns-name\"\nwhere = { nmae = \"x\" }",
+                "has no field `nmae`",
+            ),
+            (
+                "name = \"dns-name\"\nwhere = { name = 3 }",
+                "field `name` is a text",
+            ),
+            (
+                "name = \"dns-name\"\nwhere = { value = \"x\" }",
+                "field `value` is a number",
+            ),
+            (
+                "name = \"dns-name\"\nwhere = { value = { least = 1 } }",
+                "only min, max",
+            ),
             ("name = \"dns-name\"\nnot = {}", "empty table"),
-            ("name = \"current-problem\"\nwhere = { signed_in_earlier = \"yes\" }", "true or false"),
+            (
+                "name = \"current-problem\"\nwhere = { signed_in_earlier = \"yes\" }",
+                "true or false",
+            ),
         ] {
             let e = FactMatcher::compile(spec(t)).unwrap_err();
             assert!(e.contains(want), "{e} should contain {want}");
