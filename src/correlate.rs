@@ -245,14 +245,12 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             Some(at) => format!("; earlier {}", at.text),
             None => String::new(),
         };
-        evidence.text = crate::redact::abridge(
-            &format!(
-                "REGISTER Call-ID {} challenged {} times, {outcome}; last: {}{certprov}",
-                short(&reg.call_id),
-                reg.challenges,
-                last.text
-            ),
-            crate::events::EVIDENCE_TEXT_MAX,
+        // Abridged when a rule keeps it as evidence (most transactions match no rule).
+        evidence.text = format!(
+            "REGISTER Call-ID {} challenged {} times, {outcome}; last: {}{certprov}",
+            short(&reg.call_id),
+            reg.challenges,
+            last.text
         );
         out.facts.push(
             Fact::new("register-transaction", f64::from(reg.challenges), evidence)

@@ -1131,18 +1131,25 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
         rules.evaluate(
             &Observation::Fact(fact, &context),
             &mut candidates,
-            |rule| match fact_hits.iter_mut().find(|h| h.rule == rule) {
-                Some(h) => {
-                    h.count += 1;
-                    if h.evidence.len() < EVIDENCE_PER_RULE {
-                        h.evidence.push(fact.evidence.clone());
+            |rule| {
+                let evidence = || {
+                    let mut e = fact.evidence.clone();
+                    e.text = crate::redact::abridge(&e.text, crate::events::EVIDENCE_TEXT_MAX);
+                    e
+                };
+                match fact_hits.iter_mut().find(|h| h.rule == rule) {
+                    Some(h) => {
+                        h.count += 1;
+                        if h.evidence.len() < EVIDENCE_PER_RULE {
+                            h.evidence.push(evidence());
+                        }
                     }
+                    None => fact_hits.push(RuleHits {
+                        rule,
+                        count: 1,
+                        evidence: vec![evidence()],
+                    }),
                 }
-                None => fact_hits.push(RuleHits {
-                    rule,
-                    count: 1,
-                    evidence: vec![fact.evidence.clone()],
-                }),
             },
         );
     }
