@@ -129,7 +129,7 @@ fn rules_test_proves_the_site_rules_and_ends_with_one_summary_line() {
     let builtin = sfbtriage().args(["rules", "test"]).output().unwrap();
     let b = summary_line(&builtin.stdout);
     let bcaps = re.captures(&b).unwrap_or_else(|| panic!("{b}"));
-    let n = |c: &regex::Captures, i| c[i].parse::<usize>().unwrap();
+    let n = |c: &regex::Captures, i: usize| c[i].parse::<usize>().unwrap();
     assert_eq!(n(&caps, 1), n(&bcaps, 1) + 2);
 }
 
