@@ -241,13 +241,14 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
         } else {
             "never accepted".to_string()
         };
-        let certprov = match &reg.certprov_challenge {
-            Some(at) => format!("; earlier {}", at.text),
-            None => String::new(),
+        let certprov = if reg.certprov_challenge.is_some() {
+            " (TLS-DSK, sent to CertProv)"
+        } else {
+            ""
         };
         // Abridged when a rule keeps it as evidence (most transactions match no rule).
         evidence.text = format!(
-            "REGISTER Call-ID {} challenged {} times, {outcome}; last: {}{certprov}",
+            "REGISTER Call-ID {} challenged {} times{certprov}, {outcome}; last: {}",
             short(&reg.call_id),
             reg.challenges,
             last.text

@@ -364,22 +364,52 @@ mod tests {
     }
 
     #[test]
-    fn every_builtin_member_rule_has_a_positive_and_a_negative_example() {
+    fn every_builtin_rule_has_a_positive_and_a_negative_example() {
         let (rules, _) = RuleSet::load(&[]).unwrap();
-        for rule in rules.rules() {
-            if matches!(rule.matcher, Matcher::Fact(_)) {
-                continue;
-            }
-            assert!(
-                rule.examples.iter().any(|e| e.matches),
-                "{} has no positive example",
-                rule.id
-            );
-            assert!(
-                rule.examples.iter().any(|e| !e.matches),
-                "{} has no negative example",
-                rule.id
-            );
-        }
+        assert_eq!(lacking_examples(&rules), Vec::<(&str, &str)>::new());
+        let results = run(&rules);
+        let summary = Summary::of(&rules, &results);
+        assert!(summary.passed(), "{summary}");
+        assert_eq!(
+            summary.to_string(),
+            format!(
+                "{} rules, {} examples, 0 failed, 0 rules without examples",
+                rules.len(),
+                results.len()
+            )
+        );
+        // Fact rules too: every kind of rule is proven.
+        assert!(
+            rules
+                .rules()
+                .iter()
+                .any(|r| matches!(r.matcher, Matcher::Fact(_)))
+        );
+    }
+
+    #[test]
+    fn a_bundle_example_needs_its_members_together() {
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        let lacks = rules
+            .rules()
+            .iter()
+            .position(|r| r.id == "trustmodeldata-missing.lacks-domain")
+            .unwrap();
+        let log = "01/01/2026|00:00:00.000 0A0:0B0 INFO  :: Sending Packet - 192.0.2.1:443 (From Local Address: 192.0.2.10:50000) 0 bytes:\r\n01/01/2026|00:00:00.000 0A0:0B0 INFO  :: REGISTER sip:contoso.com SIP/2.0\r\nFrom: <sip:kim@contoso.com>;tag=1\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n";
+        let reg = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Communicator]\r\n\"TrustModelData\"=\"fabrikam.com\"\r\n";
+        let files = |members: &[(&str, &str)]| {
+            members
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let both = files(&[
+            ("Tracing/Lync-UccApi-0.UccApilog", log),
+            ("Registry/communicator.reg", reg),
+        ]);
+        assert!(rules_matching_files(&rules, &both).contains(&lacks));
+        // Each member alone proves nothing.
+        let reg_only = files(&[("Registry/communicator.reg", reg)]);
+        assert!(!rules_matching_files(&rules, &reg_only).contains(&lacks));
     }
 }
