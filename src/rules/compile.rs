@@ -773,6 +773,25 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// The tables of an `all` or `any`, built like their parent.
+    fn nested<S, M>(
+        &self,
+        specs: Vec<S>,
+        build: fn(&Self, S, bool) -> Result<M, String>,
+    ) -> Result<Vec<M>, String> {
+        specs.into_iter().map(|x| build(self, x, true)).collect()
+    }
+
+    /// The table of a `not`, built like its parent.
+    fn negated<S, M>(
+        &self,
+        spec: Option<Box<S>>,
+        build: fn(&Self, S, bool) -> Result<M, String>,
+    ) -> Result<Option<Box<M>>, String> {
+        spec.map(|x| build(self, *x, true).map(Box::new))
+            .transpose()
+    }
+
     fn literal(&self, text: &str, key: &str) -> Result<Literal, String> {
         if text.is_empty() {
             return Err(format!("`{key}` has an empty literal"));
@@ -825,20 +844,9 @@ impl Builder<'_> {
                 .collect::<Result<_, _>>()?,
             regex: self.regex(e.regex.as_deref())?,
             clock_change_min: e.clock_change_min_seconds,
-            all: e
-                .all
-                .into_iter()
-                .map(|x| self.event(x, true))
-                .collect::<Result<_, _>>()?,
-            any: e
-                .any
-                .into_iter()
-                .map(|x| self.event(x, true))
-                .collect::<Result<_, _>>()?,
-            not: e
-                .not
-                .map(|x| self.event(*x, true).map(Box::new))
-                .transpose()?,
+            all: self.nested(e.all, Self::event)?,
+            any: self.nested(e.any, Self::event)?,
+            not: self.negated(e.not, Self::event)?,
         };
         if m.clock_change_min.is_some_and(|v| v.is_nan() || v < 0.0) {
             return Err("`clock_change_min_seconds` must be a number >= 0".into());
@@ -888,20 +896,9 @@ impl Builder<'_> {
             statuses: s.status.into_vec(),
             codes: s.diag_code.into_vec(),
             headers,
-            all: s
-                .all
-                .into_iter()
-                .map(|x| self.sip(x, true))
-                .collect::<Result<_, _>>()?,
-            any: s
-                .any
-                .into_iter()
-                .map(|x| self.sip(x, true))
-                .collect::<Result<_, _>>()?,
-            not: s
-                .not
-                .map(|x| self.sip(*x, true).map(Box::new))
-                .transpose()?,
+            all: self.nested(s.all, Self::sip)?,
+            any: self.nested(s.any, Self::sip)?,
+            not: self.negated(s.not, Self::sip)?,
         };
         if !nested
             && m.direction.is_none()
@@ -946,20 +943,9 @@ impl Builder<'_> {
                 .map(|c| self.literal(c, "contains"))
                 .collect::<Result<_, _>>()?,
             regex: self.regex(r.regex.as_deref())?,
-            all: r
-                .all
-                .into_iter()
-                .map(|x| self.record(x, true))
-                .collect::<Result<_, _>>()?,
-            any: r
-                .any
-                .into_iter()
-                .map(|x| self.record(x, true))
-                .collect::<Result<_, _>>()?,
-            not: r
-                .not
-                .map(|x| self.record(*x, true).map(Box::new))
-                .transpose()?,
+            all: self.nested(r.all, Self::record)?,
+            any: self.nested(r.any, Self::record)?,
+            not: self.negated(r.not, Self::record)?,
         };
         if m.levels.is_empty()
             && m.component.is_none()
@@ -1398,6 +1384,93 @@ regex = '(?im)alert code is 48\b|^AlertDesc=48$'
     fn builtin_rules_compile() {
         let (rs, _) = RuleSet::load(&[]).unwrap();
         assert!(rs.len() >= 8);
+    }
+
+    #[test]
+    fn record_rules_scope_by_source_and_combine_with_all_any_not() {
+        let rs = set(r#"
+[[rule]]
+id = "ps"
+cause = "ps-execution-policy"
+weight = 0.5
+summary = "s"
+[rule.record]
+source = "powershell"
+all = [{ contains = "Import-Module" }, { contains = ["désactivée", "disabled"] }]
+not = { contains = "ExecutionPolicy Bypass" }
+"#)
+        .unwrap();
+        let rule = &rs.rules()[0];
+        let m = match &rule.matcher {
+            Matcher::Record(m) => m,
+            _ => unreachable!(),
+        };
+        // The prefilter keys on the first `all` table with literals.
+        assert_eq!(m.literals().len(), 1);
+        let hit = |text: &str, source: Source| {
+            let record = crate::parse::uccapi::UccApiRecord {
+                line: 1,
+                time: None,
+                thread: "",
+                level: "ERROR",
+                text,
+                continuation: "",
+                raw: text,
+            };
+            let mut cand = Vec::new();
+            let mut n = 0;
+            rs.evaluate(&Observation::Record(&record, source), &mut cand, |_| n += 1);
+            n == 1
+        };
+        let fr = "Import-Module : L'EXÉCUTION DE SCRIPTS EST DÉSACTIVÉE sur ce système";
+        assert!(hit(fr, Source::PowerShell));
+        assert!(!hit(fr, Source::UccApi), "another source");
+        assert!(!hit("Import-Module : loaded", Source::PowerShell), "all");
+        assert!(
+            !hit(
+                "Import-Module : disabled; run with -ExecutionPolicy Bypass",
+                Source::PowerShell
+            ),
+            "not"
+        );
+    }
+
+    #[test]
+    fn relations_and_scopes_are_checked_when_rules_load() {
+        let rule = |extra: &str, body: &str| {
+            format!(
+                "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n{extra}{body}"
+            )
+        };
+        let rec = "[rule.record]\ncontains = \"a\"\n";
+        for (text, want) in [
+            (rule("withdraws = [\"nope\"]\n", rec), "which is no rule"),
+            (rule("withdraws = [\"x\"]\n", rec), "withdraws itself"),
+            (
+                "[[rule]]\nid = \"x\"\ncause = [\"clock-skew\", \"nope\"]\nweight = 0.5\nsummary = \"s\"\n[rule.record]\ncontains = \"a\"\n".to_string(),
+                "unknown cause `nope`",
+            ),
+            (
+                "[[rule]]\nid = \"x\"\ncause = [\"clock-skew\", \"clock-skew\"]\nweight = 0.5\nsummary = \"s\"\n[rule.record]\ncontains = \"a\"\n".to_string(),
+                "names a cause twice",
+            ),
+            (rule("", "[rule.record]\nsource = \"mail\"\ncontains = \"a\"\n"), "unknown source `mail`"),
+            (
+                rule("", "[rule.record]\ncontains = \"a\"\nall = [{ source = \"powershell\", contains = \"b\" }]\n"),
+                "`source` belongs to the rule",
+            ),
+            (
+                rule("", "[rule.record]\ncontains = \"a\"\n[[rule.examples]]\nmatches = true\n"),
+                "exactly one of `log` and `files`",
+            ),
+        ] {
+            let e = set(&text).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} should contain {want}");
+        }
+        // A rule naming two causes, and one withdrawing another, load.
+        let rs = set("[[rule]]\nid = \"a\"\ncause = [\"trustmodeldata-missing\", \"untrusted-server-prompt\"]\nweight = 0.5\nsummary = \"s\"\n[rule.record]\ncontains = \"a\"\n\n[[rule]]\nid = \"b\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\nwithdraws = [\"a\"]\n[rule.record]\ncontains = \"b\"\n").unwrap();
+        assert_eq!(rs.get(0).causes.len(), 2);
+        assert_eq!(rs.get(1).withdraws_rules, vec![0]);
     }
 
     #[test]
