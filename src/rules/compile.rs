@@ -1004,7 +1004,7 @@ fn compile_rule(
         )));
     }
     for (n, ex) in spec.examples.iter().enumerate() {
-        if ex.log.is_some() == !ex.files.is_empty() {
+        if ex.log.is_some() != ex.files.is_empty() {
             return Err(fail(format!(
                 "example {} needs exactly one of `log` and `files`",
                 n + 1
