@@ -224,6 +224,16 @@ enum Command {
         /// overview of them all (index.html).
         #[arg(long, value_name = "DIR")]
         html_dir: Option<PathBuf>,
+        /// Take only shard K of N (1 <= K <= N): the bundles whose path relative to the folder
+        /// it was found under hashes to K (SHA-256, modulo N). N runs with 1/N … N/N together
+        /// cover every bundle once, and a bundle keeps its shard when others are added.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<sfbtriage::batch::Shard>,
+        /// Skip the bundles already in FILE, an earlier `--format jsonl` output of the same
+        /// folders (a crashed run's included: a cut-off or unreadable line is ignored with a
+        /// note on stderr). Write the new output to another file. May be repeated.
+        #[arg(long, value_name = "FILE")]
+        resume: Vec<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -388,6 +398,8 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             dirs,
             format,
             html_dir,
+            shard,
+            resume,
             run,
         } => {
             let (rules, catalog) = match run.prepare() {
@@ -398,6 +410,10 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 &dirs,
                 format,
                 html_dir.as_deref(),
+                Share {
+                    shard,
+                    resume: &resume,
+                },
                 &run,
                 &rules,
                 &catalog,
@@ -655,10 +671,17 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     }
 }
 
+/// The part of the bundles a `batch` run takes: `--shard` and `--resume`.
+struct Share<'a> {
+    shard: Option<sfbtriage::batch::Shard>,
+    resume: &'a [PathBuf],
+}
+
 fn batch_command(
     dirs: &[PathBuf],
     format: BatchFormat,
     html_dir: Option<&std::path::Path>,
+    share: Share<'_>,
     run: &RunArgs,
     rules: &RuleSet,
     catalog: &Catalog,
@@ -679,6 +702,42 @@ fn batch_command(
         );
         return Ok(Exit::Unusable.into());
     }
+    let name_of = |b: &batch::BundlePath| -> String {
+        let p = b.path.display().to_string();
+        p.strip_prefix("./").unwrap_or(&p).to_string()
+    };
+    let found = bundles.len();
+    let mut bundles = bundles;
+    if let Some(shard) = share.shard {
+        bundles.retain(|b| shard.holds(&b.rel));
+        eprintln!(
+            "sfbtriage: shard {shard}: {} of the {found} bundles found",
+            bundles.len()
+        );
+    }
+    if !share.resume.is_empty() {
+        let mut done = std::collections::HashSet::new();
+        for file in share.resume {
+            let (names, skipped) = match batch::read_done(file) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("sfbtriage: --resume {}: {e}", file.display());
+                    return Ok(Exit::Unusable.into());
+                }
+            };
+            for s in &skipped {
+                eprintln!("sfbtriage: {s}");
+            }
+            done.extend(names);
+        }
+        let before = bundles.len();
+        bundles.retain(|b| !done.contains(&name_of(b)));
+        eprintln!(
+            "sfbtriage: resuming: {} of {before} bundles already done, {} to go",
+            before - bundles.len(),
+            bundles.len()
+        );
+    }
     if let Some(d) = html_dir {
         std::fs::create_dir_all(d)?;
     }
@@ -687,10 +746,6 @@ fn batch_command(
     let options = run.options();
     let lang = run.lang.resolve();
     let window = rayon::current_num_threads().max(1) * 2;
-    let name_of = |b: &batch::BundlePath| -> String {
-        let p = b.path.display().to_string();
-        p.strip_prefix("./").unwrap_or(&p).to_string()
-    };
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut with_errors = 0;
     let mut done = 0;
