@@ -35,10 +35,6 @@ use crate::rules::RuleSet;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundlePath {
     pub path: PathBuf,
-    /// The path relative to the batch folder it was found under, with `/` separators (for a
-    /// zip given directly, or a given folder that is itself a bundle: its own name). What
-    /// [`Shard`] hashes.
-    pub rel: String,
     /// Bytes on disk (the zip, or every file of the folder), for progress.
     pub bytes: u64,
 }
@@ -84,20 +80,43 @@ pub struct WalkError {
 /// Every bundle below `dirs`, in order, and every error met on the way (a folder that cannot
 /// be listed, an entry that cannot be read): nothing is skipped silently.
 pub fn discover_reporting(dirs: &[PathBuf]) -> (Vec<BundlePath>, Vec<WalkError>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
+    let found = discover_some(dirs, &|_, _| true);
+    (found.bundles, found.errors)
+}
+
+/// What [`discover_some`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discovery {
+    /// The bundles kept, in order.
+    pub bundles: Vec<BundlePath>,
+    /// Every error met on the way.
+    pub errors: Vec<WalkError>,
+    /// How many bundles there are below `dirs`, kept or not.
+    pub found: usize,
+}
+
+/// The bundles below `dirs` for which `keep(path, relative path)` holds, in order: the others
+/// are counted but neither sized nor kept, so a shard of a large store holds (and stats) only
+/// its own share. The relative path is the bundle's path below the batch folder it was found
+/// under, with `/` separators (for a zip given directly, or a given folder that is itself a
+/// bundle: its own name): what [`Shard`] hashes.
+pub fn discover_some(dirs: &[PathBuf], keep: &dyn Fn(&Path, &str) -> bool) -> Discovery {
+    let mut walker = Walker {
+        keep,
+        found: Discovery {
+            bundles: Vec::new(),
+            errors: Vec::new(),
+            found: 0,
+        },
+    };
     for d in dirs {
         if d.is_file() {
-            out.push(BundlePath {
-                path: d.clone(),
-                rel: relative(d, d),
-                bytes: size_of(d),
-            });
+            walker.bundle(d, d);
         } else {
-            walk(d, d, &mut out, &mut errors);
+            walker.walk(d, d);
         }
     }
-    (out, errors)
+    walker.found
 }
 
 /// `path` relative to `root`, `/`-separated; the path's own name when it is the root.
@@ -117,50 +136,59 @@ fn relative(path: &Path, root: &Path) -> String {
     }
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<BundlePath>, errors: &mut Vec<WalkError>) {
-    let mut error = |path: &Path, what: &str, e: std::io::Error| {
-        errors.push(WalkError {
+struct Walker<'a> {
+    keep: &'a dyn Fn(&Path, &str) -> bool,
+    found: Discovery,
+}
+
+impl Walker<'_> {
+    /// A bundle at `path`, found under `root`.
+    fn bundle(&mut self, path: &Path, root: &Path) {
+        self.found.found += 1;
+        let rel = relative(path, root);
+        if (self.keep)(path, &rel) {
+            self.found.bundles.push(BundlePath {
+                path: path.to_path_buf(),
+                bytes: size_of(path),
+            });
+        }
+    }
+
+    fn error(&mut self, path: &Path, reason: String) {
+        self.found.errors.push(WalkError {
             path: path.to_path_buf(),
-            reason: format!("{what}: {e}"),
-        })
-    };
-    let rd = match std::fs::read_dir(dir) {
-        Ok(rd) => rd,
-        Err(e) => {
-            error(dir, "cannot list folder", e);
+            reason,
+        });
+    }
+
+    fn walk(&mut self, root: &Path, dir: &Path) {
+        let rd = match std::fs::read_dir(dir) {
+            Ok(rd) => rd,
+            Err(e) => {
+                self.error(dir, format!("cannot list folder: {e}"));
+                return;
+            }
+        };
+        let mut entries = Vec::new();
+        for e in rd {
+            match e {
+                Ok(e) => entries.push(e),
+                Err(e) => self.error(dir, format!("cannot read an entry of the folder: {e}")),
+            }
+        }
+        entries.sort_by_key(|e| e.file_name());
+        if folder_is_bundle(&entries) {
+            self.bundle(dir, root);
             return;
         }
-    };
-    let mut entries = Vec::new();
-    for e in rd {
-        match e {
-            Ok(e) => entries.push(e),
-            Err(e) => error(dir, "cannot read an entry of the folder", e),
-        }
-    }
-    entries.sort_by_key(|e| e.file_name());
-    if folder_is_bundle(&entries) {
-        out.push(BundlePath {
-            path: dir.to_path_buf(),
-            rel: relative(dir, root),
-            bytes: size_of(dir),
-        });
-        return;
-    }
-    for e in entries {
-        let p = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => walk(root, &p, out, errors),
-            Ok(t) if t.is_file() && is_zip(&p) => out.push(BundlePath {
-                bytes: size_of(&p),
-                rel: relative(&p, root),
-                path: p,
-            }),
-            Ok(_) => {}
-            Err(err) => errors.push(WalkError {
-                path: p,
-                reason: format!("cannot stat: {err}"),
-            }),
+        for e in entries {
+            let p = e.path();
+            match e.file_type() {
+                Ok(t) if t.is_dir() => self.walk(root, &p),
+                Ok(t) if t.is_file() && is_zip(&p) => self.bundle(&p, root),
+                Ok(_) => {}
+                Err(err) => self.error(&p, format!("cannot stat: {err}")),
+            }
         }
     }
 }
@@ -458,9 +486,17 @@ mod share_tests {
         std::fs::create_dir_all(p.join("x/y")).unwrap();
         std::fs::write(p.join("x/y/b.zip"), b"PK").unwrap();
         std::fs::create_dir_all(p.join("t/Tracing")).unwrap();
-        let found = discover(&[p.to_path_buf(), p.join("x/y/b.zip"), p.join("t")]);
-        let rels: Vec<&str> = found.iter().map(|b| b.rel.as_str()).collect();
-        assert_eq!(rels, ["t", "x/y/b.zip", "b.zip", "t"]);
+        let dirs = [p.to_path_buf(), p.join("x/y/b.zip"), p.join("t")];
+        let rels = std::cell::RefCell::new(Vec::new());
+        let found = discover_some(&dirs, &|_, rel| {
+            rels.borrow_mut().push(rel.to_string());
+            rel != "b.zip"
+        });
+        assert_eq!(*rels.borrow(), ["t", "x/y/b.zip", "b.zip", "t"]);
+        // What keep refuses is counted, not kept.
+        assert_eq!(found.found, 4);
+        let kept: Vec<&Path> = found.bundles.iter().map(|b| b.path.as_path()).collect();
+        assert_eq!(kept, [p.join("t"), p.join("x/y/b.zip"), p.join("t")]);
     }
 
     #[test]

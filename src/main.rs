@@ -688,11 +688,38 @@ fn batch_command(
     out: &mut dyn Write,
 ) -> io::Result<ExitCode> {
     use sfbtriage::batch::{self, BatchRow};
-    let (bundles, walk_errors) = batch::discover_reporting(dirs);
-    for e in &walk_errors {
+    // The bundles an earlier run's output already holds (--resume).
+    let mut already = std::collections::HashSet::new();
+    for file in share.resume {
+        let (names, skipped) = match batch::read_done(file) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("sfbtriage: --resume {}: {e}", file.display());
+                return Ok(Exit::Unusable.into());
+            }
+        };
+        for s in &skipped {
+            eprintln!("sfbtriage: {s}");
+        }
+        already.extend(names);
+    }
+    // Only this run's share is kept (and sized) while the folders are walked.
+    let in_shard = std::cell::Cell::new(0usize);
+    let skipped_done = std::cell::Cell::new(0usize);
+    let keep = |path: &std::path::Path, rel: &str| {
+        if share.shard.is_some_and(|s| !s.holds(rel)) {
+            return false;
+        }
+        in_shard.set(in_shard.get() + 1);
+        let done = !already.is_empty() && already.contains(&bundle_name(path));
+        skipped_done.set(skipped_done.get() + usize::from(done));
+        !done
+    };
+    let found = batch::discover_some(dirs, &keep);
+    for e in &found.errors {
         eprintln!("sfbtriage: {}: {}", e.path.display(), e.reason);
     }
-    if bundles.is_empty() {
+    if found.found == 0 {
         eprintln!(
             "sfbtriage: no bundle found below {}",
             dirs.iter()
@@ -702,42 +729,22 @@ fn batch_command(
         );
         return Ok(Exit::Unusable.into());
     }
-    let name_of = |b: &batch::BundlePath| -> String {
-        let p = b.path.display().to_string();
-        p.strip_prefix("./").unwrap_or(&p).to_string()
-    };
-    let found = bundles.len();
-    let mut bundles = bundles;
     if let Some(shard) = share.shard {
-        bundles.retain(|b| shard.holds(&b.rel));
         eprintln!(
-            "sfbtriage: shard {shard}: {} of the {found} bundles found",
-            bundles.len()
+            "sfbtriage: shard {shard}: {} of the {} bundles found",
+            in_shard.get(),
+            found.found
         );
     }
     if !share.resume.is_empty() {
-        let mut done = std::collections::HashSet::new();
-        for file in share.resume {
-            let (names, skipped) = match batch::read_done(file) {
-                Ok(x) => x,
-                Err(e) => {
-                    eprintln!("sfbtriage: --resume {}: {e}", file.display());
-                    return Ok(Exit::Unusable.into());
-                }
-            };
-            for s in &skipped {
-                eprintln!("sfbtriage: {s}");
-            }
-            done.extend(names);
-        }
-        let before = bundles.len();
-        bundles.retain(|b| !done.contains(&name_of(b)));
         eprintln!(
-            "sfbtriage: resuming: {} of {before} bundles already done, {} to go",
-            before - bundles.len(),
-            bundles.len()
+            "sfbtriage: resuming: {} of {} bundles already done, {} to go",
+            skipped_done.get(),
+            in_shard.get(),
+            found.bundles.len()
         );
     }
+    let bundles = found.bundles;
     if let Some(d) = html_dir {
         std::fs::create_dir_all(d)?;
     }
@@ -791,7 +798,7 @@ fn batch_command(
             if run.redact {
                 a.redact_identifiers();
             }
-            let name = name_of(b);
+            let name = bundle_name(&b.path);
             let row = BatchRow::of(&name, &a);
             *counts.entry(row.top_or_verdict()).or_default() += 1;
             with_errors += usize::from(row.member_errors > 0);
@@ -883,6 +890,13 @@ fn batch_command(
     }
     out.flush()?;
     Ok(Exit::Done.into())
+}
+
+/// A bundle's name in the batch output (the `bundle` field): its path as found below the
+/// folders given, without a leading `./`.
+fn bundle_name(path: &std::path::Path) -> String {
+    let p = path.display().to_string();
+    p.strip_prefix("./").unwrap_or(&p).to_string()
 }
 
 /// The HTML report file names of one batch run: each bundle gets its own file, even when two
