@@ -5,7 +5,7 @@
 #                                        needs python3 and GNU time)
 #
 # Generates COUNT bundles with benches/make_batch.py (the samples/ zips, each with its user
-# renamed) and the first 1,000 of them separately, then prints (best of 3 runs; wall-clock time and CPU time, which stays steady on a busy machine):
+# renamed) and the first 1,000 of them separately, then prints (median of RUNS=5 runs; wall-clock time and CPU time, steadier on a busy machine):
 #   single-bundle rate        `analyze --threads 1`, one process per bundle, on the first 100
 #                             bundles; also with the start-up (analyze of an empty file, same
 #                             loop) taken off, which is the analysis work alone
@@ -14,6 +14,11 @@
 # and the ratios:
 #   batch / single-bundle     throughput per core, target >= 0.9 (against both baselines)
 #   COUNT / 1,000 bundles     throughput (target >= 0.9) and peak RSS (flat: target <= 1.1)
+# The samples are small (about 18 KB of logs each), so start-up dominates one process per
+# bundle. The last part therefore also measures large bundles, where it does not:
+#   LARGE_COUNT copies (default 20, hard links) of one gen_bundle bundle of LARGE_MB (default
+#   20) MB of UccApi log plus the corpus .evtx files: batch --threads 1 over them against
+#   `analyze --threads 1` of the one bundle, per bundle; target >= 0.9
 # MB/s counts the zips' bytes on disk and, separately, their inflated members.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,18 +26,27 @@ unset RUST_BACKTRACE
 COUNT=${1:-10000}
 WORK=${SFBTRIAGE_BENCH_DIR:-/tmp/sfbtriage-compare}
 mkdir -p "$WORK"
-cargo build --release --quiet --bin sfbtriage
+cargo build --release --quiet --bin sfbtriage --example gen_bundle
 BIN=$PWD/target/release/sfbtriage
+GEN=$PWD/target/release/examples/gen_bundle
+EVTX_DIR=${EVTX_DIR:-../shared/corpus/evtx}
+LARGE_COUNT=${LARGE_COUNT:-20}
+LARGE_MB=${LARGE_MB:-20}
 
-measure() { # best of 3 runs of "$@" (stdout discarded): wall s, CPU s (user+sys, children
-  # included: steady on a busy machine), peak RSS MB
-  local out=""
-  for _ in 1 2 3; do
+RUNS=${RUNS:-5}
+measure() { # median of $RUNS runs of "$@" (stdout discarded): wall s, CPU s (user+sys, children
+  # included: steadier than wall on a busy machine), peak RSS MB (the largest). The median,
+  # not the best: the best of a few short runs is luckier than the best of a few long ones.
+  : > "$WORK/time.all"
+  for _ in $(seq "$RUNS"); do
     /usr/bin/time -o "$WORK/time.out" -f '%e %U %S %M' "$@" >/dev/null 2>&1
-    out+="$(tail -1 "$WORK/time.out")"$'\n'
+    tail -1 "$WORK/time.out" >> "$WORK/time.all"
   done
-  echo -n "$out" | awk '{w=$1; c=$2+$3; if(n==0||w<bw)bw=w; if(n==0||c<bc)bc=c; if($4>r)r=$4; n++}
-    END{printf "%.3f %.3f %.1f\n", bw, bc, r/1024}'
+  local w c r
+  w=$(awk '{print $1}' "$WORK/time.all" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+  c=$(awk '{print $2+$3}' "$WORK/time.all" | sort -g | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')
+  r=$(awk '$4>r{r=$4} END{printf "%.1f", r/1024}' "$WORK/time.all")
+  echo "$w $c $r"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 rate() { awk -v n="$1" -v t="$2" 'BEGIN{printf "%.1f", n/t}'; }
@@ -93,3 +107,20 @@ echo "RATIO batch($COUNT) / single-bundle processes, bundles per CPU second: $(r
 echo "RATIO batch($COUNT) / single-bundle analysis work (start-up taken off), per CPU second: $(ratio "$per_core_big" "$(rate "$n_one" "$c_work")")   (target >= 0.9)"
 echo "RATIO throughput $COUNT / 1000 bundles, per CPU second: $(ratio "$per_core_big" "$(rate 1000 "$c_small")"); wall: $(ratio "$(rate "$COUNT" "$w_big")" "$(rate 1000 "$w_small")")   (target >= 0.9)"
 echo "RATIO peak RSS $COUNT / 1000 bundles: $(ratio "$rss_big" "$rss_small") (+$(awk -v a="$rss_big" -v b="$rss_small" -v n="$COUNT" 'BEGIN{printf "%.2f", (a-b)*1024*1024/(n-1000)/1024}') KiB per extra bundle: the list of paths)   (flat: target <= 1.1)"
+
+# Large bundles: the same bundle LARGE_COUNT times (hard links: separate bundles to batch).
+LARGE=$WORK/batch-large-$LARGE_MB-$LARGE_COUNT
+if [ "$(find "$LARGE" -name '*.zip' 2>/dev/null | wc -l)" != "$LARGE_COUNT" ]; then
+  rm -rf "$LARGE" && mkdir -p "$LARGE"
+  "$GEN" "$LARGE/ticket-0000.zip" "$LARGE_MB" "$EVTX_DIR" >/dev/null 2>&1
+  for i in $(seq 1 $((LARGE_COUNT - 1))); do ln "$LARGE/ticket-0000.zip" "$LARGE/$(printf 'ticket-%04d.zip' "$i")"; done
+fi
+read -r _ large_infl < <(sizes "$LARGE")
+large_infl=$((large_infl / LARGE_COUNT))
+read -r w_one c_one rss_one < <(measure "$BIN" analyze --threads 1 --format json --no-progress "$LARGE/ticket-0000.zip")
+read -r w_many c_many rss_many < <(measure "${batch[@]}" --threads 1 "$LARGE")
+read -r w_many2 _ rss_many2 < <(measure "${batch[@]}" "$LARGE")
+echo "large bundle ($(mb "$large_infl") MB inflated: $LARGE_MB MB of UccApi log and the corpus .evtx), analyze --threads 1: wall $w_one s, CPU $c_one s = $(rate "$(mb "$large_infl")" "$c_one") MB/s inflated per core; peak RSS $rss_one MB"
+echo "batch --threads 1 of $LARGE_COUNT such bundles: wall $w_many s, CPU $c_many s = $(rate "$(mb "$((large_infl * LARGE_COUNT))")" "$c_many") MB/s inflated per core; peak RSS $rss_many MB"
+echo "batch ($(nproc) threads) of $LARGE_COUNT such bundles: wall $w_many2 s = $(rate "$LARGE_COUNT" "$w_many2") bundles/s, $(rate "$(mb "$((large_infl * LARGE_COUNT))")" "$w_many2") MB/s inflated; peak RSS $rss_many2 MB"
+echo "RATIO batch of $LARGE_COUNT large bundles / one analyze of it, per bundle: CPU $(ratio "$(rate "$LARGE_COUNT" "$c_many")" "$(rate 1 "$c_one")"), wall $(ratio "$(rate "$LARGE_COUNT" "$w_many")" "$(rate 1 "$w_one")")   (target >= 0.9)"
