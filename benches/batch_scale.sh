@@ -49,6 +49,7 @@ measure() { # median of $RUNS runs of "$@" (stdout discarded): wall s, CPU s (us
   echo "$w $c $r"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+rratio() { awk -v n1="$1" -v t1="$2" -v n2="$3" -v t2="$4" 'BEGIN{printf "%.2f", (n1/t1)/(n2/t2)}'; } # (n1/t1)/(n2/t2)
 rate() { awk -v n="$1" -v t="$2" 'BEGIN{printf "%.1f", n/t}'; }
 mb() { awk -v b="$1" 'BEGIN{printf "%.2f", b/1e6}'; }
 # On-disk and inflated bytes of the zips in a folder.
@@ -102,10 +103,9 @@ line() { # label count wall cpu rss inflated-bytes
 line "batch --threads 1, 1000 bundles" 1000 "$w_small" "$c_small" "$rss_small" "$small_infl"
 line "batch --threads 1, $COUNT bundles" "$COUNT" "$w_big" "$c_big" "$rss_big" "$big_infl"
 line "batch, $(nproc) threads, $COUNT bundles" "$COUNT" "$w_all" "$c_all" "$rss_all" "$big_infl"
-per_core_big=$(rate "$COUNT" "$c_big")
-echo "RATIO batch($COUNT) / single-bundle processes, bundles per CPU second: $(ratio "$per_core_big" "$(rate "$n_one" "$c_each")")   (target >= 0.9)"
-echo "RATIO batch($COUNT) / single-bundle analysis work (start-up taken off), per CPU second: $(ratio "$per_core_big" "$(rate "$n_one" "$c_work")")   (target >= 0.9)"
-echo "RATIO throughput $COUNT / 1000 bundles, per CPU second: $(ratio "$per_core_big" "$(rate 1000 "$c_small")"); wall: $(ratio "$(rate "$COUNT" "$w_big")" "$(rate 1000 "$w_small")")   (target >= 0.9)"
+echo "RATIO batch($COUNT) / single-bundle processes, bundles per CPU second: $(rratio "$COUNT" "$c_big" "$n_one" "$c_each")   (target >= 0.9)"
+echo "RATIO batch($COUNT) / single-bundle analysis work (start-up taken off), per CPU second: $(rratio "$COUNT" "$c_big" "$n_one" "$c_work")   (target >= 0.9)"
+echo "RATIO throughput $COUNT / 1000 bundles, per CPU second: $(rratio "$COUNT" "$c_big" 1000 "$c_small"); wall: $(rratio "$COUNT" "$w_big" 1000 "$w_small")   (target >= 0.9)"
 echo "RATIO peak RSS $COUNT / 1000 bundles: $(ratio "$rss_big" "$rss_small") (+$(awk -v a="$rss_big" -v b="$rss_small" -v n="$COUNT" 'BEGIN{printf "%.2f", (a-b)*1024*1024/(n-1000)/1024}') KiB per extra bundle: the list of paths)   (flat: target <= 1.1)"
 
 # Large bundles: the same bundle LARGE_COUNT times (hard links: separate bundles to batch).
@@ -123,4 +123,4 @@ read -r w_many2 _ rss_many2 < <(measure "${batch[@]}" "$LARGE")
 echo "large bundle ($(mb "$large_infl") MB inflated: $LARGE_MB MB of UccApi log and the corpus .evtx), analyze --threads 1: wall $w_one s, CPU $c_one s = $(rate "$(mb "$large_infl")" "$c_one") MB/s inflated per core; peak RSS $rss_one MB"
 echo "batch --threads 1 of $LARGE_COUNT such bundles: wall $w_many s, CPU $c_many s = $(rate "$(mb "$((large_infl * LARGE_COUNT))")" "$c_many") MB/s inflated per core; peak RSS $rss_many MB"
 echo "batch ($(nproc) threads) of $LARGE_COUNT such bundles: wall $w_many2 s = $(rate "$LARGE_COUNT" "$w_many2") bundles/s, $(rate "$(mb "$((large_infl * LARGE_COUNT))")" "$w_many2") MB/s inflated; peak RSS $rss_many2 MB"
-echo "RATIO batch of $LARGE_COUNT large bundles / one analyze of it, per bundle: CPU $(ratio "$(rate "$LARGE_COUNT" "$c_many")" "$(rate 1 "$c_one")"), wall $(ratio "$(rate "$LARGE_COUNT" "$w_many")" "$(rate 1 "$w_one")")   (target >= 0.9)"
+echo "RATIO batch of $LARGE_COUNT large bundles / one analyze of it, per bundle: CPU $(rratio "$LARGE_COUNT" "$c_many" 1 "$c_one"), wall $(rratio "$LARGE_COUNT" "$w_many" 1 "$w_one")   (target >= 0.9)"

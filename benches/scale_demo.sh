@@ -44,7 +44,7 @@ sfbtriage batch --format jsonl --no-progress --threads 1 --shard 2/"$N" --resume
   2> resume.err > out/batch-2.resumed.jsonl
 cat resume.err
 echo "== counts with DuckDB (the cut-off line still in out/batch-2.jsonl: skipped)"
-python3 "$REPO/benches/batch_sql.py" out
+/usr/bin/time -f "DuckDB: %e s wall, %U+%S s CPU" python3 "$REPO/benches/batch_sql.py" out
 # The note names the cut-off line: delete it, and the files concatenate into the full run.
 line=$(sed -n 's/.*batch-2\.jsonl:\([0-9]*\): ignored.*/\1/p' resume.err)
 if [ -n "$line" ]; then sed -i "${line}d" out/batch-2.jsonl; fi
