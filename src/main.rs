@@ -407,10 +407,10 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 Err(code) => return Ok(code),
             };
             batch_command(
-                &dirs,
-                format,
-                html_dir.as_deref(),
-                Share {
+                BatchRequest {
+                    dirs: &dirs,
+                    format,
+                    html_dir: html_dir.as_deref(),
                     shard,
                     resume: &resume,
                 },
@@ -671,26 +671,35 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     }
 }
 
-/// The part of the bundles a `batch` run takes: `--shard` and `--resume`.
-struct Share<'a> {
+/// What `batch` was asked for, besides the options it shares with `analyze`.
+struct BatchRequest<'a> {
+    dirs: &'a [PathBuf],
+    format: BatchFormat,
+    html_dir: Option<&'a std::path::Path>,
+    /// `--shard`: this run's share of the bundles.
     shard: Option<sfbtriage::batch::Shard>,
+    /// `--resume`: earlier outputs whose bundles are skipped.
     resume: &'a [PathBuf],
 }
 
 fn batch_command(
-    dirs: &[PathBuf],
-    format: BatchFormat,
-    html_dir: Option<&std::path::Path>,
-    share: Share<'_>,
+    request: BatchRequest<'_>,
     run: &RunArgs,
     rules: &RuleSet,
     catalog: &Catalog,
     out: &mut dyn Write,
 ) -> io::Result<ExitCode> {
     use sfbtriage::batch::{self, BatchRow};
+    let BatchRequest {
+        dirs,
+        format,
+        html_dir,
+        shard,
+        resume,
+    } = request;
     // The bundles an earlier run's output already holds (--resume).
     let mut already = std::collections::HashSet::new();
-    for file in share.resume {
+    for file in resume {
         let (names, skipped) = match batch::read_done(file) {
             Ok(x) => x,
             Err(e) => {
@@ -707,7 +716,7 @@ fn batch_command(
     let in_shard = std::cell::Cell::new(0usize);
     let skipped_done = std::cell::Cell::new(0usize);
     let keep = |path: &std::path::Path, rel: &str| {
-        if share.shard.is_some_and(|s| !s.holds(rel)) {
+        if shard.is_some_and(|s| !s.holds(rel)) {
             return false;
         }
         in_shard.set(in_shard.get() + 1);
@@ -729,14 +738,14 @@ fn batch_command(
         );
         return Ok(Exit::Unusable.into());
     }
-    if let Some(shard) = share.shard {
+    if let Some(shard) = shard {
         eprintln!(
             "sfbtriage: shard {shard}: {} of the {} bundles found",
             in_shard.get(),
             found.found
         );
     }
-    if !share.resume.is_empty() {
+    if !resume.is_empty() {
         eprintln!(
             "sfbtriage: resuming: {} of {} bundles already done, {} to go",
             skipped_done.get(),
