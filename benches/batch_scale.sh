@@ -5,7 +5,8 @@
 #                                        needs python3 and GNU time)
 #
 # Generates COUNT bundles with benches/make_batch.py (the samples/ zips, each with its user
-# renamed) and the first 1,000 of them separately, then prints (median of RUNS=5 runs; wall-clock time and CPU time, steadier on a busy machine):
+# renamed) and the first 1,000 of them separately, then prints (median of RUNS=5 runs; wall-clock
+# time and CPU time, which is steadier on a busy machine):
 #   single-bundle rate        `analyze --threads 1`, one process per bundle, on the first 100
 #                             bundles; also with the start-up (analyze of an empty file, same
 #                             loop) taken off, which is the analysis work alone
