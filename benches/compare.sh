@@ -14,6 +14,10 @@
 #   start-up + rule load       target <= 20 ms
 #   analyze / baseline         with BASELINE_BIN=path/to/an/older/sfbtriage: the same bundle and
 #                              log through both binaries in this run (e.g. the cost of a feature)
+#   batch / single bundle      with BATCH=10000: benches/batch_scale.sh on that many generated
+#                              bundles (bundles/s and MB/s per core, batch vs one process per
+#                              bundle, throughput and peak RSS at 1,000 vs BATCH bundles); run
+#                              benches/batch_scale.sh alone for only this section
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${1:-200}
@@ -105,4 +109,9 @@ if [ -n "${BASELINE_BIN:-}" ]; then
   echo "  bundle.zip, 1 thread: ${t_an1} s vs ${b_an1} s;  RATIO: $(ratio "$t_an1" "$b_an1")"
   echo "  one ${LOG_MB} MB log, 1 thread: ${t_log} s vs ${b_log} s;  RATIO: $(ratio "$t_log" "$b_log")"
   echo "  peak RSS bundle.zip: $(rss_mb "$BIN" analyze --format json --no-progress "$BUNDLE") MB vs $(rss_mb "$BASELINE_BIN" analyze --format json --no-progress "$BUNDLE") MB"
+fi
+
+# Many bundles in one batch against the single-bundle rate (optional: BATCH=10000).
+if [ -n "${BATCH:-}" ]; then
+  SFBTRIAGE_BENCH_DIR=$WORK benches/batch_scale.sh "$BATCH"
 fi

@@ -224,6 +224,16 @@ enum Command {
         /// overview of them all (index.html).
         #[arg(long, value_name = "DIR")]
         html_dir: Option<PathBuf>,
+        /// Take only shard K of N (1 <= K <= N): the bundles whose path relative to the folder
+        /// it was found under hashes to K (SHA-256, modulo N). N runs with 1/N … N/N together
+        /// cover every bundle once, and a bundle keeps its shard when others are added.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<sfbtriage::batch::Shard>,
+        /// Skip the bundles already in FILE, an earlier `--format jsonl` output of the same
+        /// folders (a crashed run's included: a cut-off or unreadable line is ignored with a
+        /// note on stderr). Write the new output to another file. May be repeated.
+        #[arg(long, value_name = "FILE")]
+        resume: Vec<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -395,6 +405,8 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             dirs,
             format,
             html_dir,
+            shard,
+            resume,
             run,
         } => {
             let (rules, catalog) = match run.prepare() {
@@ -402,9 +414,13 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 Err(code) => return Ok(code),
             };
             batch_command(
-                &dirs,
-                format,
-                html_dir.as_deref(),
+                BatchRequest {
+                    dirs: &dirs,
+                    format,
+                    html_dir: html_dir.as_deref(),
+                    shard,
+                    resume: &resume,
+                },
                 &run,
                 &rules,
                 &catalog,
@@ -678,21 +694,64 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     }
 }
 
-fn batch_command(
-    dirs: &[PathBuf],
+/// What `batch` was asked for, besides the options it shares with `analyze`.
+struct BatchRequest<'a> {
+    dirs: &'a [PathBuf],
     format: BatchFormat,
-    html_dir: Option<&std::path::Path>,
+    html_dir: Option<&'a std::path::Path>,
+    /// `--shard`: this run's share of the bundles.
+    shard: Option<sfbtriage::batch::Shard>,
+    /// `--resume`: earlier outputs whose bundles are skipped.
+    resume: &'a [PathBuf],
+}
+
+fn batch_command(
+    request: BatchRequest<'_>,
     run: &RunArgs,
     rules: &RuleSet,
     catalog: &Catalog,
     out: &mut dyn Write,
 ) -> io::Result<ExitCode> {
     use sfbtriage::batch::{self, BatchRow};
-    let (bundles, walk_errors) = batch::discover_reporting(dirs);
-    for e in &walk_errors {
+    let BatchRequest {
+        dirs,
+        format,
+        html_dir,
+        shard,
+        resume,
+    } = request;
+    // The bundles an earlier run's output already holds (--resume).
+    let mut already = std::collections::HashSet::new();
+    for file in resume {
+        let (names, skipped) = match batch::read_done(file) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("sfbtriage: --resume {}: {e}", file.display());
+                return Ok(Exit::Unusable.into());
+            }
+        };
+        for s in &skipped {
+            eprintln!("sfbtriage: {s}");
+        }
+        already.extend(names);
+    }
+    // Only this run's share is kept (and sized) while the folders are walked.
+    let in_shard = std::cell::Cell::new(0usize);
+    let skipped_done = std::cell::Cell::new(0usize);
+    let keep = |path: &std::path::Path, rel: &str| {
+        if shard.is_some_and(|s| !s.holds(rel)) {
+            return false;
+        }
+        in_shard.set(in_shard.get() + 1);
+        let done = !already.is_empty() && already.contains(&bundle_name(path));
+        skipped_done.set(skipped_done.get() + usize::from(done));
+        !done
+    };
+    let found = batch::discover_some(dirs, &keep);
+    for e in &found.errors {
         eprintln!("sfbtriage: {}: {}", e.path.display(), e.reason);
     }
-    if bundles.is_empty() {
+    if found.found == 0 {
         eprintln!(
             "sfbtriage: no bundle found below {}",
             dirs.iter()
@@ -702,6 +761,22 @@ fn batch_command(
         );
         return Ok(Exit::Unusable.into());
     }
+    if let Some(shard) = shard {
+        eprintln!(
+            "sfbtriage: shard {shard}: {} of the {} bundles found",
+            in_shard.get(),
+            found.found
+        );
+    }
+    if !resume.is_empty() {
+        eprintln!(
+            "sfbtriage: resuming: {} of {} bundles already done, {} to go",
+            skipped_done.get(),
+            in_shard.get(),
+            found.bundles.len()
+        );
+    }
+    let bundles = found.bundles;
     if let Some(d) = html_dir {
         std::fs::create_dir_all(d)?;
     }
@@ -710,10 +785,6 @@ fn batch_command(
     let options = run.options();
     let lang = run.lang.resolve();
     let window = rayon::current_num_threads().max(1) * 2;
-    let name_of = |b: &batch::BundlePath| -> String {
-        let p = b.path.display().to_string();
-        p.strip_prefix("./").unwrap_or(&p).to_string()
-    };
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut with_errors = 0;
     let mut done = 0;
@@ -759,7 +830,7 @@ fn batch_command(
             if run.redact {
                 a.redact_identifiers();
             }
-            let name = name_of(b);
+            let name = bundle_name(&b.path);
             let row = BatchRow::of(&name, &a);
             *counts.entry(row.top_or_verdict()).or_default() += 1;
             with_errors += usize::from(row.member_errors > 0);
@@ -851,6 +922,13 @@ fn batch_command(
     }
     out.flush()?;
     Ok(Exit::Done.into())
+}
+
+/// A bundle's name in the batch output (the `bundle` field): its path as found below the
+/// folders given, without a leading `./`.
+fn bundle_name(path: &std::path::Path) -> String {
+    let p = path.display().to_string();
+    p.strip_prefix("./").unwrap_or(&p).to_string()
 }
 
 /// The HTML report file names of one batch run: each bundle gets its own file, even when two
