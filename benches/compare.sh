@@ -25,6 +25,9 @@
 #   batch of BATCH_N bundles             throughput and peak RSS against a batch of 240
 #   start-up + rule load                 target <= 20 ms
 #   analyze / baseline                   with BASELINE_BIN: the same bundle and log through both
+#   batch / single bundle                with BATCH=10000: benches/batch_scale.sh on that many
+#                                        generated bundles (batch vs one process per bundle);
+#                                        run benches/batch_scale.sh alone for only this section
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A backtrace captured for every bad record makes evtx_dump (and any Rust tool) several times
@@ -177,4 +180,9 @@ if [ -n "${BASELINE_BIN:-}" ]; then
   if [ "$RSS_SIZE" != 0 ]; then
     echo "  peak RSS $RSS_SIZE MB bundle, 2 threads: $(rss_mb "$BIN" analyze --threads 2 --format json --no-progress "$BIG") MB vs $(rss_mb "$BASELINE_BIN" analyze --threads 2 --format json --no-progress "$BIG") MB"
   fi
+fi
+
+# Many bundles in one batch against the single-bundle rate (optional: BATCH=10000).
+if [ -n "${BATCH:-}" ]; then
+  SFBTRIAGE_BENCH_DIR=$WORK benches/batch_scale.sh "$BATCH"
 fi

@@ -717,146 +717,112 @@ impl Episodes {
     }
 }
 
-/// Where the user's account lives, as the attempts' host names and registrar show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Deployment {
-    /// Skype for Business Online (`*.online.lync.com`, `*.infra.lync.com`).
-    Online,
-    /// The organisation's own servers.
-    OnPremises,
-}
-
-/// Host name suffixes of Microsoft's online service (Skype for Business Online pools, edge,
-/// autodiscover and directors), as the sign-in article and the client logs name them.
-const ONLINE_SUFFIXES: [&str; 2] = [".online.lync.com", ".infra.lync.com"];
-
-/// Online when any attempt talked to or was sent to one of the online service's hosts;
-/// on-premises when a registrar answered and no such host appears; unknown otherwise.
-pub fn deployment(attempts: &[SignInAttempt]) -> Option<Deployment> {
-    let online = attempts.iter().any(|a| {
-        a.hosts
-            .iter()
-            .any(|h| ONLINE_SUFFIXES.iter().any(|s| h.ends_with(s)))
-    });
-    if online {
-        Some(Deployment::Online)
-    } else if attempts.iter().any(|a| a.server.is_some()) {
-        Some(Deployment::OnPremises)
-    } else {
-        None
-    }
-}
-
 fn time_text(t: Option<NaiveDateTime>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_else(|| "an unknown time".to_string())
 }
 
-/// Facts about the current problem that rules can weigh: how it fails compared with what came
-/// before, and where the account lives.
+/// Facts about the sign-in story that rules can weigh:
 ///
-/// - `auth-rejected-after-earlier-sign-in`: the current problem's last attempt was rejected at
-///   authentication, and the same account signed in successfully earlier in the logs (value:
-///   failing attempts);
-/// - `current-rejected-online` / `current-rejected-on-premises`: the current problem's last
-///   attempt was refused with an ms-diagnostics code by an online / on-premises registrar
-///   (value: the code);
-/// - `current-deregistered`: the last attempt registered and the server then signed the user
-///   out (value: the ms-diagnostics code, 0 without one).
+/// - `last-attempt`: the bundle's last sign-in attempt (outcome, phase, deciding codes, the
+///   hosts every attempt talked to);
+/// - `current-problem`: the sign-in failing now, described by its last attempt, with whether
+///   the same account signed in successfully before it began (value: failing attempts).
+///
+/// Which outcomes, codes and host names mean which cause is the rules' business.
 pub fn attempt_facts(attempts: &[SignInAttempt], episodes: &Episodes) -> Vec<crate::model::Fact> {
     let mut out = Vec::new();
-    if let Some(last) = attempts.last()
-        && last.outcome == AttemptOutcome::Registered
-    {
-        out.push(crate::model::Fact {
-            name: "last-registration-succeeded",
-            value: 1.0,
-            evidence: crate::model::Evidence::new(
-                last.last.member_index,
-                &last.last.member,
-                last.last.line,
-                last.last.time,
-                &format!(
-                    "the last sign-in attempt succeeded: registered at {} ({})",
-                    time_text(last.start),
-                    last.code.summary().unwrap_or_else(|| "SIP 200".to_string())
-                ),
-            ),
-        });
+    let Some(last_of_all) = attempts.last() else {
+        return out;
+    };
+    let mut hosts: Vec<String> = Vec::new();
+    for a in attempts {
+        for h in &a.hosts {
+            if !hosts.contains(h) {
+                hosts.push(h.clone());
+            }
+        }
     }
+    let registrar_answered = attempts.iter().any(|a| a.server.is_some());
+    let describe = |name: &'static str, value: f64, a: &SignInAttempt, text: String| {
+        crate::model::Fact::new(
+            name,
+            value,
+            crate::model::Evidence::new(
+                a.last.member_index,
+                &a.last.member,
+                a.last.line,
+                a.last.time,
+                &text,
+            ),
+        )
+        .with("outcome", a.outcome.as_str())
+        .with("phase", a.phase.as_str())
+        .with_opt("sip_status", a.code.sip_status)
+        .with_opt("ms_diagnostics", a.code.ms_diagnostics)
+        .with_opt("hresult", a.code.hresult.clone())
+        .with("hosts", hosts.clone())
+        .with("registrar_answered", registrar_answered)
+        .with_opt("address", a.sip_uri.clone())
+        .with("failures", a.failures)
+    };
+    let code_of = |a: &SignInAttempt| a.code.summary().unwrap_or_else(|| "no code".to_string());
+    let reason_of = |a: &SignInAttempt| {
+        a.code
+            .reason
+            .as_ref()
+            .map(|r| format!(" \"{r}\""))
+            .unwrap_or_default()
+    };
+    out.push(describe(
+        "last-attempt",
+        1.0,
+        last_of_all,
+        format!(
+            "the last sign-in attempt, started {}: {} at {} ({}{})",
+            time_text(last_of_all.start),
+            last_of_all.outcome.as_str(),
+            last_of_all.phase.as_str(),
+            code_of(last_of_all),
+            reason_of(last_of_all)
+        ),
+    ));
     let Some(cur) = &episodes.current else {
         return out;
     };
     let last = &attempts[cur.last];
-    let fact = |name: &'static str, value: f64, text: String| crate::model::Fact {
-        name,
-        value,
-        evidence: crate::model::Evidence::new(
-            last.last.member_index,
-            &last.last.member,
-            last.last.line,
-            last.last.time,
-            &text,
+    let earlier = attempts[..cur.first].iter().rev().find(|a| {
+        a.outcome == AttemptOutcome::Registered
+            && match (&a.sip_uri, &last.sip_uri) {
+                (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
+                _ => true,
+            }
+    });
+    let since = match earlier {
+        Some(ok) => format!(
+            "; the same account signed in successfully at {}",
+            time_text(ok.start)
         ),
+        None => String::new(),
     };
-    let code = last.code.summary().unwrap_or_else(|| "no code".to_string());
-    let auth_rejected = last.outcome == AttemptOutcome::Failed
-        && (last.phase == Phase::Authenticate
-            || last.code.hresult.as_deref() == Some("0x8009030C"));
-    if auth_rejected {
-        let earlier = attempts[..cur.first].iter().rev().find(|a| {
-            a.outcome == AttemptOutcome::Registered
-                && match (&a.sip_uri, &last.sip_uri) {
-                    (Some(x), Some(y)) => x.eq_ignore_ascii_case(y),
-                    _ => true,
-                }
-        });
-        if let Some(ok) = earlier {
-            out.push(fact(
-                "auth-rejected-after-earlier-sign-in",
-                cur.attempts() as f64,
-                format!(
-                    "sign-in rejected at authentication ({code}) in {} attempt(s) since {}; the same account signed in successfully at {}",
-                    cur.attempts(),
-                    time_text(cur.from),
-                    time_text(ok.start)
-                ),
-            ));
-        }
-    }
-    if last.outcome == AttemptOutcome::Failed
-        && let Some(d) = last.code.ms_diagnostics
-    {
-        match deployment(attempts) {
-            Some(Deployment::Online) => out.push(fact(
-                "current-rejected-online",
-                f64::from(d),
-                format!("the online registrar refuses the sign-in now: {code}"),
-            )),
-            Some(Deployment::OnPremises) => out.push(fact(
-                "current-rejected-on-premises",
-                f64::from(d),
-                format!("the on-premises registrar refuses the sign-in now: {code}"),
-            )),
-            None => {}
-        }
-    }
-    if last.outcome == AttemptOutcome::Terminated {
-        let reason = last
-            .code
-            .reason
-            .as_ref()
-            .map(|r| format!(" \"{r}\""))
-            .unwrap_or_default();
-        out.push(fact(
-            "current-deregistered",
-            f64::from(last.code.ms_diagnostics.unwrap_or(0)),
+    out.push(
+        describe(
+            "current-problem",
+            cur.attempts() as f64,
+            last,
             format!(
-                "signed in at {}, then signed out by the server: {code}{reason}",
-                time_text(last.start)
+                "the sign-in fails now: {} attempt(s) since {}, the last {} at {} ({}{}){since}",
+                cur.attempts(),
+                time_text(cur.from),
+                last.outcome.as_str(),
+                last.phase.as_str(),
+                code_of(last),
+                reason_of(last)
             ),
-        ));
-    }
+        )
+        .with("signed_in_earlier", earlier.is_some())
+        .with("attempts", cur.attempts()),
+    );
     out
 }
 

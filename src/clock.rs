@@ -76,10 +76,6 @@ pub fn format_duration(seconds: f64) -> String {
     }
 }
 
-/// Skew beyond which the clock is reported as wrong, and below which it counts as in sync.
-pub const SKEW_REPORT_SECONDS: f64 = 120.0;
-pub const SKEW_IN_SYNC_SECONDS: f64 = 60.0;
-
 /// Estimate the zone offset and the skew from every sample of the bundle.
 pub fn estimate_clock(samples: &[ClockSample]) -> Option<(ClockEstimate, &ClockSample)> {
     if samples.is_empty() {

@@ -14,10 +14,7 @@ use crate::events::{Clue, ClueAt, Evidence, Fact, describe_sip};
 use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
 
-pub use crate::clock::{
-    ClockEstimate, SKEW_IN_SYNC_SECONDS, SKEW_REPORT_SECONDS, estimate_clock, format_duration,
-    format_offset,
-};
+pub use crate::clock::{ClockEstimate, estimate_clock, format_duration, format_offset};
 pub use crate::model::{ClockSample, Identity, LADDERS_KEPT, LadderStep, MAX_STEPS, Registration};
 
 /// Follows the SIP traffic of one member.
@@ -38,15 +35,15 @@ pub const FAILED_KEPT: usize = 1024;
 
 impl MemberTracker {
     /// Keep the last [`REGISTRATIONS_KEPT`] transactions (a late message may still reach them)
-    /// and, among the older ones, only those that failed (challenged three times or more and
-    /// never accepted), up to [`FAILED_KEPT`]. The newest transaction, which decides whether
+    /// and, among the older ones, only those that were answered and never accepted, up to
+    /// [`FAILED_KEPT`] (how many challenges make a failure is the rules' business). The newest transaction, which decides whether
     /// the last sign-in succeeded, is always among the recent ones.
     fn fold_old_registrations(&mut self) {
         let split = self.registrations.len() - REGISTRATIONS_KEPT;
         let recent = self.registrations.split_off(split);
         let mut failed = 0;
         self.registrations.retain(|r| {
-            let keep = r.challenges >= 3 && !r.succeeded() && failed < FAILED_KEPT;
+            let keep = !r.succeeded() && r.last_response.is_some() && failed < FAILED_KEPT;
             failed += usize::from(keep);
             keep
         });
@@ -228,49 +225,46 @@ pub struct Derived {
     pub clock: Option<ClockEstimate>,
 }
 
-/// Turn the per-member trackers' results into facts.
+/// Turn the per-member trackers' results into facts: one `register-transaction` per REGISTER
+/// Call-ID, `sign-in-addresses`, and the `clock-offset` when responses carried `Date:` headers.
+/// Which of them mean what is the rules' business.
 pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSample]) -> Derived {
     let mut out = Derived::default();
     for (_, reg) in registrations {
-        if reg.challenges >= 3
-            && !reg.succeeded()
-            && let Some(ev) = &reg.last_response
-        {
-            let mut evidence = ev.clone();
-            evidence.text = format!(
-                "REGISTER Call-ID {} challenged {} times, never accepted; last: {}",
-                short(&reg.call_id),
-                reg.challenges,
-                ev.text
-            );
-            out.facts.push(Fact {
-                name: "registration-auth-failed",
-                value: f64::from(reg.challenges),
-                evidence,
-            });
-        }
+        let Some(last) = &reg.last_response else {
+            continue;
+        };
+        let accepted = reg.succeeded();
+        let mut evidence = last.clone();
+        let outcome = if accepted {
+            format!("accepted ({})", reg.final_status.unwrap_or(200))
+        } else {
+            "never accepted".to_string()
+        };
+        let certprov = if reg.certprov_challenge.is_some() {
+            " (TLS-DSK, sent to CertProv)"
+        } else {
+            ""
+        };
+        // Abridged when a rule keeps it as evidence (most transactions match no rule).
+        evidence.text = format!(
+            "REGISTER Call-ID {} challenged {} times{certprov}, {outcome}; last: {}",
+            short(&reg.call_id),
+            reg.challenges,
+            last.text
+        );
+        out.facts.push(
+            Fact::new("register-transaction", f64::from(reg.challenges), evidence)
+                .with("call_id", reg.call_id.as_str())
+                .with("challenges", reg.challenges)
+                .with("accepted", accepted)
+                .with_opt("final_status", reg.final_status)
+                .with("certprov", reg.certprov_challenge.is_some())
+                .with("other_auth_scheme", reg.other_auth_scheme)
+                .with_opt("address", reg.from_uri.clone()),
+        );
     }
-    for (_, reg) in registrations {
-        if !reg.succeeded()
-            && !reg.other_auth_scheme
-            && let (Some(at), Some(last)) = (&reg.certprov_challenge, &reg.last_response)
-        {
-            let mut evidence = at.clone();
-            evidence.text = format!(
-                "REGISTER Call-ID {}: {}, then never accepted; last: {}",
-                short(&reg.call_id),
-                at.text,
-                last.text
-            );
-            out.facts.push(Fact {
-                name: "certprov-sign-in-failed",
-                value: f64::from(reg.challenges),
-                evidence,
-            });
-        }
-    }
-    // Sign-ins under more than one address: the address was changed (or another user signed
-    // in on the machine). Evidence: the first REGISTER under the newest address.
+    // The addresses REGISTERs were sent under. Evidence: the first REGISTER under the newest.
     let mut addresses: Vec<(&str, &Registration)> = Vec::new();
     for (_, reg) in registrations {
         if let Some(a) = reg.from_uri.as_deref()
@@ -279,10 +273,9 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             addresses.push((a, reg));
         }
     }
-    if addresses.len() >= 2
-        && let Some((newest, reg)) = addresses
-            .iter()
-            .max_by(|a, b| a.1.first_time.cmp(&b.1.first_time))
+    if let Some((newest, reg)) = addresses
+        .iter()
+        .max_by(|a, b| a.1.first_time.cmp(&b.1.first_time))
         && let Some(ev) = reg
             .steps
             .first()
@@ -295,15 +288,25 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             .map(|(a, _)| *a)
             .filter(|a| a != newest)
             .collect();
-        evidence.text = format!(
-            "sign-in as {newest} after sign-ins as {}",
-            others.join(", ")
+        evidence.text = if others.is_empty() {
+            format!("sign-in as {newest}")
+        } else {
+            format!(
+                "sign-in as {newest} after sign-ins as {}",
+                others.join(", ")
+            )
+        };
+        out.facts.push(
+            Fact::new("sign-in-addresses", addresses.len() as f64, evidence)
+                .with(
+                    "addresses",
+                    addresses
+                        .iter()
+                        .map(|(a, _)| a.to_string())
+                        .collect::<Vec<_>>(),
+                )
+                .with("newest", *newest),
         );
-        out.facts.push(Fact {
-            name: "sign-in-address-changed",
-            value: addresses.len() as f64,
-            evidence,
-        });
     }
     if let Some((estimate, sample)) = estimate_clock(clock) {
         let skew = estimate.skew_seconds;
@@ -324,28 +327,16 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             Some(sample.local),
             &text,
         );
-        if skew.abs() >= SKEW_REPORT_SECONDS {
-            out.facts.push(Fact {
-                name: "clock-skew-measured",
-                value: skew.abs(),
-                evidence,
-            });
-        } else if skew.abs() < SKEW_IN_SYNC_SECONDS {
-            out.facts.push(Fact {
-                name: "clock-in-sync",
-                value: skew.abs(),
-                evidence,
-            });
-        }
+        out.facts.push(
+            Fact::new("clock-offset", skew.abs(), evidence)
+                .with("skew_seconds", skew)
+                .with("zone", estimate.zone())
+                .with("samples", estimate.samples),
+        );
         out.clock = Some(estimate);
     }
     out
 }
-
-/// The CNAME target the current article gives for `sip.<domain>`.
-pub const SIP_CNAME_TARGET: &str = "sipdir.online.lync.com";
-/// The target an older revision of the article gave.
-pub const SIP_CNAME_OLD_TARGET: &str = "sipdir.online.microsoft.com";
 
 /// The domain of a SIP URI (`sip:kim@contoso.com` → `contoso.com`), lowercase.
 pub fn sip_domain(uri: &str) -> Option<String> {
@@ -370,202 +361,182 @@ fn fact_at(name: &'static str, value: f64, at: &ClueAt, text: String) -> Fact {
         &crate::redact::secrets(&text),
         crate::events::EVIDENCE_TEXT_MAX,
     );
-    Fact {
-        name,
-        value,
-        evidence,
-    }
+    Fact::new(name, value, evidence)
 }
 
-/// Facts from what command output and registry exports showed, across the whole bundle:
-/// DNS lookups of the Skype for Business names (missing, pointing elsewhere, answered by one
-/// server and not another), a WinHTTP proxy, and whether `TrustModelData` lists the user's
-/// SIP domain (`sip_uri`, from the client log), and whether the time zone `systeminfo`
-/// reports agrees with the one the client's log runs in (`clock`, from the servers' `Date:`
-/// headers). Clues come in inventory order, so the facts and their evidence do not depend on
-/// thread timing.
-pub fn derive_clue_facts(
-    clues: &[ClueAt],
-    sip_uri: Option<&str>,
-    clock: Option<&ClockEstimate>,
-) -> Vec<Fact> {
-    use crate::parse::cmdout::DnsAnswer;
+/// Facts from what command output and registry exports showed, across the whole bundle: one
+/// `dns-name` per name looked up (found everywhere, missing everywhere, or found at one server
+/// and not another; the alias chain it resolves through), `winhttp-proxy`, `trustmodeldata`
+/// (its entries), and `zone-difference` between the time zone `systeminfo` reports and the
+/// one the client's log runs in (`clock`, from the servers' `Date:` headers). Clues come in
+/// inventory order, so the facts and their evidence do not depend on thread timing.
+pub fn derive_clue_facts(clues: &[ClueAt], clock: Option<&ClockEstimate>) -> Vec<Fact> {
+    use crate::parse::cmdout::{DnsAnswer, DnsLookup};
     let mut out = Vec::new();
-    let domain = sip_uri.and_then(sip_domain);
-    let ours = |name: &str, prefix: &str| match &domain {
-        Some(d) => name.strip_prefix(prefix) == Some(d.as_str()),
-        None => name.len() > prefix.len() && name.starts_with(prefix),
-    };
-    let lookups: Vec<(&ClueAt, &crate::parse::cmdout::DnsLookup)> = clues
+    let lookups: Vec<(&ClueAt, &DnsLookup)> = clues
         .iter()
         .filter_map(|c| match &c.clue {
             Clue::Dns(l) => Some((c, l)),
             _ => None,
         })
         .collect();
-    let answered: std::collections::HashSet<&str> = lookups
-        .iter()
-        .filter(|(_, l)| !matches!(l.answer, DnsAnswer::NotFound { .. }))
-        .map(|(_, l)| l.name.as_str())
-        .collect();
-    let found = |name: &str| answered.contains(name);
-    let server = |l: &crate::parse::cmdout::DnsLookup| {
+    let server = |l: &DnsLookup| {
         l.server
             .as_deref()
             .map(|s| format!(" at {s}"))
             .unwrap_or_default()
     };
-    // Names found nowhere / found at one server and not another.
-    let mut missing_sip: Vec<(&ClueAt, String)> = Vec::new();
-    let mut missing_other: Vec<(&ClueAt, String)> = Vec::new();
-    let mut disagree: Vec<(&ClueAt, String)> = Vec::new();
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    for (at, l) in &lookups {
-        let DnsAnswer::NotFound { reason } = &l.answer else {
-            continue;
-        };
-        if !seen.insert(&l.name) {
-            continue;
+    // One fact per distinct name, in the order names were first looked up.
+    let mut names: Vec<&str> = Vec::new();
+    for (_, l) in &lookups {
+        if !names.contains(&l.name.as_str()) {
+            names.push(&l.name);
         }
-        let text = format!("{} not found{}: {reason}", l.name, server(l));
-        if found(&l.name) {
-            let answered = lookups
-                .iter()
-                .find(|(_, o)| o.name == l.name && !matches!(o.answer, DnsAnswer::NotFound { .. }))
-                .map(|(_, o)| server(o))
-                .unwrap_or_default();
-            disagree.push((at, format!("{text}, but answered{answered}")));
-        } else if ours(&l.name, "sip.") {
-            missing_sip.push((at, text));
-        } else if ["lyncdiscover.", "_sip._tls.", "_sipfederationtls._tcp."]
+    }
+    for name in names {
+        let of: Vec<&(&ClueAt, &DnsLookup)> =
+            lookups.iter().filter(|(_, l)| l.name == name).collect();
+        let missing = of
             .iter()
-            .any(|p| ours(&l.name, p))
-        {
-            missing_other.push((at, text));
-        }
-    }
-    for (name, list) in [
-        ("sip-cname-missing", &missing_sip),
-        ("lync-dns-record-missing", &missing_other),
-        ("dns-answers-disagree", &disagree),
-    ] {
-        if let Some((at, _)) = list.first() {
-            let texts: Vec<&str> = list.iter().map(|(_, t)| t.as_str()).collect();
-            out.push(fact_at(name, list.len() as f64, at, texts.join("; ")));
-        }
-    }
-    // Where sip.<domain> points.
-    let mut judged: Vec<&str> = Vec::new();
-    for (at, l) in &lookups {
-        let DnsAnswer::Alias { canonical } = &l.answer else {
-            continue;
-        };
-        if !ours(&l.name, "sip.") || judged.contains(&l.name.as_str()) {
-            continue;
-        }
-        judged.push(&l.name);
-        // In `Name:` / `Aliases:` output every name of the chain is an alias of the last one:
-        // the chain passes through the target when the target is one of them.
-        let through = |target: &str| {
-            canonical == target
-                || lookups.iter().any(|(_, o)| {
-                    o.name == target
-                        && o.server == l.server
-                        && matches!(&o.answer, DnsAnswer::Alias { canonical: c } if c == canonical)
-                })
-        };
-        let (name, text) = if through(SIP_CNAME_TARGET) {
-            (
-                "sip-cname-ok",
-                format!("{} is an alias of {SIP_CNAME_TARGET}{}", l.name, server(l)),
-            )
-        } else if through(SIP_CNAME_OLD_TARGET) {
-            (
-                "sip-cname-old-target",
+            .find(|(_, l)| matches!(l.answer, DnsAnswer::NotFound { .. }));
+        let answered = of
+            .iter()
+            .find(|(_, l)| !matches!(l.answer, DnsAnswer::NotFound { .. }));
+        let alias = of.iter().find_map(|(at, l)| match &l.answer {
+            DnsAnswer::Alias { canonical } => Some((*at, *l, canonical)),
+            _ => None,
+        });
+        let (status, at, mut text) = match (missing, answered) {
+            (Some((at, l)), Some((_, o))) => (
+                "disagree",
+                *at,
                 format!(
-                    "{} is an alias of {SIP_CNAME_OLD_TARGET}{} (the target of an old article revision), not {SIP_CNAME_TARGET}",
-                    l.name,
-                    server(l)
+                    "{name} not found{}: {}, but answered{}",
+                    server(l),
+                    not_found_reason(l),
+                    server(o)
                 ),
-            )
-        } else {
-            (
-                "sip-cname-wrong-target",
-                format!(
-                    "{} is an alias of {canonical}{}, not {SIP_CNAME_TARGET}",
-                    l.name,
-                    server(l)
-                ),
-            )
+            ),
+            (Some((at, l)), None) => (
+                "missing",
+                *at,
+                format!("{name} not found{}: {}", server(l), not_found_reason(l)),
+            ),
+            (None, _) => {
+                let (at, l) = alias.map(|(at, l, _)| (at, l)).unwrap_or(*of[0]);
+                ("found", at, format!("{name} found{}", server(l)))
+            }
         };
-        out.push(fact_at(name, 1.0, at, text));
+        let mut chain: Vec<String> = Vec::new();
+        let mut target = None;
+        if let Some((_, l, canonical)) = alias {
+            // In `Name:` / `Aliases:` output every name of the chain is an alias of the last
+            // one: the chain passes through every other name the same server resolves to the
+            // same canonical name.
+            for (_, o) in &lookups {
+                if o.name != name
+                    && o.server == l.server
+                    && matches!(&o.answer, DnsAnswer::Alias { canonical: c } if c == canonical)
+                    && !chain.contains(&o.name)
+                {
+                    chain.push(o.name.clone());
+                }
+            }
+            chain.push(canonical.clone());
+            text = if status == "found" {
+                format!("{name} is an alias of {canonical}{}", server(l))
+            } else {
+                format!("{text}; an alias of {canonical}{}", server(l))
+            };
+            if chain.len() > 1 {
+                text.push_str(&format!(
+                    " (through {})",
+                    chain[..chain.len() - 1].join(", ")
+                ));
+            }
+            target = Some(canonical.clone());
+        }
+        let mut servers: Vec<String> = Vec::new();
+        for (_, l) in &of {
+            if let Some(s) = &l.server
+                && !servers.contains(s)
+            {
+                servers.push(s.clone());
+            }
+        }
+        out.push(
+            fact_at("dns-name", of.len() as f64, at, text)
+                .with("name", name)
+                .with("status", status)
+                .with_opt("target", target)
+                .with("chain", chain)
+                .with("servers", servers),
+        );
     }
     for at in clues {
         match &at.clue {
             Clue::WinHttpProxy(proxy) => {
-                out.push(fact_at(
-                    "winhttp-proxy-configured",
-                    1.0,
-                    at,
-                    format!("WinHTTP sends traffic through proxy {proxy}"),
-                ));
+                out.push(
+                    fact_at(
+                        "winhttp-proxy",
+                        1.0,
+                        at,
+                        format!("WinHTTP sends traffic through proxy {proxy}"),
+                    )
+                    .with("proxy", proxy.as_str()),
+                );
             }
             Clue::TrustModelData(value) => {
-                let Some(domain) = &domain else {
-                    continue;
-                };
                 let entries: Vec<String> = value
                     .split([',', ';', ' '])
                     .map(|e| e.trim().trim_start_matches("*.").to_ascii_lowercase())
                     .filter(|e| !e.is_empty())
                     .collect();
-                let listed = entries
-                    .iter()
-                    .any(|e| e == domain || domain.ends_with(&format!(".{e}")));
-                if listed {
-                    out.push(fact_at(
-                        "trustmodeldata-has-domain",
-                        1.0,
-                        at,
-                        format!("TrustModelData lists {domain}, the user's SIP domain"),
-                    ));
-                } else {
-                    out.push(fact_at(
-                        "trustmodeldata-lacks-domain",
+                out.push(
+                    fact_at(
+                        "trustmodeldata",
                         entries.len() as f64,
                         at,
-                        format!(
-                            "TrustModelData = \"{value}\" does not list {domain}, the domain of {}",
-                            sip_uri.unwrap_or_default()
-                        ),
-                    ));
-                }
+                        format!("TrustModelData = \"{value}\""),
+                    )
+                    .with("entries", entries),
+                );
             }
             Clue::TimeZone(declared) => {
-                // The log runs at `estimated`; the computer believes local = UTC + declared
-                // (+ 60 min in daylight saving time), so its own UTC clock is off by the rest.
+                // The log runs at the estimated zone; the computer believes local = UTC +
+                // declared (+ 60 min in daylight saving time).
                 let Some(c) = clock else {
                     continue;
                 };
                 let off = c.zone_offset_minutes - declared;
-                if off != 0 && off != 60 {
-                    out.push(fact_at(
-                        "clock-zone-mismatch",
+                out.push(
+                    fact_at(
+                        "zone-difference",
                         f64::from(off.abs()),
                         at,
                         format!(
-                            "systeminfo time zone is UTC{} but the client's log runs at UTC{} by the servers' Date headers: {} apart, more than daylight saving time explains, so the computer's UTC clock is wrong",
+                            "systeminfo time zone is UTC{} and the client's log runs at UTC{} by the servers' Date headers: {} apart",
                             format_offset(*declared),
                             c.zone(),
                             format_duration(f64::from(off.abs()) * 60.0)
                         ),
-                    ));
-                }
+                    )
+                    .with("difference_minutes", f64::from(off))
+                    .with("declared_zone", format_offset(*declared))
+                    .with("log_zone", c.zone()),
+                );
             }
             Clue::Dns(_) => {}
         }
     }
     out
+}
+
+fn not_found_reason(l: &crate::parse::cmdout::DnsLookup) -> &str {
+    match &l.answer {
+        crate::parse::cmdout::DnsAnswer::NotFound { reason } => reason,
+        _ => "",
+    }
 }
 
 fn short(s: &str) -> &str {
@@ -616,7 +587,12 @@ mod tests {
         let d = derive_facts(&[], &s);
         assert_eq!(d.clock.unwrap().skew_seconds, 1.0);
         assert_eq!(d.facts.len(), 1);
-        assert_eq!(d.facts[0].name, "clock-in-sync");
+        assert_eq!(d.facts[0].name, "clock-offset");
+        assert_eq!(d.facts[0].value, 1.0);
+        assert_eq!(
+            d.facts[0].field("zone").as_deref(),
+            Some(&crate::model::FieldValue::Text("+01:00".into()))
+        );
     }
 
     #[test]
@@ -642,8 +618,24 @@ mod tests {
         };
         let d = derive_facts(&[(0, failed.clone()), (0, ok.clone())], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        // Whether the last sign-in succeeded is the attempts' business (`attempts.rs`).
-        assert_eq!(names, vec!["registration-auth-failed"]);
+        // One fact per transaction, whatever its outcome; rules decide what "failed" means.
+        assert_eq!(names, vec!["register-transaction", "register-transaction"]);
+        let field = |f: &Fact, n: &str| f.field(n).map(|v| v.into_owned());
+        use crate::model::FieldValue::{Bool, Number, Text};
+        assert_eq!(d.facts[0].value, 3.0);
+        assert_eq!(field(&d.facts[0], "accepted"), Some(Bool(false)));
+        assert_eq!(field(&d.facts[0], "final_status"), None);
+        assert_eq!(field(&d.facts[1], "accepted"), Some(Bool(true)));
+        assert_eq!(field(&d.facts[1], "final_status"), Some(Number(200.0)));
+        assert_eq!(field(&d.facts[1], "call_id"), Some(Text("def".into())));
+        assert!(
+            d.facts[0]
+                .evidence
+                .text
+                .starts_with("REGISTER Call-ID abc challenged 3 times, never accepted; last: "),
+            "{}",
+            d.facts[0].evidence.text
+        );
         // Two sign-in addresses: the newer one is named.
         let mut old_addr = ok.clone();
         old_addr.from_uri = Some("kim@old.example".into());
@@ -657,16 +649,15 @@ mod tests {
         let changed = d
             .facts
             .iter()
-            .find(|f| f.name == "sign-in-address-changed")
-            .expect("address change");
+            .find(|f| f.name == "sign-in-addresses")
+            .expect("addresses");
         assert_eq!(changed.value, 2.0);
         assert_eq!(
             changed.evidence.text,
             "sign-in as kim@new.example after sign-ins as kim@old.example"
         );
         let d = derive_facts(&[(0, ok), (1, failed)], &[]);
-        let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
-        assert_eq!(names, vec!["registration-auth-failed"]);
+        assert!(d.facts.iter().all(|f| f.name == "register-transaction"));
     }
 
     #[test]

@@ -12,108 +12,354 @@ use crate::parse::winevent::WinEvent;
 
 pub use crate::model::{EVIDENCE_TEXT_MAX, Evidence, Fact};
 
+/// Which reader made a log record: what `source = …` in a `[rule.record]` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Source {
+    /// The client's trace log (`*.UccApilog`).
+    UccApi,
+    /// PowerShell transcripts and console captures.
+    PowerShell,
+    /// Windows command output: `nslookup`, `ipconfig`, `netsh winhttp show proxy`, `systeminfo`.
+    CommandOutput,
+    /// Registry exports (`.reg`).
+    Registry,
+    /// Microsoft Online Services Sign-in Assistant traces.
+    SignInAssistant,
+    /// Any other text (a rule example in plain text).
+    Text,
+}
+
+impl Source {
+    pub const ALL: [Source; 6] = [
+        Source::UccApi,
+        Source::PowerShell,
+        Source::CommandOutput,
+        Source::Registry,
+        Source::SignInAssistant,
+        Source::Text,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::UccApi => "uccapi",
+            Source::PowerShell => "powershell",
+            Source::CommandOutput => "cmdout",
+            Source::Registry => "registry",
+            Source::SignInAssistant => "signin-assistant",
+            Source::Text => "text",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The reader a member of this format goes through.
+    pub fn of(format: crate::detect::Format) -> Source {
+        use crate::detect::Format;
+        match format {
+            Format::UccApiLog => Source::UccApi,
+            Format::PowerShell => Source::PowerShell,
+            Format::Nslookup | Format::Ipconfig | Format::WinHttpProxy | Format::SystemInfo => {
+                Source::CommandOutput
+            }
+            Format::RegExport => Source::Registry,
+            Format::SignInAssistantTrace => Source::SignInAssistant,
+            _ => Source::Text,
+        }
+    }
+}
+
 /// What a rule is evaluated against.
 #[derive(Debug, Clone, Copy)]
 pub enum Observation<'e, 'a> {
-    Record(&'e UccApiRecord<'a>),
+    /// A log record and the reader that made it.
+    Record(&'e UccApiRecord<'a>, Source),
     Sip {
         record: &'e UccApiRecord<'a>,
         direction: Direction,
         message: &'e SipMessage<'a>,
         diagnostics: &'e [MsDiagnostic<'a>],
     },
-    Fact(&'e Fact),
+    /// A fact, with what the bundle-wide step knows (the user's SIP domain).
+    Fact(&'e Fact, &'e crate::model::FactContext),
     /// A Windows event (from an `.evtx` or an Event Viewer XML export).
     WinEvent(&'e WinEvent),
 }
 
-/// Names of the facts the correlator derives; rules may match only these.
-pub const FACT_NAMES: [(&str, &str); 20] = [
-    (
-        "registration-auth-failed",
-        "a REGISTER transaction (one Call-ID) got three or more 401 challenges and never a 2xx; value = number of 401s",
+/// One field of a fact, as `rules/README.md` documents it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldDoc {
+    pub name: &'static str,
+    /// `text`, `number`, `bool` or `list` (of texts).
+    pub kind: &'static str,
+    pub meaning: &'static str,
+}
+
+/// One fact the engine measures: its name, what it is, what its value holds and its fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactDoc {
+    pub name: &'static str,
+    pub meaning: &'static str,
+    pub value: &'static str,
+    pub fields: &'static [FieldDoc],
+}
+
+impl FactDoc {
+    pub fn field(&self, name: &str) -> Option<&'static FieldDoc> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+}
+
+const fn field(name: &'static str, kind: &'static str, meaning: &'static str) -> FieldDoc {
+    FieldDoc {
+        name,
+        kind,
+        meaning,
+    }
+}
+
+const ATTEMPT_FIELDS: [FieldDoc; 9] = [
+    field(
+        "outcome",
+        "text",
+        "`registered`, `failed`, `terminated` (signed in, then signed out by the server) or `no-answer`",
     ),
-    (
-        "certprov-sign-in-failed",
-        "a REGISTER transaction was challenged with TLS-DSK naming the certificate provisioning service (sts-uri …/CertProv/…), the client answered with no other scheme (NTLM, Kerberos) and it never got a 2xx; value = number of 401s",
+    field(
+        "phase",
+        "text",
+        "how far it got: `discovery`, `connect`, `authenticate`, `register`, `registered`, `terminated`",
     ),
-    (
-        "sign-in-address-changed",
-        "REGISTERs in the bundle were sent under two or more sign-in addresses (From URIs); value = number of addresses",
+    field(
+        "sip_status",
+        "number",
+        "the deciding SIP status, when there is one",
     ),
-    (
-        "last-registration-succeeded",
-        "the last REGISTER transaction in the bundle ended in 2xx; value = 1",
+    field(
+        "ms_diagnostics",
+        "number",
+        "the deciding ms-diagnostics code, when there is one",
     ),
-    (
-        "clock-skew-measured",
-        "server Date headers differ from the client's clock beyond the time-zone offset; value = |skew| in seconds",
+    field(
+        "hresult",
+        "text",
+        "the client's deciding HRESULT (`0x8009030C`), when there is one",
     ),
-    (
-        "clock-in-sync",
-        "server Date headers agree with the client's clock within 60 s after the time-zone offset; value = |skew| in seconds",
+    field(
+        "hosts",
+        "list",
+        "every host name the bundle's sign-in attempts talked to or were sent to (registrars, edges, autodiscover)",
     ),
-    (
-        "sip-cname-missing",
-        "a DNS lookup of sip.<domain> found no record (nslookup); value = number of such lookups",
+    field(
+        "registrar_answered",
+        "bool",
+        "a registrar answered one of the bundle's attempts",
     ),
-    (
-        "sip-cname-wrong-target",
-        "sip.<domain> resolves, but not as an alias of sipdir.online.lync.com (nor of the old sipdir.online.microsoft.com); value = 1",
+    field(
+        "address",
+        "text",
+        "the sign-in address (From URI) of the attempt",
     ),
-    (
-        "sip-cname-old-target",
-        "sip.<domain> is an alias of sipdir.online.microsoft.com, the target an old revision of the article gave; value = 1",
-    ),
-    (
-        "sip-cname-ok",
-        "sip.<domain> is an alias of sipdir.online.lync.com; value = 1",
-    ),
-    (
-        "lync-dns-record-missing",
-        "a lookup of lyncdiscover, _sip._tls or _sipfederationtls._tcp for a domain found no record; value = number of names",
-    ),
-    (
-        "dns-answers-disagree",
-        "the same name was found at one DNS server and not at another; value = number of names",
-    ),
-    (
-        "winhttp-proxy-configured",
-        "netsh winhttp show proxy shows a proxy server; value = 1",
-    ),
-    (
-        "trustmodeldata-lacks-domain",
-        "the TrustModelData policy value is exported and does not list the user's SIP domain (known from a SIP URI); value = number of domains listed",
-    ),
-    (
-        "clock-zone-mismatch",
-        "the time zone systeminfo reports differs from the one the client's log runs in (by the servers' Date headers) by more than daylight saving time explains, so the computer's own UTC clock is off; value = |difference| in minutes",
-    ),
-    (
-        "auth-rejected-after-earlier-sign-in",
-        "the sign-in fails now at authentication, and the same account signed in successfully earlier in the logs; value = failing attempts",
-    ),
-    (
-        "current-rejected-online",
-        "the sign-in fails now: a Skype for Business Online registrar (*.online.lync.com, *.infra.lync.com) refuses it with an ms-diagnostics code; value = the code",
-    ),
-    (
-        "current-rejected-on-premises",
-        "the sign-in fails now: the organisation's own registrar refuses it with an ms-diagnostics code; value = the code",
-    ),
-    (
-        "current-deregistered",
-        "the last sign-in registered, then the server signed the user out (a registration NOTIFY with Subscription-State: terminated); value = its ms-diagnostics code, 0 without one",
-    ),
-    (
-        "trustmodeldata-has-domain",
-        "the TrustModelData policy value lists the user's SIP domain (or a parent of it); value = 1",
+    field(
+        "failures",
+        "number",
+        "failures inside the attempt: a transient 503 then a retry counts one",
     ),
 ];
 
-/// True when `name` is a fact the correlator may emit.
-pub fn is_fact_name(name: &str) -> bool {
-    FACT_NAMES.iter().any(|(n, _)| *n == name)
+/// Every fact the engine measures. Rules may match only these names and fields; the table in
+/// `rules/README.md` is generated from this list (`sfbtriage rules facts --format md`) and a
+/// test keeps the two the same.
+pub const FACTS: &[FactDoc] = &[
+    FactDoc {
+        name: "register-transaction",
+        meaning: "one REGISTER transaction (one Call-ID) of a client log, with what the registrar answered; the most recent 2,048 per member and up to 1,024 older ones that were never accepted",
+        value: "number of 401/407 challenges",
+        fields: &[
+            field("call_id", "text", "the Call-ID"),
+            field(
+                "challenges",
+                "number",
+                "401/407 challenges received (the value)",
+            ),
+            field("accepted", "bool", "a 2xx answered it"),
+            field(
+                "final_status",
+                "number",
+                "the final non-challenge status, when there is one",
+            ),
+            field(
+                "certprov",
+                "bool",
+                "a `TLS-DSK` challenge named the certificate provisioning service (`sts-uri` …/CertProv/…)",
+            ),
+            field(
+                "other_auth_scheme",
+                "bool",
+                "the client answered a challenge with another scheme than TLS-DSK (NTLM, Kerberos)",
+            ),
+            field(
+                "address",
+                "text",
+                "the sign-in address (From URI) the REGISTER was sent under",
+            ),
+        ],
+    },
+    FactDoc {
+        name: "sign-in-addresses",
+        meaning: "the addresses the bundle's REGISTERs were sent under (From URIs); evidence at the first REGISTER under the newest one",
+        value: "number of distinct addresses",
+        fields: &[
+            field("addresses", "list", "every address, oldest first"),
+            field("newest", "text", "the address of the newest REGISTER"),
+        ],
+    },
+    FactDoc {
+        name: "clock-offset",
+        meaning: "how far the client's clock is from the servers' `Date:` headers after the time-zone offset (the real-world UTC offset nearest to the median difference), measured on the current part of the sign-in story when it has dated answers",
+        value: "absolute offset in seconds",
+        fields: &[
+            field(
+                "skew_seconds",
+                "number",
+                "signed offset: positive when the client is ahead",
+            ),
+            field(
+                "zone",
+                "text",
+                "the estimated time zone of the log (`+01:00`)",
+            ),
+            field(
+                "samples",
+                "number",
+                "how many dated responses were measured",
+            ),
+        ],
+    },
+    FactDoc {
+        name: "zone-difference",
+        meaning: "a time zone `systeminfo` reports, against the zone the client's log runs in (estimated from the servers' `Date:` headers); needs both in the bundle",
+        value: "absolute difference in minutes",
+        fields: &[
+            field(
+                "difference_minutes",
+                "number",
+                "log zone minus the declared standard zone: 60 in daylight saving time",
+            ),
+            field(
+                "declared_zone",
+                "text",
+                "the zone systeminfo reports (`+01:00`)",
+            ),
+            field("log_zone", "text", "the zone the log runs in"),
+        ],
+    },
+    FactDoc {
+        name: "dns-name",
+        meaning: "one DNS name looked up in the bundle (nslookup, Resolve-DnsName), with the answers of every server asked",
+        value: "number of lookups of the name",
+        fields: &[
+            field("name", "text", "the name looked up, lowercase"),
+            field(
+                "status",
+                "text",
+                "`found` (every server answered), `missing` (no server had it) or `disagree` (found at one server, not at another)",
+            ),
+            field(
+                "target",
+                "text",
+                "the canonical name when the name is an alias (CNAME)",
+            ),
+            field(
+                "chain",
+                "list",
+                "the names the alias chain passes through, the target included",
+            ),
+            field(
+                "servers",
+                "list",
+                "the DNS servers asked, as the output names them",
+            ),
+        ],
+    },
+    FactDoc {
+        name: "winhttp-proxy",
+        meaning: "`netsh winhttp show proxy` shows a proxy server",
+        value: "1",
+        fields: &[field("proxy", "text", "the proxy server")],
+    },
+    FactDoc {
+        name: "trustmodeldata",
+        meaning: "the `TrustModelData` policy value (`…\\Policies\\Microsoft\\Communicator`), from a `.reg` export or `reg query` output",
+        value: "number of entries",
+        fields: &[field(
+            "entries",
+            "list",
+            "the domains it lists, lowercase, a leading `*.` removed",
+        )],
+    },
+    FactDoc {
+        name: "last-attempt",
+        meaning: "the last sign-in attempt of the bundle (all client logs on one time axis)",
+        value: "1",
+        fields: &ATTEMPT_FIELDS,
+    },
+    FactDoc {
+        name: "current-problem",
+        meaning: "the sign-in failing now: the attempts after the last success, described by the last of them (no such fact when the user is signed in now)",
+        value: "number of failing attempts",
+        fields: &[
+            ATTEMPT_FIELDS[0],
+            ATTEMPT_FIELDS[1],
+            ATTEMPT_FIELDS[2],
+            ATTEMPT_FIELDS[3],
+            ATTEMPT_FIELDS[4],
+            ATTEMPT_FIELDS[5],
+            ATTEMPT_FIELDS[6],
+            ATTEMPT_FIELDS[7],
+            ATTEMPT_FIELDS[8],
+            field(
+                "signed_in_earlier",
+                "bool",
+                "the same account signed in successfully before the current problem began",
+            ),
+            field("attempts", "number", "failing attempts (the value)"),
+        ],
+    },
+];
+
+/// The fact reference of `rules/README.md`, as Markdown (one table per fact).
+pub fn facts_markdown() -> String {
+    let mut s = String::new();
+    for f in FACTS {
+        s.push_str(&format!(
+            "#### `{}`\n\n{}. Value: {}.\n\n| field | kind | meaning |\n|---|---|---|\n",
+            f.name,
+            capitalise(f.meaning),
+            f.value
+        ));
+        for field in f.fields {
+            s.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                field.name, field.kind, field.meaning
+            ));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The documentation of a fact the engine measures.
+pub fn fact_doc(name: &str) -> Option<&'static FactDoc> {
+    FACTS.iter().find(|f| f.name == name)
 }
 
 /// Something a command output or registry export showed, kept until the bundle-wide step can

@@ -26,7 +26,9 @@ impl Exit {
     pub fn meaning(self) -> &'static str {
         match self {
             Exit::Done => "the command did its job (whether or not a cause was found)",
-            Exit::ExamplesFailed => "`rules test` found a failing example",
+            Exit::ExamplesFailed => {
+                "`rules test` found a failing example or a rule without a positive or a negative example"
+            }
             Exit::Unusable => {
                 "usage error, a broken rule file (the message names file and line), no input could be read at all, or `batch` found no bundle"
             }

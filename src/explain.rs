@@ -106,7 +106,7 @@ fn causes_naming(
         }
         let hit = match &rule.matcher {
             Matcher::Record(m) => m.literals().iter().any(|l| {
-                let l = l.to_ascii_lowercase();
+                let l = l.text.to_ascii_lowercase();
                 needle.as_ref().is_some_and(|n| l.ends_with(n.as_str()))
                     || spellings.iter().any(|s| {
                         let s = s.to_ascii_lowercase();
@@ -122,8 +122,10 @@ fn causes_naming(
             }),
             _ => false,
         };
-        if hit && let Some(c) = catalog.get(&rule.cause) {
-            push_unique(out, explained(c, format!("rule {}", rule.id)));
+        if hit {
+            for c in rule.causes.iter().filter_map(|c| catalog.get(c)) {
+                push_unique(out, explained(c, format!("rule {}", rule.id)));
+            }
         }
     }
 }
@@ -201,11 +203,10 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
                 Matcher::Event(m) => m.diag_codes(),
                 _ => &[],
             };
-            if rule.effect == crate::rules::Effect::Supports
-                && codes.contains(&code)
-                && let Some(c) = catalog.get(&rule.cause)
-            {
-                push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+            if rule.effect == crate::rules::Effect::Supports && codes.contains(&code) {
+                for c in rule.causes.iter().filter_map(|c| catalog.get(c)) {
+                    push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+                }
             }
         }
         let mut facts: Vec<crate::codes::Meaning> = codes::meaning(CodeKind::MsDiagnostics, code)
@@ -241,33 +242,22 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
         };
         let mut candidates = Vec::new();
         let mut matched = Vec::new();
-        rules.evaluate(
-            &crate::events::Observation::Record(&record),
-            &mut candidates,
-            |i| matched.push(i),
-        );
-        // The prefilter keeps literals as written, in lower and in upper case: look at the
-        // lowercased text too, so mixed case (`Live ID`) is found.
-        let lower = text.to_ascii_lowercase();
-        let record = crate::parse::uccapi::UccApiRecord {
-            text: &lower,
-            raw: &lower,
-            ..record
-        };
-        rules.evaluate(
-            &crate::events::Observation::Record(&record),
-            &mut candidates,
-            |i| matched.push(i),
-        );
+        // A pasted message may come from any reader: try it as each.
+        for source in crate::events::Source::ALL {
+            rules.evaluate(
+                &crate::events::Observation::Record(&record, source),
+                &mut candidates,
+                |i| matched.push(i),
+            );
+        }
         matched.sort_unstable();
         matched.dedup();
         for i in matched {
             let rule = rules.get(i);
-            if rule.effect == crate::rules::Effect::Supports
-                && !rule.corroborating
-                && let Some(c) = catalog.get(&rule.cause)
-            {
-                push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+            if rule.effect == crate::rules::Effect::Supports && !rule.corroborating {
+                for c in rule.causes.iter().filter_map(|c| catalog.get(c)) {
+                    push_unique(&mut causes, explained(c, format!("rule {}", rule.id)));
+                }
             }
         }
     }
@@ -281,14 +271,13 @@ pub fn explain(query: &str, rules: &RuleSet, catalog: &Catalog) -> Explanation {
                 Matcher::Event(m) => m.diag_codes(),
                 _ => &[],
             };
-            if rule.effect == crate::rules::Effect::Supports
-                && codes.contains(&code)
-                && let Some(c) = catalog.get(&rule.cause)
-            {
-                push_unique(
-                    &mut causes,
-                    explained(c, format!("ms-diagnostics {code}: rule {}", rule.id)),
-                );
+            if rule.effect == crate::rules::Effect::Supports && codes.contains(&code) {
+                for c in rule.causes.iter().filter_map(|c| catalog.get(c)) {
+                    push_unique(
+                        &mut causes,
+                        explained(c, format!("ms-diagnostics {code}: rule {}", rule.id)),
+                    );
+                }
             }
         }
         if let Some(m) = codes::meaning(CodeKind::MsDiagnostics, code)

@@ -225,6 +225,16 @@ enum Command {
         /// overview of them all (index.html).
         #[arg(long, value_name = "DIR")]
         html_dir: Option<PathBuf>,
+        /// Take only shard K of N (1 <= K <= N): the bundles whose path relative to the folder
+        /// it was found under hashes to K (SHA-256, modulo N). N runs with 1/N … N/N together
+        /// cover every bundle once, and a bundle keeps its shard when others are added.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<sfbtriage::batch::Shard>,
+        /// Skip the bundles already in FILE, an earlier `--format jsonl` output of the same
+        /// folders (a crashed run's included: a cut-off or unreadable line is ignored with a
+        /// note on stderr). Write the new output to another file. May be repeated.
+        #[arg(long, value_name = "FILE")]
+        resume: Vec<PathBuf>,
         #[command(flatten)]
         run: RunArgs,
     },
@@ -293,11 +303,18 @@ enum RulesAction {
         #[command(flatten)]
         lang: LangArg,
     },
-    /// Run every rule's examples (built-in rules plus DIR's, if given).
+    /// Run every rule's examples (built-in rules plus DIR's, if given); fails when an example
+    /// fails or a rule lacks a positive or a negative example.
     Test {
         /// A directory of your own rules to load and test with the built-in ones.
         #[arg(value_name = "DIR")]
         dir: Option<PathBuf>,
+    },
+    /// List the facts the engine measures, with their fields, for `[rule.fact]` rules.
+    Facts {
+        /// Print the Markdown table rules/README.md holds.
+        #[arg(long)]
+        markdown: bool,
     },
 }
 
@@ -393,6 +410,8 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             dirs,
             format,
             html_dir,
+            shard,
+            resume,
             run,
         } => {
             let (rules, catalog) = match run.prepare() {
@@ -400,9 +419,13 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 Err(code) => return Ok(code),
             };
             batch_command(
-                &dirs,
-                format,
-                html_dir.as_deref(),
+                BatchRequest {
+                    dirs: &dirs,
+                    format,
+                    html_dir: html_dir.as_deref(),
+                    shard,
+                    resume: &resume,
+                },
                 &run,
                 &rules,
                 &catalog,
@@ -572,7 +595,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 let detecting: Vec<_> = rules
                     .rules()
                     .iter()
-                    .filter(|r| r.cause == cause.id)
+                    .filter(|r| r.causes.contains(&cause.id))
                     .collect();
                 if detecting.is_empty() {
                     writeln!(out, "  {}", tr(lang, "rules.no_rule"))?;
@@ -630,51 +653,110 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                     if f.matched { "a match" } else { "no match" }
                 )?;
             }
-            let without: Vec<_> = rules
-                .rules()
-                .iter()
-                .filter(|r| r.examples.is_empty())
-                .map(|r| r.id.as_str())
-                .collect();
-            writeln!(
-                out,
-                "{} examples, {} passed, {} failed; {} rules, {} without examples{}",
-                results.len(),
-                results.len() - failed.len(),
-                failed.len(),
-                rules.len(),
-                without.len(),
-                if without.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", without.join(", "))
-                }
-            )?;
+            for (id, lacks) in examples::lacking_examples(&rules) {
+                let rule = rules
+                    .rules()
+                    .iter()
+                    .find(|r| r.id == id)
+                    .expect("a listed rule");
+                writeln!(
+                    out,
+                    "LACKS {id} ({}:{}): {lacks}",
+                    rule.origin.file, rule.origin.line
+                )?;
+            }
+            let summary = examples::Summary::of(&rules, &results);
+            writeln!(out, "{summary}")?;
             out.flush()?;
-            Ok(if failed.is_empty() {
+            Ok(if summary.passed() {
                 Exit::Done.into()
             } else {
                 Exit::ExamplesFailed.into()
             })
         }
+        Command::Rules {
+            action: RulesAction::Facts { markdown },
+        } => {
+            if markdown {
+                write!(out, "{}", sfbtriage::events::facts_markdown())?;
+            } else {
+                for f in sfbtriage::events::FACTS {
+                    writeln!(out, "{}  (value: {})", f.name, f.value)?;
+                    writeln!(out, "  {}", f.meaning)?;
+                    for field in f.fields {
+                        writeln!(
+                            out,
+                            "  - {} ({}): {}",
+                            field.name, field.kind, field.meaning
+                        )?;
+                    }
+                    writeln!(out)?;
+                }
+            }
+            out.flush()?;
+            Ok(Exit::Done.into())
+        }
     }
 }
 
-fn batch_command(
-    dirs: &[PathBuf],
+/// What `batch` was asked for, besides the options it shares with `analyze`.
+struct BatchRequest<'a> {
+    dirs: &'a [PathBuf],
     format: BatchFormat,
-    html_dir: Option<&std::path::Path>,
+    html_dir: Option<&'a std::path::Path>,
+    /// `--shard`: this run's share of the bundles.
+    shard: Option<sfbtriage::batch::Shard>,
+    /// `--resume`: earlier outputs whose bundles are skipped.
+    resume: &'a [PathBuf],
+}
+
+fn batch_command(
+    request: BatchRequest<'_>,
     run: &RunArgs,
     rules: &RuleSet,
     catalog: &Catalog,
     out: &mut dyn Write,
 ) -> io::Result<ExitCode> {
     use sfbtriage::batch::{self, BatchRow};
-    let (bundles, walk_errors) = batch::discover_reporting(dirs);
-    for e in &walk_errors {
+    let BatchRequest {
+        dirs,
+        format,
+        html_dir,
+        shard,
+        resume,
+    } = request;
+    // The bundles an earlier run's output already holds (--resume).
+    let mut already = std::collections::HashSet::new();
+    for file in resume {
+        let (names, skipped) = match batch::read_done(file) {
+            Ok(x) => x,
+            Err(e) => {
+                eprintln!("sfbtriage: --resume {}: {e}", file.display());
+                return Ok(Exit::Unusable.into());
+            }
+        };
+        for s in &skipped {
+            eprintln!("sfbtriage: {s}");
+        }
+        already.extend(names);
+    }
+    // Only this run's share is kept (and sized) while the folders are walked.
+    let in_shard = std::cell::Cell::new(0usize);
+    let skipped_done = std::cell::Cell::new(0usize);
+    let keep = |path: &std::path::Path, rel: &str| {
+        if shard.is_some_and(|s| !s.holds(rel)) {
+            return false;
+        }
+        in_shard.set(in_shard.get() + 1);
+        let done = !already.is_empty() && already.contains(&bundle_name(path));
+        skipped_done.set(skipped_done.get() + usize::from(done));
+        !done
+    };
+    let found = batch::discover_some(dirs, &keep);
+    for e in &found.errors {
         eprintln!("sfbtriage: {}: {}", e.path.display(), e.reason);
     }
-    if bundles.is_empty() {
+    if found.found == 0 {
         eprintln!(
             "sfbtriage: no bundle found below {}",
             dirs.iter()
@@ -684,6 +766,22 @@ fn batch_command(
         );
         return Ok(Exit::Unusable.into());
     }
+    if let Some(shard) = shard {
+        eprintln!(
+            "sfbtriage: shard {shard}: {} of the {} bundles found",
+            in_shard.get(),
+            found.found
+        );
+    }
+    if !resume.is_empty() {
+        eprintln!(
+            "sfbtriage: resuming: {} of {} bundles already done, {} to go",
+            skipped_done.get(),
+            in_shard.get(),
+            found.bundles.len()
+        );
+    }
+    let bundles = found.bundles;
     if let Some(d) = html_dir {
         std::fs::create_dir_all(d)?;
     }
@@ -692,10 +790,6 @@ fn batch_command(
     let options = run.options();
     let lang = run.lang.resolve();
     let window = rayon::current_num_threads().max(1) * 2;
-    let name_of = |b: &batch::BundlePath| -> String {
-        let p = b.path.display().to_string();
-        p.strip_prefix("./").unwrap_or(&p).to_string()
-    };
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     let mut with_errors = 0;
     let mut done = 0;
@@ -741,7 +835,7 @@ fn batch_command(
             if run.redact {
                 a.redact_identifiers();
             }
-            let name = name_of(b);
+            let name = bundle_name(&b.path);
             let row = BatchRow::of(&name, &a);
             *counts.entry(row.top_or_verdict()).or_default() += 1;
             with_errors += usize::from(row.member_errors > 0);
@@ -833,6 +927,13 @@ fn batch_command(
     }
     out.flush()?;
     Ok(Exit::Done.into())
+}
+
+/// A bundle's name in the batch output (the `bundle` field): its path as found below the
+/// folders given, without a leading `./`.
+fn bundle_name(path: &std::path::Path) -> String {
+    let p = path.display().to_string();
+    p.strip_prefix("./").unwrap_or(&p).to_string()
 }
 
 /// The HTML report file names of one batch run: each bundle gets its own file, even when two

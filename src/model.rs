@@ -175,12 +175,127 @@ pub struct Identity {
     pub registrar: Option<String>,
 }
 
-/// A fact derived across messages, with the evidence it rests on.
+/// A fact the engine measured across messages or members, with the evidence it rests on.
+///
+/// Facts are generic measurements (a REGISTER transaction's challenges, the clock offset, a
+/// DNS name's answers, the current sign-in problem); which of them support which cause, and
+/// with which thresholds, is said by the `[rule.fact]` rules. `fields` are named values a
+/// rule's `where` / `not` / `any` conditions read; the names and kinds each fact carries are
+/// listed in `events::FACTS`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Fact {
     pub name: &'static str,
     pub value: f64,
+    #[serde(skip)]
+    pub fields: Vec<(&'static str, FieldValue)>,
     pub evidence: Evidence,
+}
+
+impl Fact {
+    /// A fact without fields.
+    pub fn new(name: &'static str, value: f64, evidence: Evidence) -> Fact {
+        Fact {
+            name,
+            value,
+            fields: Vec::new(),
+            evidence,
+        }
+    }
+
+    /// Add a field (builder style).
+    pub fn with(mut self, name: &'static str, value: impl Into<FieldValue>) -> Fact {
+        self.fields.push((name, value.into()));
+        self
+    }
+
+    /// Add a field when there is a value.
+    pub fn with_opt<V: Into<FieldValue>>(self, name: &'static str, value: Option<V>) -> Fact {
+        match value {
+            Some(v) => self.with(name, v),
+            None => self,
+        }
+    }
+
+    /// The field of that name; `value` names the fact's value.
+    pub fn field(&self, name: &str) -> Option<std::borrow::Cow<'_, FieldValue>> {
+        if name == "value" {
+            return Some(std::borrow::Cow::Owned(FieldValue::Number(self.value)));
+        }
+        self.fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| std::borrow::Cow::Borrowed(v))
+    }
+}
+
+/// What the bundle-wide step knows that fact conditions may refer to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FactContext {
+    /// The user's SIP domain (from the first REGISTER's `From`), lowercase.
+    pub domain: Option<String>,
+}
+
+/// The value of a fact's field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Text(String),
+    Number(f64),
+    Bool(bool),
+    List(Vec<String>),
+}
+
+impl FieldValue {
+    /// The kind, as `rules/README.md` names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FieldValue::Text(_) => "text",
+            FieldValue::Number(_) => "number",
+            FieldValue::Bool(_) => "bool",
+            FieldValue::List(_) => "list",
+        }
+    }
+}
+
+impl From<&str> for FieldValue {
+    fn from(s: &str) -> Self {
+        FieldValue::Text(s.to_string())
+    }
+}
+impl From<String> for FieldValue {
+    fn from(s: String) -> Self {
+        FieldValue::Text(s)
+    }
+}
+impl From<bool> for FieldValue {
+    fn from(b: bool) -> Self {
+        FieldValue::Bool(b)
+    }
+}
+impl From<f64> for FieldValue {
+    fn from(n: f64) -> Self {
+        FieldValue::Number(n)
+    }
+}
+impl From<u32> for FieldValue {
+    fn from(n: u32) -> Self {
+        FieldValue::Number(f64::from(n))
+    }
+}
+impl From<u16> for FieldValue {
+    fn from(n: u16) -> Self {
+        FieldValue::Number(f64::from(n))
+    }
+}
+impl From<usize> for FieldValue {
+    fn from(n: usize) -> Self {
+        FieldValue::Number(n as f64)
+    }
+}
+impl From<Vec<String>> for FieldValue {
+    fn from(v: Vec<String>) -> Self {
+        FieldValue::List(v)
+    }
 }
 
 /// A place in the bundle that supports or opposes a cause.

@@ -490,7 +490,7 @@ impl<'r> UccApiScan<'r> {
                         next_discovery < discovery.len() && discovery[next_discovery] < end;
                     self.attempts
                         .observe_record(member_index, path, record, discovered);
-                    let obs = Observation::Record(record);
+                    let obs = Observation::Record(record, crate::events::Source::UccApi);
                     rules.evaluate_record(&obs, in_record, candidates, |rule| {
                         collector.hit(rule, record.time, || {
                             let text = if record.level.is_empty() {
@@ -746,7 +746,7 @@ pub fn analyze_text(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -
         };
         let mut any = false;
         rules.evaluate_record(
-            &Observation::Record(&record),
+            &Observation::Record(&record, crate::events::Source::of(format)),
             &in_record,
             &mut candidates,
             |rule| {
@@ -1185,6 +1185,18 @@ pub struct Options {
     pub skip_messages: bool,
 }
 
+/// One member held in memory, read by its format's reader and matched against the rules
+/// exactly as a member of a bundle is (no time budget).
+pub fn member_outcome(rules: &RuleSet, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
+    MemberAnalyzer {
+        rules,
+        progress: None,
+        time_budget: None,
+        keep_messages: true,
+    }
+    .content(path, format, bytes)
+}
+
 /// Read the inputs and diagnose them.
 pub fn analyze(
     inputs: &[PathBuf],
@@ -1226,14 +1238,34 @@ pub fn analyze_bytes(
     conclude(&[PathBuf::from(name)], rules, catalog, options, outcomes)
 }
 
-/// Correlate the members' outcomes, evaluate the fact rules and rank the causes.
-fn conclude(
-    inputs: &[PathBuf],
-    rules: &RuleSet,
-    catalog: &Catalog,
-    options: &Options,
-    mut outcomes: Vec<MemberOutcome>,
-) -> Analysis {
+/// What the bundle-wide step concludes from the members' outcomes, before the diagnosis.
+pub struct Correlated {
+    pub outcomes: Vec<MemberOutcome>,
+    pub fact_hits: Vec<RuleHits>,
+    pub clock: Option<crate::clock::ClockEstimate>,
+    pub attempts: Vec<crate::model::SignInAttempt>,
+    pub episodes: Episodes,
+}
+
+impl Correlated {
+    /// Every rule with a match left after withdrawals, sorted.
+    pub fn matched_rules(&self) -> Vec<usize> {
+        let mut out: Vec<usize> = self
+            .outcomes
+            .iter()
+            .flat_map(|o| o.hits.iter().map(|h| h.rule))
+            .chain(self.fact_hits.iter().map(|h| h.rule))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// Correlate the members' outcomes (in inventory order): number them, join the sign-in
+/// attempts, measure the clock on the current part of the story, derive the bundle-wide
+/// facts, run the fact rules, and take out the matches that matched rules withdraw.
+pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> Correlated {
     // Number the members in inventory order and point their evidence at that number.
     for (i, o) in outcomes.iter_mut().enumerate() {
         for h in &mut o.hits {
@@ -1241,6 +1273,9 @@ fn conclude(
         }
         for r in &mut o.registrations {
             if let Some(e) = &mut r.last_response {
+                e.member_index = i;
+            }
+            if let Some(e) = &mut r.certprov_challenge {
                 e.member_index = i;
             }
             r.steps.iter_mut().for_each(|s| s.member_index = i);
@@ -1297,46 +1332,105 @@ fn conclude(
         .iter()
         .flat_map(|o| o.clues.iter().cloned())
         .collect();
-    let sip_uri = outcomes.iter().find_map(|o| o.identity.sip_uri.as_deref());
-    derived.facts.extend(correlate::derive_clue_facts(
-        &clues,
-        sip_uri,
-        derived.clock.as_ref(),
-    ));
+    derived
+        .facts
+        .extend(correlate::derive_clue_facts(&clues, derived.clock.as_ref()));
     derived
         .facts
         .extend(attempts::attempt_facts(&all_attempts, &episodes));
-    // "In sync" was measured against the nearest real zone; a time zone setting that contradicts
-    // that zone means the computer's UTC clock is off after all.
-    if derived
-        .facts
-        .iter()
-        .any(|f| f.name == "clock-zone-mismatch")
-    {
-        derived.facts.retain(|f| f.name != "clock-in-sync");
-    }
+    // Every fact carries only the fields `events::FACTS` documents, of the kinds it gives
+    // (rules/README.md is generated from that list).
+    debug_assert!(
+        derived.facts.iter().all(|f| {
+            crate::events::fact_doc(f.name).is_some_and(|d| {
+                f.fields
+                    .iter()
+                    .all(|(n, v)| d.field(n).is_some_and(|fd| fd.kind == v.kind()))
+            })
+        }),
+        "a fact field is not documented in events::FACTS"
+    );
+    let context = crate::model::FactContext {
+        domain: outcomes
+            .iter()
+            .find_map(|o| o.identity.sip_uri.as_deref())
+            .and_then(correlate::sip_domain),
+    };
     // Fact rules.
     let mut fact_hits: Vec<RuleHits> = Vec::new();
     let mut candidates = Vec::new();
     for fact in &derived.facts {
         rules.evaluate(
-            &Observation::Fact(fact),
+            &Observation::Fact(fact, &context),
             &mut candidates,
-            |rule| match fact_hits.iter_mut().find(|h| h.rule == rule) {
-                Some(h) => {
-                    h.count += 1;
-                    if h.evidence.len() < EVIDENCE_PER_RULE {
-                        h.evidence.push(fact.evidence.clone());
+            |rule| {
+                let evidence = || {
+                    let mut e = fact.evidence.clone();
+                    e.text = crate::redact::abridge(&e.text, crate::events::EVIDENCE_TEXT_MAX);
+                    e
+                };
+                match fact_hits.iter_mut().find(|h| h.rule == rule) {
+                    Some(h) => {
+                        h.count += 1;
+                        if h.evidence.len() < EVIDENCE_PER_RULE {
+                            h.evidence.push(evidence());
+                        }
                     }
+                    None => fact_hits.push(RuleHits {
+                        rule,
+                        count: 1,
+                        evidence: vec![evidence()],
+                    }),
                 }
-                None => fact_hits.push(RuleHits {
-                    rule,
-                    count: 1,
-                    evidence: vec![fact.evidence.clone()],
-                }),
             },
         );
     }
+    // Counts over a group: a rule that needs several facts matches only with enough of them.
+    fact_hits.retain(|h| match &rules.get(h.rule).matcher {
+        crate::rules::Matcher::Fact(m) => h.count >= m.at_least as u64,
+        _ => true,
+    });
+    fact_hits.sort_by_key(|h| h.rule);
+    // Withdrawals: a matched rule that shows another's measurement wrong takes its matches
+    // out (decided on the matches before any withdrawal, so the order of rules is irrelevant).
+    let mut correlated = Correlated {
+        outcomes,
+        fact_hits,
+        clock: derived.clock,
+        attempts: all_attempts,
+        episodes,
+    };
+    let withdrawn: Vec<usize> = correlated
+        .matched_rules()
+        .into_iter()
+        .flat_map(|i| rules.get(i).withdraws_rules.iter().copied())
+        .collect();
+    if !withdrawn.is_empty() {
+        for o in &mut correlated.outcomes {
+            o.hits.retain(|h| !withdrawn.contains(&h.rule));
+        }
+        correlated
+            .fact_hits
+            .retain(|h| !withdrawn.contains(&h.rule));
+    }
+    correlated
+}
+
+/// Correlate the members' outcomes, evaluate the fact rules and rank the causes.
+fn conclude(
+    inputs: &[PathBuf],
+    rules: &RuleSet,
+    catalog: &Catalog,
+    options: &Options,
+    outcomes: Vec<MemberOutcome>,
+) -> Analysis {
+    let Correlated {
+        mut outcomes,
+        fact_hits,
+        clock,
+        attempts: all_attempts,
+        episodes,
+    } = correlate_members(rules, outcomes);
     let kept: Vec<KeptMessages> = outcomes
         .iter_mut()
         .map(|o| std::mem::take(&mut o.messages))
@@ -1349,7 +1443,7 @@ fn conclude(
         diagnosis::Parts {
             outcomes,
             fact_hits,
-            clock: derived.clock,
+            clock,
             attempts: all_attempts,
             episodes,
         },
@@ -1592,7 +1686,11 @@ mod tests {
             (ev.member.as_str(), ev.line),
             ("Registry/communicator.reg", 4)
         );
-        assert!(ev.text.contains("does not list contoso.com"), "{}", ev.text);
+        assert_eq!(ev.text, "TrustModelData = \"fabrikam.com,litwareinc.com\"");
+        assert_eq!(
+            a.causes[0].reasons[0].rule,
+            "trustmodeldata-missing.lacks-domain"
+        );
         assert_eq!(a.inventory[1].format, "reg-export");
 
         // The domain listed (as a parent of the user's domain): nothing to report.

@@ -134,6 +134,17 @@ pub fn secrets(text: &str) -> Cow<'_, str> {
 /// Fold whitespace (line breaks included) to single spaces and cut to `max` characters,
 /// ending with `…` when cut.
 pub fn abridge(text: &str, max: usize) -> String {
+    // Most texts are short and already folded: one scan, one copy.
+    let b = text.as_bytes();
+    if b.len() <= max
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && !b.windows(2).any(|w| w[0] == b' ' && w[1] == b' ')
+        && !b.iter().any(|&c| c.is_ascii_whitespace() && c != b' ')
+        && text.is_ascii()
+    {
+        return text.to_string();
+    }
     let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if folded.chars().count() <= max {
         return folded;

@@ -19,12 +19,11 @@
 //! proxy`, a `.reg` export …) through the command-output reader, each followed by the
 //! bundle-wide facts its clues give.
 
-use crate::correlate;
 use crate::detect::Format;
-use crate::events::Observation;
 use crate::parse::{cmdout, powershell, sip, uccapi};
 use crate::pipeline;
 use crate::rules::RuleSet;
+use crate::rules::spec::ExampleSpec;
 
 /// The outcome of one example.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,24 +83,7 @@ pub fn as_log(example: &str) -> String {
 /// Indices of the rules that match `log` (member rules and fact rules), sorted.
 pub fn rules_matching(rules: &RuleSet, log: &str) -> Vec<usize> {
     let outcome = pipeline::analyze_uccapi(rules, "example", log.as_bytes());
-    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
-    let registrations: Vec<_> = outcome
-        .registrations
-        .iter()
-        .cloned()
-        .map(|r| (0, r))
-        .collect();
-    let derived = correlate::derive_facts(&registrations, &outcome.clock);
-    let attempts = crate::attempts::join_members(outcome.attempts.clone());
-    let episodes = crate::attempts::Episodes::of(&attempts);
-    let attempt_facts = crate::attempts::attempt_facts(&attempts, &episodes);
-    let mut candidates = Vec::new();
-    for fact in derived.facts.iter().chain(attempt_facts.iter()) {
-        rules.evaluate(&Observation::Fact(fact), &mut candidates, |i| hit.push(i));
-    }
-    hit.sort_unstable();
-    hit.dedup();
-    hit
+    pipeline::correlate_members(rules, vec![outcome]).matched_rules()
 }
 
 /// True when an example is Event Viewer XML (starts with `<Event`, `<Events` included).
@@ -115,10 +97,7 @@ pub fn is_event_xml(example: &str) -> bool {
 /// Indices of the rules that match the events of an Event Viewer XML excerpt, sorted.
 pub fn rules_matching_events(rules: &RuleSet, xml: &str) -> Vec<usize> {
     let outcome = pipeline::analyze_event_xml(rules, "example", xml.as_bytes());
-    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
-    hit.sort_unstable();
-    hit.dedup();
-    hit
+    pipeline::correlate_members(rules, vec![outcome]).matched_rules()
 }
 
 /// Indices of the rules that match the events of a text export of the given form, sorted.
@@ -128,10 +107,7 @@ pub fn rules_matching_event_text(
     text: &str,
 ) -> Vec<usize> {
     let outcome = pipeline::analyze_event_text(rules, "example", format, text.as_bytes());
-    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
-    hit.sort_unstable();
-    hit.dedup();
-    hit
+    pipeline::correlate_members(rules, vec![outcome]).matched_rules()
 }
 
 /// The text format an example is written in, when it is PowerShell output or command output.
@@ -159,14 +135,40 @@ pub fn text_format(example: &str) -> Option<Format> {
 /// the facts its clues give on their own), sorted.
 pub fn rules_matching_text(rules: &RuleSet, format: Format, text: &str) -> Vec<usize> {
     let outcome = pipeline::analyze_text(rules, "example", format, text.as_bytes());
-    let mut hit: Vec<usize> = outcome.hits.iter().map(|h| h.rule).collect();
-    let mut candidates = Vec::new();
-    for fact in correlate::derive_clue_facts(&outcome.clues, None, None) {
-        rules.evaluate(&Observation::Fact(&fact), &mut candidates, |i| hit.push(i));
+    pipeline::correlate_members(rules, vec![outcome]).matched_rules()
+}
+
+/// Indices of the rules that match a small bundle (member path → content), read as the
+/// members of a zip are: format by name, then by content; then the bundle-wide step.
+pub fn rules_matching_files(
+    rules: &RuleSet,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Vec<usize> {
+    let outcomes = files
+        .iter()
+        .map(|(path, text)| {
+            let bytes = text.as_bytes();
+            let format = crate::detect::detect(path, &bytes[..bytes.len().min(4096)]);
+            pipeline::member_outcome(rules, path, format, bytes)
+        })
+        .collect();
+    pipeline::correlate_members(rules, outcomes).matched_rules()
+}
+
+/// The rules one example matches.
+pub fn example_matches(rules: &RuleSet, ex: &ExampleSpec) -> Vec<usize> {
+    let Some(log) = &ex.log else {
+        return rules_matching_files(rules, &ex.files);
+    };
+    if is_event_xml(log) {
+        rules_matching_events(rules, log)
+    } else if let Some(format) = crate::detect::sniff_event_export(log.trim_start()) {
+        rules_matching_event_text(rules, format, log.trim_start())
+    } else if let Some(format) = text_format(log) {
+        rules_matching_text(rules, format, log.trim_start_matches(['\r', '\n']))
+    } else {
+        rules_matching(rules, &as_log(log))
     }
-    hit.sort_unstable();
-    hit.dedup();
-    hit
 }
 
 /// Run every example of every rule.
@@ -174,16 +176,7 @@ pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
     let mut out = Vec::new();
     for (i, rule) in rules.rules().iter().enumerate() {
         for (n, ex) in rule.examples.iter().enumerate() {
-            let hits = if is_event_xml(&ex.log) {
-                rules_matching_events(rules, &ex.log)
-            } else if let Some(format) = crate::detect::sniff_event_export(ex.log.trim_start()) {
-                rules_matching_event_text(rules, format, ex.log.trim_start())
-            } else if let Some(format) = text_format(&ex.log) {
-                rules_matching_text(rules, format, ex.log.trim_start_matches(['\r', '\n']))
-            } else {
-                rules_matching(rules, &as_log(&ex.log))
-            };
-            let matched = hits.contains(&i);
+            let matched = example_matches(rules, ex).contains(&i);
             out.push(ExampleResult {
                 rule: rule.id.clone(),
                 file: rule.origin.file.clone(),
@@ -195,6 +188,59 @@ pub fn run(rules: &RuleSet) -> Vec<ExampleResult> {
         }
     }
     out
+}
+
+/// What `rules test` reports at its end: `N rules, M examples, K failed, U rules without
+/// examples` (a rule "without examples" lacks a positive or a negative one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub rules: usize,
+    pub examples: usize,
+    pub failed: usize,
+    pub without_examples: usize,
+}
+
+impl Summary {
+    pub fn of(rules: &RuleSet, results: &[ExampleResult]) -> Summary {
+        Summary {
+            rules: rules.len(),
+            examples: results.len(),
+            failed: results.iter().filter(|r| !r.passed()).count(),
+            without_examples: lacking_examples(rules).len(),
+        }
+    }
+
+    pub fn passed(&self) -> bool {
+        self.failed == 0 && self.without_examples == 0
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} rules, {} examples, {} failed, {} rules without examples",
+            self.rules, self.examples, self.failed, self.without_examples
+        )
+    }
+}
+
+/// Rules that lack a positive or a negative example, with what they lack.
+pub fn lacking_examples(rules: &RuleSet) -> Vec<(&str, &'static str)> {
+    rules
+        .rules()
+        .iter()
+        .filter_map(|r| {
+            let pos = r.examples.iter().any(|e| e.matches);
+            let neg = r.examples.iter().any(|e| !e.matches);
+            match (pos, neg) {
+                (true, true) => None,
+                (false, false) => Some((r.id.as_str(), "no example")),
+                (false, true) => Some((r.id.as_str(), "no positive example")),
+                (true, false) => Some((r.id.as_str(), "no negative example")),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -318,22 +364,52 @@ mod tests {
     }
 
     #[test]
-    fn every_builtin_member_rule_has_a_positive_and_a_negative_example() {
+    fn every_builtin_rule_has_a_positive_and_a_negative_example() {
         let (rules, _) = RuleSet::load(&[]).unwrap();
-        for rule in rules.rules() {
-            if matches!(rule.matcher, Matcher::Fact(_)) {
-                continue;
-            }
-            assert!(
-                rule.examples.iter().any(|e| e.matches),
-                "{} has no positive example",
-                rule.id
-            );
-            assert!(
-                rule.examples.iter().any(|e| !e.matches),
-                "{} has no negative example",
-                rule.id
-            );
-        }
+        assert_eq!(lacking_examples(&rules), Vec::<(&str, &str)>::new());
+        let results = run(&rules);
+        let summary = Summary::of(&rules, &results);
+        assert!(summary.passed(), "{summary}");
+        assert_eq!(
+            summary.to_string(),
+            format!(
+                "{} rules, {} examples, 0 failed, 0 rules without examples",
+                rules.len(),
+                results.len()
+            )
+        );
+        // Fact rules too: every kind of rule is proven.
+        assert!(
+            rules
+                .rules()
+                .iter()
+                .any(|r| matches!(r.matcher, Matcher::Fact(_)))
+        );
+    }
+
+    #[test]
+    fn a_bundle_example_needs_its_members_together() {
+        let (rules, _) = RuleSet::load(&[]).unwrap();
+        let lacks = rules
+            .rules()
+            .iter()
+            .position(|r| r.id == "trustmodeldata-missing.lacks-domain")
+            .unwrap();
+        let log = "01/01/2026|00:00:00.000 0A0:0B0 INFO  :: Sending Packet - 192.0.2.1:443 (From Local Address: 192.0.2.10:50000) 0 bytes:\r\n01/01/2026|00:00:00.000 0A0:0B0 INFO  :: REGISTER sip:contoso.com SIP/2.0\r\nFrom: <sip:kim@contoso.com>;tag=1\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n\r\n";
+        let reg = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Communicator]\r\n\"TrustModelData\"=\"fabrikam.com\"\r\n";
+        let files = |members: &[(&str, &str)]| {
+            members
+                .iter()
+                .map(|(n, t)| (n.to_string(), t.to_string()))
+                .collect::<std::collections::BTreeMap<_, _>>()
+        };
+        let both = files(&[
+            ("Tracing/Lync-UccApi-0.UccApilog", log),
+            ("Registry/communicator.reg", reg),
+        ]);
+        assert!(rules_matching_files(&rules, &both).contains(&lacks));
+        // Each member alone proves nothing.
+        let reg_only = files(&[("Registry/communicator.reg", reg)]);
+        assert!(!rules_matching_files(&rules, &reg_only).contains(&lacks));
     }
 }

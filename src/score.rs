@@ -111,9 +111,9 @@ pub fn line_of(
     }
 }
 
-/// A cause being ranked: confidence, earliest evidence (member, line), the finding, and every
-/// (member, line) its supporting evidence points at.
-type Ranked = (f64, (usize, u32), CauseFinding, Vec<(usize, u32)>);
+/// A cause being ranked: confidence, earliest evidence (member, line), the finding, and the
+/// rules that matched for it (sorted).
+type Ranked = (f64, (usize, u32), CauseFinding, Vec<usize>);
 
 struct Tally<'a> {
     rules: Vec<(usize, &'a RuleHits)>,
@@ -138,11 +138,13 @@ pub fn rank(
 ) -> Scored {
     let mut per_cause: BTreeMap<CauseId, Tally> = BTreeMap::new();
     for (&i, h) in per_rule {
-        per_cause
-            .entry(rules.get(i).cause.clone())
-            .or_insert_with(|| Tally { rules: Vec::new() })
-            .rules
-            .push((i, h));
+        for cause in &rules.get(i).causes {
+            per_cause
+                .entry(cause.clone())
+                .or_insert_with(|| Tally { rules: Vec::new() })
+                .rules
+                .push((i, h));
+        }
     }
 
     let mut causes: Vec<Ranked> = Vec::new();
@@ -197,11 +199,7 @@ pub fn rank(
             a.0.member_index == b.0.member_index && a.0.line == b.0.line && a.0.text == b.0.text
         });
         reported_evidence.extend(evidence.iter().map(|(e, _)| e.clone()));
-        let mut places: Vec<(usize, u32)> = evidence
-            .iter()
-            .map(|(e, _)| (e.member_index, e.line))
-            .collect();
-        places.dedup();
+        let matched: Vec<usize> = tally.rules.iter().map(|&(i, _)| i).collect();
         let earliest = evidence
             .first()
             .map(|(e, _)| (e.member_index, e.line))
@@ -243,7 +241,7 @@ pub fn rank(
                 distinguish: cause.distinguish.clone(),
                 tied_with: Vec::new(),
             },
-            places,
+            matched,
         ));
     }
     causes.sort_by(|a, b| {
@@ -267,18 +265,18 @@ pub fn rank(
     }
 }
 
-/// Group ranked causes that are look-alikes (either names the other) with the same confidence
-/// and the same evidence places; fills each member's `tied_with`. Groups come in rank order.
+/// Group ranked causes for which exactly the same rules matched — which happens only through
+/// rules that name several causes, a tie the rule files declare; fills each member's
+/// `tied_with`. Groups come in rank order.
 fn tie_look_alikes(causes: &mut [Ranked], catalog: &Catalog) -> Vec<LookAlikeGroup> {
-    let alike = |a: &CauseFinding, b: &CauseFinding| {
-        a.look_alikes.iter().any(|l| l.id == b.id) || b.look_alikes.iter().any(|l| l.id == a.id)
-    };
     let mut group_of: Vec<Option<usize>> = vec![None; causes.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in 0..causes.len() {
         for j in i + 1..causes.len() {
             let (a, b) = (&causes[i], &causes[j]);
-            if a.0 != b.0 || a.3 != b.3 || !alike(&a.2, &b.2) {
+            // Tied when the same rules, and only they, matched for both: a rule that names
+            // both causes declares that the logs cannot tell them apart on its signal.
+            if a.3 != b.3 || a.3.is_empty() {
                 continue;
             }
             match (group_of[i], group_of[j]) {
@@ -436,15 +434,11 @@ mod tests {
     }
 
     #[test]
-    fn look_alikes_on_the_same_evidence_are_tied() {
+    fn a_rule_naming_two_causes_ties_them_and_other_evidence_breaks_the_tie() {
         let (rules, catalog) = load();
-        let a = index(&rules, "trustmodeldata-missing.lacks-domain");
-        let b = index(
-            &rules,
-            "untrusted-server-prompt.trustmodeldata-lacks-domain",
-        );
-        let per_rule: BTreeMap<usize, RuleHits> =
-            [hits(a, &[7]), hits(b, &[7])].into_iter().collect();
+        let shared = index(&rules, "trustmodeldata-missing.lacks-domain");
+        assert_eq!(rules.get(shared).causes.len(), 2);
+        let per_rule: BTreeMap<usize, RuleHits> = [hits(shared, &[7])].into_iter().collect();
         let scored = rank(&per_rule, &rules, &catalog, 0.3, None);
         assert_eq!(scored.look_alike_groups.len(), 1, "{:?}", scored.causes);
         let group = &scored.look_alike_groups[0].causes;
@@ -454,5 +448,24 @@ mod tests {
         // Equal confidence: the earlier evidence, then the id, decides the order (stable).
         let again = rank(&per_rule, &rules, &catalog, 0.3, None);
         assert_eq!(scored, again);
+        // The prompt's own text seen too: the causes are told apart, no tie.
+        let prompt = index(&rules, "untrusted-server-prompt.prompt-text");
+        let per_rule: BTreeMap<usize, RuleHits> = [hits(shared, &[7]), hits(prompt, &[9])]
+            .into_iter()
+            .collect();
+        let scored = rank(&per_rule, &rules, &catalog, 0.3, None);
+        assert!(scored.look_alike_groups.is_empty());
+        assert_eq!(scored.causes[0].id.0, "untrusted-server-prompt");
+        // Two rules of equal weight on the same place no longer tie by coincidence.
+        let skew = index(&rules, "clock-skew.diag-1013");
+        let creds = index(&rules, "wrong-credentials.diag-1000");
+        assert_eq!(rules.get(skew).causes.len(), 1);
+        let per_rule: BTreeMap<usize, RuleHits> =
+            [hits(skew, &[7]), hits(creds, &[7])].into_iter().collect();
+        assert!(
+            rank(&per_rule, &rules, &catalog, 0.0, None)
+                .look_alike_groups
+                .is_empty()
+        );
     }
 }

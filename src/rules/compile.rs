@@ -13,10 +13,12 @@ use std::collections::HashMap;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::bytes::Regex;
 
-use super::spec::{Effect, EventSpec, HeaderSpec, RuleFile, RuleSpec};
+use super::fact::FactMatcher;
+use super::spec::{Effect, EventSpec, HeaderSpec, RecordSpec, RuleFile, RuleSpec, SipSpec};
+use super::text::Literal;
 use crate::catalog::{Catalog, CauseId};
 use crate::error::{ConfigError, line_of};
-use crate::events::{FACT_NAMES, Observation, is_fact_name};
+use crate::events::{Observation, Source};
 use crate::parse::sip::Direction;
 
 /// Where a rule was defined.
@@ -30,7 +32,9 @@ pub struct RuleOrigin {
 #[derive(Debug, Clone)]
 pub struct Rule {
     pub id: String,
-    pub cause: CauseId,
+    /// The causes it speaks about: one, or several it supports (or opposes) alike — a
+    /// declared tie.
+    pub causes: Vec<CauseId>,
     pub effect: Effect,
     pub weight: f64,
     pub summary: String,
@@ -39,6 +43,17 @@ pub struct Rule {
     pub examples: Vec<super::spec::ExampleSpec>,
     /// Counts only next to another supporting rule of the same cause (`corroborating = true`).
     pub corroborating: bool,
+    /// Rules whose matches this rule's match takes out of the diagnosis (`withdraws`), as
+    /// written and as indices into the rule set.
+    pub withdraws: Vec<String>,
+    pub withdraws_rules: Vec<usize>,
+}
+
+impl Rule {
+    /// The first cause the rule names.
+    pub fn cause(&self) -> &CauseId {
+        &self.causes[0]
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -60,13 +75,16 @@ impl Matcher {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct SipMatcher {
     direction: Option<Direction>,
     methods: Vec<String>,
     statuses: Vec<u16>,
     codes: Vec<u32>,
     headers: Vec<HeaderMatcher>,
+    all: Vec<SipMatcher>,
+    any: Vec<SipMatcher>,
+    not: Option<Box<SipMatcher>>,
 }
 
 impl SipMatcher {
@@ -77,46 +95,74 @@ impl SipMatcher {
 }
 
 impl RecordMatcher {
-    /// The literals this rule keys on.
-    pub fn literals(&self) -> &[String] {
-        &self.contains
+    /// The literals this rule keys on: its own `contains`, else those of the first of its
+    /// `all` that has some, else those of every one of its `any` when each has some; empty
+    /// when a record without any literal could match.
+    pub fn literals(&self) -> Vec<&Literal> {
+        if !self.contains.is_empty() {
+            return self.contains.iter().collect();
+        }
+        if let Some(l) = self
+            .all
+            .iter()
+            .map(|m| m.literals())
+            .find(|l| !l.is_empty())
+        {
+            return l;
+        }
+        let any: Vec<Vec<&Literal>> = self.any.iter().map(|m| m.literals()).collect();
+        if !any.is_empty() && any.iter().all(|l| !l.is_empty()) {
+            return any.into_iter().flatten().collect();
+        }
+        Vec::new()
+    }
+
+    /// The sources the rule reads (empty: every source).
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
     }
 }
 
 #[derive(Debug, Clone)]
 struct HeaderMatcher {
     name: String,
-    contains: Option<String>,
+    contains: Option<Literal>,
     regex: Option<Regex>,
     absent: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RecordMatcher {
+    sources: Vec<Source>,
     levels: Vec<String>,
     component: Option<String>,
-    contains: Vec<String>,
+    contains: Vec<Literal>,
     regex: Option<Regex>,
+    all: Vec<RecordMatcher>,
+    any: Vec<RecordMatcher>,
+    not: Option<Box<RecordMatcher>>,
 }
 
 /// Conditions on a Windows event; see [`EventSpec`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct EventMatcher {
     /// Provider names as written (compared ASCII case-insensitively).
     providers: Vec<String>,
     ids: Vec<u32>,
     levels: Vec<u8>,
     codes: Vec<u32>,
-    /// Lowercased.
-    message_contains: Vec<String>,
-    /// (name, lowercased substring).
-    data: Vec<(String, String)>,
+    message_contains: Vec<Literal>,
+    /// (name, substring).
+    data: Vec<(String, Literal)>,
     /// Over [`event_regex_text`]; checked last, on candidates only.
     regex: Option<Regex>,
     /// Minimum clock change the event reports, in seconds (see [`WinEvent::clock_change_seconds`]).
     ///
     /// [`WinEvent::clock_change_seconds`]: crate::parse::winevent::WinEvent::clock_change_seconds
     clock_change_min: Option<f64>,
+    all: Vec<EventMatcher>,
+    any: Vec<EventMatcher>,
+    not: Option<Box<EventMatcher>>,
 }
 
 impl EventMatcher {
@@ -136,13 +182,6 @@ impl EventMatcher {
     pub fn regex_source(&self) -> Option<&str> {
         self.regex.as_ref().map(Regex::as_str)
     }
-}
-
-#[derive(Debug, Clone)]
-pub struct FactMatcher {
-    pub name: String,
-    min: Option<f64>,
-    max: Option<f64>,
 }
 
 /// The incident window of a run (`--since` / `--until`): observations outside it match no
@@ -280,6 +319,33 @@ impl RuleSet {
                 }
             }
         }
+        // `withdraws` names rules by id; every one must exist.
+        for rule in &mut rules {
+            let mut indices = Vec::new();
+            for id in &rule.withdraws {
+                match by_id.get(id) {
+                    Some(&i) if rules_id_differs(&rule.id, id) => indices.push(i),
+                    Some(_) => {
+                        return Err(ConfigError::at(
+                            &rule.origin.file,
+                            rule.origin.line,
+                            format!("rule `{}`: withdraws itself", rule.id),
+                        ));
+                    }
+                    None => {
+                        return Err(ConfigError::at(
+                            &rule.origin.file,
+                            rule.origin.line,
+                            format!(
+                                "rule `{}`: `withdraws` names `{id}`, which is no rule",
+                                rule.id
+                            ),
+                        ));
+                    }
+                }
+            }
+            rule.withdraws_rules = indices;
+        }
         let mut set = RuleSet::default();
         let mut patterns: Vec<String> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -302,15 +368,20 @@ impl RuleSet {
                     }
                 }
                 Matcher::Record(m) => {
-                    if m.contains.is_empty() {
+                    let literals = m.literals();
+                    if literals.is_empty() {
                         set.record_unfiltered.push(i);
                     } else {
-                        // One pattern per literal (compared ASCII-case-insensitively), shared by
-                        // every rule that uses it.
-                        for lit in &m.contains {
-                            let v = lit.to_ascii_lowercase();
+                        // One pattern per prefilter key (compared ASCII-case-insensitively),
+                        // shared by every rule that uses it.
+                        for v in literals.iter().flat_map(|l| l.prefilter_keys()) {
+                            let v = v.to_ascii_lowercase();
                             match patterns.iter().position(|p| *p == v) {
-                                Some(k) => set.pattern_rules[k].push(i),
+                                Some(k) => {
+                                    if !set.pattern_rules[k].contains(&i) {
+                                        set.pattern_rules[k].push(i)
+                                    }
+                                }
                                 None => {
                                     patterns.push(v);
                                     set.pattern_rules.push(vec![i]);
@@ -500,7 +571,7 @@ impl RuleSet {
                 }
                 candidates.extend_from_slice(&self.sip_rest);
             }
-            Observation::Record(record) => {
+            Observation::Record(record, _) => {
                 if let Some(ac) = &self.prefilter {
                     self.each_literal(ac, record.raw.as_bytes(), |_, rules| {
                         candidates.extend_from_slice(rules)
@@ -508,7 +579,7 @@ impl RuleSet {
                 }
                 candidates.extend_from_slice(&self.record_unfiltered);
             }
-            Observation::Fact(fact) => {
+            Observation::Fact(fact, _) => {
                 if let Some(v) = self.fact_by_name.get(fact.name) {
                     candidates.extend_from_slice(v);
                 }
@@ -553,77 +624,108 @@ impl Rule {
                     diagnostics,
                     ..
                 },
-            ) => {
-                if m.direction.is_some_and(|d| d != *direction) {
-                    return false;
-                }
-                if !m.methods.is_empty()
-                    && !message
-                        .method()
-                        .is_some_and(|x| m.methods.iter().any(|w| w == x))
-                {
-                    return false;
-                }
-                if !m.statuses.is_empty()
-                    && !message.status().is_some_and(|s| m.statuses.contains(&s))
-                {
-                    return false;
-                }
-                if !m.codes.is_empty() && !diagnostics.iter().any(|d| m.codes.contains(&d.code)) {
-                    return false;
-                }
-                m.headers.iter().all(|h| {
-                    let mut values = message.headers_named(&h.name).peekable();
-                    if h.absent {
-                        return values.peek().is_none();
-                    }
-                    values.any(|v| {
-                        h.contains.as_ref().is_none_or(|c| contains_ci(v, c))
-                            && h.regex.as_ref().is_none_or(|r| r.is_match(v.as_bytes()))
-                    })
-                })
+            ) => m.matches(*direction, message, diagnostics),
+            (Matcher::Record(m), Observation::Record(record, source)) => {
+                (m.sources.is_empty() || m.sources.contains(source)) && m.matches(record)
             }
-            (Matcher::Record(m), Observation::Record(record)) => {
-                (m.levels.is_empty() || m.levels.iter().any(|l| l == record.level))
-                    && m.component.as_ref().is_none_or(|c| record.component() == c)
-                    && (m.contains.is_empty()
-                        || m.contains.iter().any(|c| contains_ci(record.raw, c)))
-                    && m.regex
-                        .as_ref()
-                        .is_none_or(|r| r.is_match(record.raw.as_bytes()))
-            }
-            (Matcher::Fact(m), Observation::Fact(fact)) => {
-                fact.name == m.name
-                    && m.min.is_none_or(|v| fact.value >= v)
-                    && m.max.is_none_or(|v| fact.value <= v)
-            }
-            (Matcher::Event(m), Observation::WinEvent(ev)) => {
-                m.ids.contains(&ev.event_id)
-                    && m.providers
-                        .iter()
-                        .any(|p| p.eq_ignore_ascii_case(ev.provider.trim()))
-                    && (m.levels.is_empty() || m.levels.contains(&ev.level))
-                    && (m.codes.is_empty()
-                        || ev.diagnostics.iter().any(|d| m.codes.contains(&d.code)))
-                    && (m.message_contains.is_empty() || {
-                        let text = ev.text();
-                        m.message_contains
-                            .iter()
-                            .any(|needle| contains_lower(&text, needle))
-                    })
-                    && m.data.iter().all(|(name, needle)| {
-                        ev.data
-                            .iter()
-                            .any(|(n, v)| n.eq_ignore_ascii_case(name) && contains_lower(v, needle))
-                    })
-                    && m.clock_change_min
-                        .is_none_or(|min| ev.clock_change_seconds().is_some_and(|s| s.abs() >= min))
-                    && m.regex
-                        .as_ref()
-                        .is_none_or(|r| r.is_match(event_regex_text(ev).as_bytes()))
-            }
+            (Matcher::Fact(m), Observation::Fact(fact, ctx)) => m.matches(fact, ctx),
+            (Matcher::Event(m), Observation::WinEvent(ev)) => m.matches(ev),
             _ => false,
         }
+    }
+}
+
+impl SipMatcher {
+    fn matches(
+        &self,
+        direction: Direction,
+        message: &crate::parse::sip::SipMessage<'_>,
+        diagnostics: &[crate::parse::sip::MsDiagnostic<'_>],
+    ) -> bool {
+        let m = self;
+        if m.direction.is_some_and(|d| d != direction) {
+            return false;
+        }
+        if !m.methods.is_empty()
+            && !message
+                .method()
+                .is_some_and(|x| m.methods.iter().any(|w| w == x))
+        {
+            return false;
+        }
+        if !m.statuses.is_empty() && !message.status().is_some_and(|s| m.statuses.contains(&s)) {
+            return false;
+        }
+        if !m.codes.is_empty() && !diagnostics.iter().any(|d| m.codes.contains(&d.code)) {
+            return false;
+        }
+        m.headers.iter().all(|h| {
+            let mut values = message.headers_named(&h.name).peekable();
+            if h.absent {
+                return values.peek().is_none();
+            }
+            values.any(|v| {
+                h.contains.as_ref().is_none_or(|c| c.found_in(v))
+                    && h.regex.as_ref().is_none_or(|r| r.is_match(v.as_bytes()))
+            })
+        }) && m
+            .all
+            .iter()
+            .all(|x| x.matches(direction, message, diagnostics))
+            && (m.any.is_empty()
+                || m.any
+                    .iter()
+                    .any(|x| x.matches(direction, message, diagnostics)))
+            && m.not
+                .as_ref()
+                .is_none_or(|x| !x.matches(direction, message, diagnostics))
+    }
+}
+
+impl RecordMatcher {
+    fn matches(&self, record: &crate::parse::uccapi::UccApiRecord<'_>) -> bool {
+        let m = self;
+        (m.levels.is_empty() || m.levels.iter().any(|l| l == record.level))
+            && m.component.as_ref().is_none_or(|c| record.component() == c)
+            && (m.contains.is_empty() || m.contains.iter().any(|c| c.found_in(record.raw)))
+            && m.regex
+                .as_ref()
+                .is_none_or(|r| r.is_match(record.raw.as_bytes()))
+            && m.all.iter().all(|x| x.matches(record))
+            && (m.any.is_empty() || m.any.iter().any(|x| x.matches(record)))
+            && m.not.as_ref().is_none_or(|x| !x.matches(record))
+    }
+}
+
+impl EventMatcher {
+    fn matches(&self, ev: &crate::parse::winevent::WinEvent) -> bool {
+        let m = self;
+        (m.ids.is_empty() || m.ids.contains(&ev.event_id))
+            && (m.providers.is_empty()
+                || m.providers
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(ev.provider.trim())))
+            && (m.levels.is_empty() || m.levels.contains(&ev.level))
+            && (m.codes.is_empty() || ev.diagnostics.iter().any(|d| m.codes.contains(&d.code)))
+            && (m.message_contains.is_empty() || {
+                let text = ev.text();
+                m.message_contains
+                    .iter()
+                    .any(|needle| needle.found_in(&text))
+            })
+            && m.data.iter().all(|(name, needle)| {
+                ev.data
+                    .iter()
+                    .any(|(n, v)| n.eq_ignore_ascii_case(name) && needle.found_in(v))
+            })
+            && m.clock_change_min
+                .is_none_or(|min| ev.clock_change_seconds().is_some_and(|s| s.abs() >= min))
+            && m.regex
+                .as_ref()
+                .is_none_or(|r| r.is_match(event_regex_text(ev).as_bytes()))
+            && m.all.iter().all(|x| x.matches(ev))
+            && (m.any.is_empty() || m.any.iter().any(|x| x.matches(ev)))
+            && m.not.as_ref().is_none_or(|x| !x.matches(ev))
     }
 }
 
@@ -646,18 +748,11 @@ pub fn event_regex_text(ev: &crate::parse::winevent::WinEvent) -> String {
 
 /// ASCII case-insensitive substring test.
 pub fn contains_ci(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    super::text::contains_ascii_ci(hay, needle)
 }
 
-/// Case-insensitive substring test with an already lowercased needle (Unicode-aware: event
-/// messages are localized).
-fn contains_lower(hay: &str, needle_lower: &str) -> bool {
-    if hay.is_ascii() && needle_lower.is_ascii() {
-        contains_ci(hay, needle_lower)
-    } else {
-        hay.to_lowercase().contains(needle_lower)
-    }
+fn rules_id_differs(a: &str, b: &str) -> bool {
+    a != b
 }
 
 fn collect(
@@ -698,50 +793,200 @@ fn regex(origin: &RuleOrigin, id: &str, pattern: &str) -> Result<Regex, ConfigEr
         })
 }
 
-fn event_matcher(e: EventSpec) -> Result<EventMatcher, String> {
-    let m = EventMatcher {
-        providers: e
-            .provider
+/// Builds the matchers of one rule, with its id and place for error messages.
+struct Builder<'a> {
+    origin: &'a RuleOrigin,
+    id: &'a str,
+    case_sensitive: bool,
+}
+
+impl Builder<'_> {
+    /// The tables of an `all` or `any`, built like their parent.
+    fn nested<S, M>(
+        &self,
+        specs: Vec<S>,
+        build: fn(&Self, S, bool) -> Result<M, String>,
+    ) -> Result<Vec<M>, String> {
+        specs.into_iter().map(|x| build(self, x, true)).collect()
+    }
+
+    /// The table of a `not`, built like its parent.
+    fn negated<S, M>(
+        &self,
+        spec: Option<Box<S>>,
+        build: fn(&Self, S, bool) -> Result<M, String>,
+    ) -> Result<Option<Box<M>>, String> {
+        spec.map(|x| build(self, *x, true).map(Box::new))
+            .transpose()
+    }
+
+    fn literal(&self, text: &str, key: &str) -> Result<Literal, String> {
+        if text.is_empty() {
+            return Err(format!("`{key}` has an empty literal"));
+        }
+        Ok(Literal::new(text, self.case_sensitive))
+    }
+
+    fn regex(&self, pattern: Option<&str>) -> Result<Option<Regex>, String> {
+        pattern
+            .map(|p| {
+                regex(self.origin, self.id, p).map_err(|e| {
+                    let prefix = format!("rule `{}`: ", self.id);
+                    e.message
+                        .strip_prefix(&prefix)
+                        .unwrap_or(&e.message)
+                        .to_string()
+                })
+            })
+            .transpose()
+    }
+
+    /// An event matcher; `nested` ones (inside `all`, `any`, `not`) need no provider and id.
+    fn event(&self, e: EventSpec, nested: bool) -> Result<EventMatcher, String> {
+        let m = EventMatcher {
+            providers: e
+                .provider
+                .into_vec()
+                .into_iter()
+                .map(|p| p.trim().to_string())
+                .collect(),
+            ids: e.id.into_vec(),
+            levels: e.level.into_vec(),
+            codes: e.diag_code.into_vec(),
+            message_contains: e
+                .message_contains
+                .into_vec()
+                .iter()
+                .map(|s| self.literal(s, "message_contains"))
+                .collect::<Result<_, _>>()?,
+            data: e
+                .data
+                .into_iter()
+                .map(|d| {
+                    let name = d.name.trim().to_string();
+                    if name.is_empty() {
+                        return Err("`data` has an item without a name".to_string());
+                    }
+                    Ok((name, Literal::new(&d.contains, self.case_sensitive)))
+                })
+                .collect::<Result<_, _>>()?,
+            regex: self.regex(e.regex.as_deref())?,
+            clock_change_min: e.clock_change_min_seconds,
+            all: self.nested(e.all, Self::event)?,
+            any: self.nested(e.any, Self::event)?,
+            not: self.negated(e.not, Self::event)?,
+        };
+        if m.clock_change_min.is_some_and(|v| v.is_nan() || v < 0.0) {
+            return Err("`clock_change_min_seconds` must be a number >= 0".into());
+        }
+        if !nested && (m.providers.is_empty() || m.ids.is_empty()) {
+            return Err(
+                "[rule.event] needs both `provider` and `id`: an event ID means nothing without its provider"
+                    .into(),
+            );
+        }
+        if m.providers.iter().any(String::is_empty) {
+            return Err("`provider` has an empty name".into());
+        }
+        Ok(m)
+    }
+
+    fn sip(&self, s: SipSpec, nested: bool) -> Result<SipMatcher, String> {
+        let headers = s
+            .header
+            .into_iter()
+            .map(|h: HeaderSpec| {
+                if h.absent && (h.contains.is_some() || h.regex.is_some()) {
+                    return Err(format!(
+                        "header `{}`: `absent` cannot go with `contains` or `regex`",
+                        h.name
+                    ));
+                }
+                Ok(HeaderMatcher {
+                    regex: self.regex(h.regex.as_deref())?,
+                    contains: h
+                        .contains
+                        .as_deref()
+                        .map(|c| Literal::new(c, self.case_sensitive)),
+                    name: h.name,
+                    absent: h.absent,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let m = SipMatcher {
+            direction: s.direction,
+            methods: s
+                .method
+                .into_vec()
+                .into_iter()
+                .map(|m| m.to_ascii_uppercase())
+                .collect(),
+            statuses: s.status.into_vec(),
+            codes: s.diag_code.into_vec(),
+            headers,
+            all: self.nested(s.all, Self::sip)?,
+            any: self.nested(s.any, Self::sip)?,
+            not: self.negated(s.not, Self::sip)?,
+        };
+        if !nested
+            && m.direction.is_none()
+            && m.methods.is_empty()
+            && m.statuses.is_empty()
+            && m.codes.is_empty()
+            && m.headers.is_empty()
+            && m.all.is_empty()
+            && m.any.is_empty()
+        {
+            return Err("[rule.sip] has no condition and would match every message".into());
+        }
+        Ok(m)
+    }
+
+    fn record(&self, r: RecordSpec, nested: bool) -> Result<RecordMatcher, String> {
+        let sources = r
+            .source
             .into_vec()
-            .into_iter()
-            .map(|p| p.trim().to_string())
-            .collect(),
-        ids: e.id.into_vec(),
-        levels: e.level.into_vec(),
-        codes: e.diag_code.into_vec(),
-        message_contains: e
-            .message_contains
-            .into_vec()
-            .into_iter()
-            .map(|s| s.to_lowercase())
-            .collect(),
-        data: e
-            .data
-            .into_iter()
-            .map(|d| (d.name.trim().to_string(), d.contains.to_lowercase()))
-            .collect(),
-        regex: None,
-        clock_change_min: e.clock_change_min_seconds,
-    };
-    if m.clock_change_min.is_some_and(|v| v.is_nan() || v < 0.0) {
-        return Err("`clock_change_min_seconds` must be a number >= 0".into());
+            .iter()
+            .map(|s| {
+                Source::parse(s).ok_or_else(|| {
+                    let known: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
+                    format!("unknown source `{s}`; known: {}", known.join(", "))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if nested && !sources.is_empty() {
+            return Err(
+                "`source` belongs to the rule's [rule.record], not inside `all`, `any` or `not`"
+                    .into(),
+            );
+        }
+        let m = RecordMatcher {
+            sources,
+            levels: r.level.into_vec(),
+            component: r.component,
+            contains: r
+                .contains
+                .into_vec()
+                .iter()
+                .map(|c| self.literal(c, "contains"))
+                .collect::<Result<_, _>>()?,
+            regex: self.regex(r.regex.as_deref())?,
+            all: self.nested(r.all, Self::record)?,
+            any: self.nested(r.any, Self::record)?,
+            not: self.negated(r.not, Self::record)?,
+        };
+        if m.levels.is_empty()
+            && m.component.is_none()
+            && m.contains.is_empty()
+            && m.regex.is_none()
+            && m.all.is_empty()
+            && m.any.is_empty()
+            && (!nested || m.not.is_none())
+        {
+            return Err("[rule.record] has no condition and would match every line".into());
+        }
+        Ok(m)
     }
-    if m.providers.is_empty() || m.ids.is_empty() {
-        return Err(
-            "[rule.event] needs both `provider` and `id`: an event ID means nothing without its provider"
-                .into(),
-        );
-    }
-    if m.providers.iter().any(String::is_empty) {
-        return Err("`provider` has an empty name".into());
-    }
-    if m.message_contains.iter().any(String::is_empty) {
-        return Err("`message_contains` has an empty literal".into());
-    }
-    if m.data.iter().any(|(n, _)| n.is_empty()) {
-        return Err("`data` has an item without a name".into());
-    }
-    Ok(m)
 }
 
 fn compile_rule(
@@ -755,11 +1000,19 @@ fn compile_rule(
     if id.is_empty() {
         return Err(fail("empty id".into()));
     }
-    if !catalog.contains(&spec.cause) {
-        return Err(fail(format!(
-            "unknown cause `{}` (see `sfbtriage rules list`)",
-            spec.cause
-        )));
+    let causes: Vec<String> = spec.cause.into_vec();
+    if causes.is_empty() {
+        return Err(fail("`cause` names no cause".into()));
+    }
+    for c in &causes {
+        if !catalog.contains(c) {
+            return Err(fail(format!(
+                "unknown cause `{c}` (see `sfbtriage rules list`)"
+            )));
+        }
+    }
+    if (1..causes.len()).any(|i| causes[..i].contains(&causes[i])) {
+        return Err(fail("`cause` names a cause twice".into()));
     }
     if !(spec.weight > 0.0 && spec.weight <= 1.0) {
         return Err(fail(format!("weight {} is outside (0, 1]", spec.weight)));
@@ -778,102 +1031,31 @@ fn compile_rule(
             "needs exactly one of [rule.sip], [rule.record], [rule.fact], [rule.event]; has {kinds}"
         )));
     }
-    let matcher = if let Some(e) = spec.event {
-        let pattern = e.regex.clone();
-        let mut m = event_matcher(e).map_err(fail)?;
-        m.regex = pattern
-            .as_deref()
-            .map(|p| regex(&origin, &id, p))
-            .transpose()?;
-        Matcher::Event(m)
-    } else if let Some(s) = spec.sip {
-        let headers = s
-            .header
-            .into_iter()
-            .map(|h: HeaderSpec| {
-                if h.absent && (h.contains.is_some() || h.regex.is_some()) {
-                    return Err(fail(format!(
-                        "header `{}`: `absent` cannot go with `contains` or `regex`",
-                        h.name
-                    )));
-                }
-                Ok(HeaderMatcher {
-                    regex: h
-                        .regex
-                        .as_deref()
-                        .map(|p| regex(&origin, &id, p))
-                        .transpose()?,
-                    name: h.name,
-                    contains: h.contains,
-                    absent: h.absent,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        let m = SipMatcher {
-            direction: s.direction,
-            methods: s
-                .method
-                .into_vec()
-                .into_iter()
-                .map(|m| m.to_ascii_uppercase())
-                .collect(),
-            statuses: s.status.into_vec(),
-            codes: s.diag_code.into_vec(),
-            headers,
-        };
-        if m.direction.is_none()
-            && m.methods.is_empty()
-            && m.statuses.is_empty()
-            && m.codes.is_empty()
-            && m.headers.is_empty()
-        {
-            return Err(fail(
-                "[rule.sip] has no condition and would match every message".into(),
-            ));
-        }
-        Matcher::Sip(m)
-    } else if let Some(r) = spec.record {
-        let m = RecordMatcher {
-            levels: r.level.into_vec(),
-            component: r.component,
-            contains: r.contains.into_vec(),
-            regex: r
-                .regex
-                .as_deref()
-                .map(|p| regex(&origin, &id, p))
-                .transpose()?,
-        };
-        if m.contains.iter().any(String::is_empty) {
-            return Err(fail("`contains` has an empty literal".into()));
-        }
-        if m.levels.is_empty()
-            && m.component.is_none()
-            && m.contains.is_empty()
-            && m.regex.is_none()
-        {
-            return Err(fail(
-                "[rule.record] has no condition and would match every line".into(),
-            ));
-        }
-        Matcher::Record(m)
-    } else {
-        let f = spec.fact.expect("one kind");
-        if !is_fact_name(&f.name) {
-            let known: Vec<_> = FACT_NAMES.iter().map(|(n, _)| *n).collect();
+    for (n, ex) in spec.examples.iter().enumerate() {
+        if ex.log.is_some() != ex.files.is_empty() {
             return Err(fail(format!(
-                "unknown fact `{}`; known: {}",
-                f.name,
-                known.join(", ")
+                "example {} needs exactly one of `log` and `files`",
+                n + 1
             )));
         }
-        Matcher::Fact(FactMatcher {
-            name: f.name,
-            min: f.min,
-            max: f.max,
-        })
+    }
+    let build = Builder {
+        origin: &origin,
+        id: &id,
+        case_sensitive: spec.case_sensitive,
+    };
+    let matcher = if let Some(e) = spec.event {
+        Matcher::Event(build.event(e, false).map_err(fail)?)
+    } else if let Some(s) = spec.sip {
+        Matcher::Sip(build.sip(s, false).map_err(fail)?)
+    } else if let Some(r) = spec.record {
+        Matcher::Record(build.record(r, false).map_err(fail)?)
+    } else {
+        let f = spec.fact.expect("one kind");
+        Matcher::Fact(FactMatcher::compile(f).map_err(fail)?)
     };
     Ok(Rule {
-        cause: CauseId(spec.cause),
+        causes: causes.into_iter().map(CauseId).collect(),
         effect: spec.effect,
         weight: spec.weight,
         summary: spec.summary,
@@ -881,6 +1063,8 @@ fn compile_rule(
         matcher,
         examples: spec.examples,
         corroborating: spec.corroborating,
+        withdraws: spec.withdraws.into_vec(),
+        withdraws_rules: Vec::new(),
         id,
     })
 }
@@ -1013,15 +1197,17 @@ contains = ["0x80090324", "SEC_E_TIME_SKEW"]
         );
 
         hits.clear();
-        rs.evaluate(&Observation::Record(rec), &mut cand, |i| {
+        rs.evaluate(&Observation::Record(rec, Source::UccApi), &mut cand, |i| {
             hits.push(rs.get(i).id.as_str())
         });
         assert_eq!(hits, vec!["lit"], "two literals, one hit");
 
         hits.clear();
-        rs.evaluate(&Observation::Record(records[1].record()), &mut cand, |i| {
-            hits.push(rs.get(i).id.as_str())
-        });
+        rs.evaluate(
+            &Observation::Record(records[1].record(), Source::UccApi),
+            &mut cand,
+            |i| hits.push(rs.get(i).id.as_str()),
+        );
         assert!(hits.is_empty(), "level filter");
     }
 
@@ -1142,9 +1328,11 @@ data = [{ name = "alertdesc", contains = "48" }]
         let log = "01/15/2012|11:30:10.400 1 ERROR :: fatal alert\n";
         let records: Vec<_> = UccApiReader::new(log).collect();
         let mut hits = 0;
-        rs.evaluate(&Observation::Record(records[0].record()), &mut cand, |_| {
-            hits += 1
-        });
+        rs.evaluate(
+            &Observation::Record(records[0].record(), Source::UccApi),
+            &mut cand,
+            |_| hits += 1,
+        );
         assert_eq!(hits, 0);
     }
 
@@ -1224,6 +1412,93 @@ regex = '(?im)alert code is 48\b|^AlertDesc=48$'
     fn builtin_rules_compile() {
         let (rs, _) = RuleSet::load(&[]).unwrap();
         assert!(rs.len() >= 8);
+    }
+
+    #[test]
+    fn record_rules_scope_by_source_and_combine_with_all_any_not() {
+        let rs = set(r#"
+[[rule]]
+id = "ps"
+cause = "ps-execution-policy"
+weight = 0.5
+summary = "s"
+[rule.record]
+source = "powershell"
+all = [{ contains = "Import-Module" }, { contains = ["désactivée", "disabled"] }]
+not = { contains = "ExecutionPolicy Bypass" }
+"#)
+        .unwrap();
+        let rule = &rs.rules()[0];
+        let m = match &rule.matcher {
+            Matcher::Record(m) => m,
+            _ => unreachable!(),
+        };
+        // The prefilter keys on the first `all` table with literals.
+        assert_eq!(m.literals().len(), 1);
+        let hit = |text: &str, source: Source| {
+            let record = crate::parse::uccapi::UccApiRecord {
+                line: 1,
+                time: None,
+                thread: "",
+                level: "ERROR",
+                text,
+                continuation: "",
+                raw: text,
+            };
+            let mut cand = Vec::new();
+            let mut n = 0;
+            rs.evaluate(&Observation::Record(&record, source), &mut cand, |_| n += 1);
+            n == 1
+        };
+        let fr = "Import-Module : L'EXÉCUTION DE SCRIPTS EST DÉSACTIVÉE sur ce système";
+        assert!(hit(fr, Source::PowerShell));
+        assert!(!hit(fr, Source::UccApi), "another source");
+        assert!(!hit("Import-Module : loaded", Source::PowerShell), "all");
+        assert!(
+            !hit(
+                "Import-Module : disabled; run with -ExecutionPolicy Bypass",
+                Source::PowerShell
+            ),
+            "not"
+        );
+    }
+
+    #[test]
+    fn relations_and_scopes_are_checked_when_rules_load() {
+        let rule = |extra: &str, body: &str| {
+            format!(
+                "[[rule]]\nid = \"x\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\n{extra}{body}"
+            )
+        };
+        let rec = "[rule.record]\ncontains = \"a\"\n";
+        for (text, want) in [
+            (rule("withdraws = [\"nope\"]\n", rec), "which is no rule"),
+            (rule("withdraws = [\"x\"]\n", rec), "withdraws itself"),
+            (
+                "[[rule]]\nid = \"x\"\ncause = [\"clock-skew\", \"nope\"]\nweight = 0.5\nsummary = \"s\"\n[rule.record]\ncontains = \"a\"\n".to_string(),
+                "unknown cause `nope`",
+            ),
+            (
+                "[[rule]]\nid = \"x\"\ncause = [\"clock-skew\", \"clock-skew\"]\nweight = 0.5\nsummary = \"s\"\n[rule.record]\ncontains = \"a\"\n".to_string(),
+                "names a cause twice",
+            ),
+            (rule("", "[rule.record]\nsource = \"mail\"\ncontains = \"a\"\n"), "unknown source `mail`"),
+            (
+                rule("", "[rule.record]\ncontains = \"a\"\nall = [{ source = \"powershell\", contains = \"b\" }]\n"),
+                "`source` belongs to the rule",
+            ),
+            (
+                rule("", "[rule.record]\ncontains = \"a\"\n[[rule.examples]]\nmatches = true\n"),
+                "exactly one of `log` and `files`",
+            ),
+        ] {
+            let e = set(&text).unwrap_err().to_string();
+            assert!(e.contains(want), "{e} should contain {want}");
+        }
+        // A rule naming two causes, and one withdrawing another, load.
+        let rs = set("[[rule]]\nid = \"a\"\ncause = [\"trustmodeldata-missing\", \"untrusted-server-prompt\"]\nweight = 0.5\nsummary = \"s\"\n[rule.record]\ncontains = \"a\"\n\n[[rule]]\nid = \"b\"\ncause = \"clock-skew\"\nweight = 0.5\nsummary = \"s\"\nwithdraws = [\"a\"]\n[rule.record]\ncontains = \"b\"\n").unwrap();
+        assert_eq!(rs.get(0).causes.len(), 2);
+        assert_eq!(rs.get(1).withdraws_rules, vec![0]);
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! files live in `rules/` at the top of the repository and are embedded at build time.
 
 pub mod compile;
+pub mod fact;
 pub mod spec;
+pub mod text;
 
 pub use compile::{BUILTIN_RULES, Matcher, Rule, RuleOrigin, RuleSet, TimeWindow};
 pub use spec::Effect;

@@ -51,7 +51,9 @@ pub struct RuleFile {
 #[serde(deny_unknown_fields)]
 pub struct RuleSpec {
     pub id: String,
-    pub cause: String,
+    /// The cause this rule speaks about, or a list of causes it supports (or opposes) alike:
+    /// a declared tie — the logs cannot tell those causes apart on this signal.
+    pub cause: OneOrMany<String>,
     #[serde(default)]
     pub effect: Effect,
     /// How much one match of this rule moves the cause (0 < weight ≤ 1).
@@ -63,6 +65,14 @@ pub struct RuleSpec {
     /// itself, but it explains Sign-In Assistant failures).
     #[serde(default)]
     pub corroborating: bool,
+    /// Rule ids whose matches this rule's match takes out of the diagnosis (`suppresses` is
+    /// accepted as another name): a measurement that this rule shows to be wrong.
+    #[serde(default, alias = "suppresses")]
+    pub withdraws: OneOrMany<String>,
+    /// Literal conditions (`contains`, header `contains`, `message_contains`, `data`) compare
+    /// exactly as written instead of ignoring case.
+    #[serde(default)]
+    pub case_sensitive: bool,
     pub sip: Option<SipSpec>,
     pub record: Option<RecordSpec>,
     pub fact: Option<FactSpec>,
@@ -88,6 +98,14 @@ pub struct SipSpec {
     /// Header conditions (all of).
     #[serde(default)]
     pub header: Vec<HeaderSpec>,
+    /// Every one of these must hold too.
+    #[serde(default)]
+    pub all: Vec<SipSpec>,
+    /// At least one of these must hold too.
+    #[serde(default)]
+    pub any: Vec<SipSpec>,
+    /// This must not hold.
+    pub not: Option<Box<SipSpec>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -107,6 +125,11 @@ pub struct HeaderSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecordSpec {
+    /// Which reader made the record, any of: `uccapi` (client trace log), `powershell`
+    /// (transcripts, console captures), `cmdout` (nslookup, ipconfig, netsh, systeminfo),
+    /// `registry` (`.reg` exports), `signin-assistant` (msoidsvc traces), `text` (other).
+    #[serde(default)]
+    pub source: OneOrMany<String>,
     /// Level words, any of (`ERROR`, `WARN` …).
     #[serde(default)]
     pub level: OneOrMany<String>,
@@ -117,15 +140,45 @@ pub struct RecordSpec {
     pub contains: OneOrMany<String>,
     /// Regex over the record text, checked only after `contains` matched.
     pub regex: Option<String>,
+    /// Every one of these must hold too.
+    #[serde(default)]
+    pub all: Vec<RecordSpec>,
+    /// At least one of these must hold too.
+    #[serde(default)]
+    pub any: Vec<RecordSpec>,
+    /// This must not hold.
+    pub not: Option<Box<RecordSpec>>,
 }
 
-/// A fact derived across messages (registration outcome, clock skew …).
+/// A fact the engine measured (a REGISTER transaction, the clock offset, a DNS name, the
+/// current problem …) and conditions on its value and fields.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactSpec {
     pub name: String,
+    /// value >= min
     pub min: Option<f64>,
+    /// value <= max
     pub max: Option<f64>,
+    /// value > above
+    pub above: Option<f64>,
+    /// value < below
+    pub below: Option<f64>,
+    /// Field conditions, all of.
+    #[serde(default, rename = "where")]
+    pub where_: toml::Table,
+    /// Field conditions that must not all hold.
+    #[serde(default)]
+    pub not: Option<toml::Table>,
+    /// Tables of field conditions; at least one must hold.
+    #[serde(default)]
+    pub any: Vec<toml::Table>,
+    /// Match only when the bundle names the user's SIP domain (so `{domain}` is known).
+    #[serde(default)]
+    pub requires_domain: bool,
+    /// The rule matches only when at least this many facts meet its conditions (default 1):
+    /// a count over the group of facts of that name.
+    pub at_least: Option<usize>,
 }
 
 /// Conditions on a Windows event (`.evtx` or Event Viewer XML export); all given conditions
@@ -158,6 +211,14 @@ pub struct EventSpec {
     /// `.evtx` stores as EventData (a TLS alert code, a DNS name).
     #[serde(default)]
     pub regex: Option<String>,
+    /// Every one of these must hold too (they need no `provider` or `id` of their own).
+    #[serde(default)]
+    pub all: Vec<EventSpec>,
+    /// At least one of these must hold too.
+    #[serde(default)]
+    pub any: Vec<EventSpec>,
+    /// This must not hold.
+    pub not: Option<Box<EventSpec>>,
     /// The event reports a change of the system clock (Kernel-General 1: `OldTime` / `NewTime`
     /// in its EventData, or "changed to … from …" in its message) of at least this many seconds
     /// either way.
@@ -175,10 +236,16 @@ pub struct DataSpec {
     pub contains: String,
 }
 
-/// A log excerpt and whether the rule must match it.
+/// An excerpt (or a small bundle of files) and whether the rule must match it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExampleSpec {
-    pub log: String,
+    /// One excerpt; its form is recognised from its content.
+    #[serde(default)]
+    pub log: Option<String>,
+    /// A bundle: member path → content, read like the members of a zip (by name, then by
+    /// content), for rules that need several members (a `.reg` export next to a client log).
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, String>,
     pub matches: bool,
 }
