@@ -3,8 +3,9 @@
 //! Usage: `cargo run --release --example gen_bundle -- OUT.zip SIZE_MB [EVTX_DIR]`. The zip
 //! holds `Tracing/Lync-UccApi-N.UccApilog` members of up to 100 MB each (SIP traffic with
 //! rejections, noise and errors) adding up to SIZE_MB of log text, plus every `.evtx` found
-//! below EVTX_DIR (default `../shared/corpus/evtx`) under `EventLogs/`. Members are generated
-//! one at a time, so memory stays at one member whatever the size.
+//! below EVTX_DIR (default `../shared/corpus/evtx`) under `EventLogs/`. `GEN_MEMBER_MB` sets
+//! the member size instead of 100 MB (`GEN_MEMBER_MB=2000 … 2000`: one 2 GB member). Members
+//! are generated one at a time, so memory stays at one member whatever the size.
 #![forbid(unsafe_code)]
 
 use std::io::Write;
@@ -50,10 +51,15 @@ fn main() -> std::io::Result<()> {
     let options = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .large_file(true);
+    let member_mb: usize = std::env::var("GEN_MEMBER_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&m| m > 0)
+        .unwrap_or(100);
     let mut left = size_mb << 20;
     let mut n = 0;
     while left > 0 {
-        let chunk = left.min(100 << 20);
+        let chunk = left.min(member_mb << 20);
         zip.start_file(format!("Tracing/Lync-UccApi-{n}.UccApilog"), options)?;
         zip.write_all(&sfbtriage::synth::uccapi_log(chunk))?;
         left -= chunk;

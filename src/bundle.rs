@@ -2,7 +2,9 @@
 //!
 //! This module owns finding every member of the inputs, inflating it in memory (nothing is
 //! ever written to disk), enforcing the size, total and compression-ratio limits, and
-//! handing each member's bytes to a [`MemberSink`] in parallel. Whatever happens to a member
+//! handing each member to a [`MemberSink`] in parallel: a nested archive's bytes whole, any
+//! other member as a stream ([`MemberSink::content_stream`]) whose integrity (CRC, declared
+//! size, read errors) is checked when the sink is done, so a sink may parse while inflating. Whatever happens to a member
 //! (read, skipped over a limit, failed with a bad CRC or truncated data), the sink is told,
 //! so every member shows up in the inventory. Results come back in a fixed order — inputs as
 //! given, folders sorted by name, archives in central-directory order, nested members right
@@ -165,6 +167,26 @@ pub trait MemberSink: Sync {
     type Outcome: Send;
     /// A member's bytes, read in full, that is not an archive to open.
     fn content(&self, path: &str, format: Format, bytes: &[u8]) -> Self::Outcome;
+    /// A member read as a stream: `input` yields its bytes (`size` as declared; the bundle
+    /// reader checks after the sink returns that the stream was whole and of that size, and
+    /// reports the member failed otherwise, whatever the sink returned). The sink may stop
+    /// reading early. By default the bytes are read in full and given to
+    /// [`MemberSink::content`]; a sink that parses while reading keeps memory independent of
+    /// the member's size.
+    fn content_stream(
+        &self,
+        path: &str,
+        format: Format,
+        size: u64,
+        input: &mut dyn Read,
+    ) -> Self::Outcome {
+        let mut bytes = Vec::with_capacity(size.min(PREALLOC_CAP) as usize);
+        match input.read_to_end(&mut bytes) {
+            Ok(_) => self.content(path, format, &bytes),
+            // The bundle reader reports the error (see above).
+            Err(e) => self.not_read(path, size, format, Status::Failed, e.to_string()),
+        }
+    }
     /// A member that was not read (or not opened), with the reason.
     fn not_read(
         &self,
@@ -571,25 +593,75 @@ fn read_plain<S: MemberSink>(o: Opened, name: &str, limits: &Limits, sink: &S) -
             "cannot rewind the file".into(),
         );
     }
-    let mut bytes = Vec::with_capacity(size.min(PREALLOC_CAP) as usize);
     // Never more than the size it had when the budget was spent (a growing file is cut).
-    let result = file
-        .take(size.min(limits.max_member_size))
-        .read_to_end(&mut bytes);
+    let mut input = Tracked::new(file.take(size.min(limits.max_member_size)));
+    let outcome = sink.content_stream(name, format, size, &mut input);
+    let (read, failure) = input.finish();
     sink.done(size);
-    match result {
-        Ok(_) => sink.content(name, format, &bytes),
-        Err(e) => sink.not_read(
+    match failure {
+        None => outcome,
+        Some(e) => sink.not_read(
             name,
             size,
             format,
             Status::Failed,
-            format!("read error after {} bytes: {e}", bytes.len()),
+            format!("read error after {read} bytes: {e}"),
         ),
     }
 }
 
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+/// A member's bytes on their way to the sink: counts them and keeps the first read error, so
+/// the bundle reader can tell after the sink returns whether the member was read whole.
+struct Tracked<R> {
+    inner: R,
+    read: u64,
+    error: Option<io::Error>,
+}
+
+impl<R: Read> Tracked<R> {
+    fn new(inner: R) -> Self {
+        Tracked {
+            inner,
+            read: 0,
+            error: None,
+        }
+    }
+
+    /// Read what the sink left unread (so every byte is inflated and checked, as when a
+    /// member was read whole first) and return the bytes read (before the first error, if
+    /// any) and that error.
+    fn finish(mut self) -> (u64, Option<io::Error>) {
+        if self.error.is_none() {
+            let _ = io::copy(&mut self, &mut io::sink());
+        }
+        (self.read, self.error)
+    }
+}
+
+impl<R: Read> Read for Tracked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some(e) = &self.error {
+            return Err(io::Error::new(e.kind(), e.to_string()));
+        }
+        loop {
+            match self.inner.read(buf) {
+                Ok(n) => {
+                    self.read += n as u64;
+                    return Ok(n);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let copy = io::Error::new(e.kind(), e.to_string());
+                    self.error = Some(e);
+                    return Err(copy);
+                }
+            }
+        }
+    }
+}
+
+/// Fill `buf` from `r` as far as it goes; fewer bytes than `buf` holds only at the end.
+pub(crate) fn read_up_to<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match r.read(&mut buf[n..])? {
@@ -846,22 +918,39 @@ where
     };
     let offset = file.header_start();
     let cap = plan.size.min(limits.max_member_size);
-    let mut bytes = Vec::with_capacity(cap.min(PREALLOC_CAP) as usize);
-    let result = (&mut file).take(cap + 1).read_to_end(&mut bytes);
+    let mut input = Tracked::new((&mut file).take(cap + 1));
+    // The head decides the format; an archive is read whole (it is opened from memory), any
+    // other member streams to the sink, head first.
+    let mut head = vec![0u8; HEAD_BYTES];
+    let head_result = read_up_to(&mut input, &mut head);
+    let n = head_result.as_ref().map_or(0, |&n| n);
+    head.truncate(n);
+    let format = detect::detect(path, &head);
+    let (outcome, bytes) = if head_result.is_ok() && format != Format::Zip {
+        let mut stream = io::Cursor::new(head).chain(&mut input);
+        (
+            Some(sink.content_stream(path, format, plan.size, &mut stream)),
+            Vec::new(),
+        )
+    } else {
+        let mut bytes = head;
+        if head_result.is_ok() {
+            let _ = input.read_to_end(&mut bytes);
+        }
+        (None, bytes)
+    };
+    let (inflated, failure) = input.finish();
     drop(file);
-    if let Err(e) = result {
+    if let Some(e) = failure {
         return done(sink.not_read(
             path,
             plan.size,
             format_by_name,
             Status::Failed,
-            format!(
-                "corrupt data in the entry at offset {offset} (after {} bytes inflated): {e}",
-                bytes.len()
-            ),
+            format!("corrupt data in the entry at offset {offset} (after {inflated} bytes inflated): {e}"),
         ));
     }
-    if bytes.len() as u64 > plan.size {
+    if inflated > plan.size {
         return done(sink.not_read(
             path,
             plan.size,
@@ -873,21 +962,26 @@ where
             ),
         ));
     }
-    if (bytes.len() as u64) < plan.size {
+    if inflated < plan.size {
         return done(sink.not_read(
             path,
             plan.size,
             format_by_name,
             Status::Failed,
             format!(
-                "entry at offset {offset} holds {} bytes, fewer than its declared size of {} bytes",
-                bytes.len(),
+                "entry at offset {offset} holds {inflated} bytes, fewer than its declared size of {} bytes",
                 plan.size
             ),
         ));
     }
-    member_bytes(path, plan.size, bytes, None, depth, limits, sink)
+    match outcome {
+        Some(outcome) => Member::Done(vec![outcome]),
+        None => member_bytes(path, plan.size, bytes, None, depth, limits, sink),
+    }
 }
+
+/// Bytes of a member's start that decide its format ([`detect::detect`]).
+const HEAD_BYTES: usize = 4096;
 
 /// A member read: its outcomes, or a nested archive still to open.
 enum Member<O> {

@@ -326,6 +326,147 @@ pub fn decode(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
+/// [`decode`] block by block, for a member read as a stream: the text comes out in pieces
+/// whose concatenation is exactly what [`decode`] gives for the whole bytes, and
+/// [`TextStream::encoding`] is then what [`decode`] reports. The encoding is decided on the
+/// first 512 bytes (held back until there are that many, or the input ends), as [`decode`]
+/// does; a UTF-8 sequence or UTF-16 code unit cut by a block boundary is completed by the next
+/// block.
+#[derive(Default)]
+pub struct TextStream {
+    state: StreamState,
+    /// Bytes held back: the head before the encoding is decided, or an incomplete UTF-8
+    /// sequence at the end of the last block.
+    held: Vec<u8>,
+    lossy: bool,
+}
+
+#[derive(Default)]
+enum StreamState {
+    #[default]
+    Undecided,
+    Utf8(Encoding),
+    Utf16(Encoding, Box<encoding_rs::Decoder>),
+}
+
+/// How many bytes [`decode`] looks at to recognise UTF-16 without a BOM.
+const SNIFF_UTF16: usize = 512;
+
+impl TextStream {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Decode `bytes` (the next block; `last` for the final one, possibly empty) and append
+    /// the text to `out`.
+    pub fn push(&mut self, bytes: &[u8], last: bool, out: &mut String) {
+        if let StreamState::Undecided = self.state {
+            self.held.extend_from_slice(bytes);
+            if self.held.len() < SNIFF_UTF16 && !last {
+                return;
+            }
+            let head = std::mem::take(&mut self.held);
+            let encoding = bom(&head).or_else(|| utf16_without_bom(&head));
+            let skip = match encoding {
+                Some(Encoding::Utf16Le) | Some(Encoding::Utf16Be) => {
+                    let enc = if encoding == Some(Encoding::Utf16Le) {
+                        encoding_rs::UTF_16LE
+                    } else {
+                        encoding_rs::UTF_16BE
+                    };
+                    self.state = StreamState::Utf16(
+                        encoding.unwrap_or(Encoding::Utf16Le),
+                        Box::new(enc.new_decoder_without_bom_handling()),
+                    );
+                    if bom(&head).is_some() { 2 } else { 0 }
+                }
+                Some(Encoding::Utf8Bom) => {
+                    self.state = StreamState::Utf8(Encoding::Utf8Bom);
+                    3
+                }
+                _ => {
+                    self.state = StreamState::Utf8(Encoding::Utf8);
+                    0
+                }
+            };
+            self.decode(&head[skip..], last, out);
+            return;
+        }
+        self.decode(bytes, last, out);
+    }
+
+    fn decode(&mut self, bytes: &[u8], last: bool, out: &mut String) {
+        match &mut self.state {
+            StreamState::Undecided => {}
+            StreamState::Utf16(_, decoder) => {
+                let mut src = bytes;
+                loop {
+                    out.reserve(
+                        decoder
+                            .max_utf8_buffer_length(src.len())
+                            .unwrap_or(src.len() * 3),
+                    );
+                    let (result, read, _) = decoder.decode_to_string(src, out, last);
+                    src = &src[read..];
+                    if result == encoding_rs::CoderResult::InputEmpty {
+                        break;
+                    }
+                }
+            }
+            StreamState::Utf8(_) => {
+                let joined;
+                let mut rest: &[u8] = if self.held.is_empty() {
+                    bytes
+                } else {
+                    self.held.extend_from_slice(bytes);
+                    joined = std::mem::take(&mut self.held);
+                    &joined
+                };
+                // As `String::from_utf8_lossy`: one U+FFFD per invalid sequence, and one for
+                // an incomplete sequence at the very end.
+                loop {
+                    match std::str::from_utf8(rest) {
+                        Ok(s) => {
+                            out.push_str(s);
+                            break;
+                        }
+                        Err(e) => {
+                            let (good, bad) = rest.split_at(e.valid_up_to());
+                            out.push_str(&String::from_utf8_lossy(good));
+                            match e.error_len() {
+                                Some(n) => {
+                                    out.push('\u{FFFD}');
+                                    self.lossy = true;
+                                    rest = &bad[n..];
+                                }
+                                None if last => {
+                                    out.push('\u{FFFD}');
+                                    self.lossy = true;
+                                    break;
+                                }
+                                None => {
+                                    self.held = bad.to_vec();
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The encoding the text was read in, as [`decode`] names it (once the last block is in).
+    pub fn encoding(&self) -> Encoding {
+        match &self.state {
+            StreamState::Utf16(e, _) => *e,
+            _ if self.lossy => Encoding::Utf8Lossy,
+            StreamState::Utf8(e) => *e,
+            StreamState::Undecided => Encoding::Utf8,
+        }
+    }
+}
+
 /// Words only a Japanese event export holds (labels and level names of "Copy details as text",
 /// CSV captions), to tell cp932 bytes from cp936 ones.
 const JAPANESE_EVENT_WORDS: [&str; 8] = [

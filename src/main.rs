@@ -146,6 +146,7 @@ impl RunArgs {
             member_time_budget: (self.member_time_budget > 0.0)
                 .then(|| std::time::Duration::from_secs_f64(self.member_time_budget.min(1e9))),
             min_confidence: self.min_confidence,
+            skip_messages: false,
         }
     }
 
@@ -365,8 +366,12 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 "{spinner} reading {bytes} ({bytes_per_sec}) {elapsed}",
                 None,
             );
-            let mut analysis =
-                pipeline::analyze(&paths, &rules, &catalog, &run.options(), progress);
+            // Only the HTML report shows the SIP messages.
+            let options = pipeline::Options {
+                skip_messages: format != OutputFormat::Html,
+                ..run.options()
+            };
+            let mut analysis = pipeline::analyze(&paths, &rules, &catalog, &options, progress);
             i18n::localize(&mut analysis, &catalog, lang);
             if run.redact {
                 analysis.redact_identifiers();

@@ -9,6 +9,7 @@
 //! note. Credentials are masked ([`crate::redact::secrets`]) when a message is kept;
 //! `--redact` pseudonymises the rest with the analysis. The JSON output does not carry them.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use chrono::NaiveDateTime;
@@ -63,7 +64,9 @@ pub struct KeptMessages {
 
 /// Bounded collection of one member's messages. The last ones are held borrowed from the
 /// member's text and made owned only at [`MessageCollector::finish`], so a long log pays for
-/// copying and masking only the messages it keeps.
+/// copying and masking only the messages it keeps. A member read block by block calls
+/// [`MessageCollector::end_block`] before its block's text goes: the window's messages (at
+/// most [`MEMBER_LAST`]) are then copied, unmasked, and the collector borrows nothing.
 #[derive(Debug, Default)]
 pub struct MessageCollector<'a> {
     first: Vec<KeptMessage>,
@@ -71,9 +74,17 @@ pub struct MessageCollector<'a> {
     total: u64,
 }
 
-/// A message of the last window: its record (borrowed slices, no allocation) and direction;
-/// the SIP message is parsed again from the record when it is kept.
-type Pending<'a> = (UccApiRecord<'a>, Direction);
+/// A message of the last window: its record's place, time and text (borrowed, or copied at
+/// the end of a block) and direction; the SIP message is parsed again from the text when it is
+/// kept.
+#[derive(Debug)]
+struct Pending<'a> {
+    line: u32,
+    time: Option<NaiveDateTime>,
+    text: Cow<'a, str>,
+    continuation: Cow<'a, str>,
+    direction: Direction,
+}
 
 impl<'a> MessageCollector<'a> {
     pub fn observe(
@@ -92,17 +103,53 @@ impl<'a> MessageCollector<'a> {
             if self.last.len() >= MEMBER_LAST {
                 self.last.pop_front();
             }
-            self.last.push_back((record.clone(), direction));
+            self.last.push_back(Pending {
+                line: record.line,
+                time: record.time,
+                text: Cow::Borrowed(record.text),
+                continuation: Cow::Borrowed(record.continuation),
+                direction,
+            });
+        }
+    }
+
+    /// The collector without borrows, for the next block of the member: the window's
+    /// messages are copied.
+    pub fn end_block<'b>(self) -> MessageCollector<'b> {
+        let own = |c: Cow<'a, str>| -> Cow<'b, str> { Cow::Owned(c.into_owned()) };
+        MessageCollector {
+            first: self.first,
+            last: self
+                .last
+                .into_iter()
+                .map(|p| Pending {
+                    line: p.line,
+                    time: p.time,
+                    text: own(p.text),
+                    continuation: own(p.continuation),
+                    direction: p.direction,
+                })
+                .collect(),
+            total: self.total,
         }
     }
 
     /// The kept messages in file order, and the count seen.
     pub fn finish(self, member: &str) -> KeptMessages {
         let mut messages = self.first;
-        messages.extend(self.last.iter().filter_map(|(r, d)| {
-            let m = SipMessage::parse(r.text, r.continuation)?;
+        messages.extend(self.last.iter().filter_map(|p| {
+            let m = SipMessage::parse(&p.text, &p.continuation)?;
             let diags = m.diagnostics();
-            Some(keep(member, r, *d, &m, &diags))
+            let record = UccApiRecord {
+                line: p.line,
+                time: p.time,
+                thread: "",
+                level: "",
+                text: &p.text,
+                continuation: &p.continuation,
+                raw: "",
+            };
+            Some(keep(member, &record, p.direction, &m, &diags))
         }));
         KeptMessages {
             messages,

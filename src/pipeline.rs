@@ -23,7 +23,7 @@ use crate::messages::{self, KeptMessages, MessageCollector};
 use crate::model::{ClockSample, Registration};
 use crate::parse::eventtext::TextStats;
 use crate::parse::sip::Direction;
-use crate::parse::uccapi::{UccApiItem, UccApiReader};
+use crate::parse::uccapi::{ReaderCarry, UccApiItem, UccApiReader};
 use crate::parse::winevent::WinEvent;
 use crate::parse::{
     cmdout, evcopy, evcsv, eventxml, evtx, powershell, pscsv, psjson, pslist, wevtutil,
@@ -124,6 +124,9 @@ pub struct MemberAnalyzer<'r> {
     pub progress: Option<indicatif::ProgressBar>,
     /// Wall-clock budget of one member's parse (`None`: unbounded).
     pub time_budget: Option<Duration>,
+    /// Collect the SIP messages of the HTML report's message browser (see
+    /// [`Options::skip_messages`]).
+    pub keep_messages: bool,
 }
 
 impl MemberSink for MemberAnalyzer<'_> {
@@ -144,6 +147,46 @@ impl MemberSink for MemberAnalyzer<'_> {
         if over && !already {
             let records = outcome.entry.as_ref().map_or(0, |e| e.counts.records);
             return over_budget(path, format, bytes.len() as u64, self.time_budget, records);
+        }
+        outcome
+    }
+
+    /// A UccApi log streams through the reader block by block ([`analyze_uccapi_stream`]),
+    /// parsed while it is inflated; its time budget then covers reading as well as parsing.
+    /// Other members are read whole first.
+    fn content_stream(
+        &self,
+        path: &str,
+        format: Format,
+        size: u64,
+        input: &mut dyn std::io::Read,
+    ) -> MemberOutcome {
+        if format != Format::UccApiLog {
+            let mut bytes = Vec::with_capacity(size.min(bundle::PREALLOC_CAP) as usize);
+            return match input.read_to_end(&mut bytes) {
+                Ok(_) => self.content(path, format, &bytes),
+                Err(e) => read_failed(path, format, size, &e),
+            };
+        }
+        let start = Instant::now();
+        let outcome = uccapi_stream(
+            self.rules,
+            path,
+            input,
+            size,
+            self.time_budget,
+            UCCAPI_BLOCK,
+            self.keep_messages,
+        )
+        .unwrap_or_else(|e| read_failed(path, format, size, &e));
+        let over = self.time_budget.is_some_and(|b| start.elapsed() > b);
+        let parsed = outcome
+            .entry
+            .as_ref()
+            .is_some_and(|e| e.status == Status::Parsed);
+        if over && parsed {
+            let records = outcome.entry.as_ref().map_or(0, |e| e.counts.records);
+            return over_budget(path, format, size, self.time_budget, records);
         }
         outcome
     }
@@ -192,7 +235,16 @@ impl MemberAnalyzer<'_> {
     fn content_untimed(&self, path: &str, format: Format, bytes: &[u8]) -> MemberOutcome {
         let size = bytes.len() as u64;
         match format {
-            Format::UccApiLog => analyze_uccapi_timed(self.rules, path, bytes, self.time_budget),
+            Format::UccApiLog => uccapi_stream(
+                self.rules,
+                path,
+                &mut &bytes[..],
+                size,
+                self.time_budget,
+                UCCAPI_BLOCK,
+                self.keep_messages,
+            )
+            .unwrap_or_else(|e| read_failed(path, format, size, &e)),
             Format::Etl => skipped(
                 path,
                 size,
@@ -231,6 +283,10 @@ fn skipped(path: &str, size: u64, format: Format, reason: &str) -> MemberOutcome
     entry_only(path, size, format, Status::Skipped, reason.to_string())
 }
 
+/// Bytes of a UccApi log read and decoded at a time: the member streams through the reader in
+/// blocks of this size (plus the record that straddles a block's end), whatever its size.
+pub const UCCAPI_BLOCK: usize = 1 << 20;
+
 /// Parse one UccApi log and evaluate every record and SIP message against the rules.
 pub fn analyze_uccapi(rules: &RuleSet, path: &str, bytes: &[u8]) -> MemberOutcome {
     analyze_uccapi_timed(rules, path, bytes, None)
@@ -243,171 +299,330 @@ pub fn analyze_uccapi_timed(
     bytes: &[u8],
     budget: Option<Duration>,
 ) -> MemberOutcome {
-    let mut deadline = Deadline::new(budget);
-    let decoded = detect::decode(bytes);
-    let text: &str = &decoded.text;
-    let mut reader = UccApiReader::new(text);
-    let mut collector = HitCollector::default();
-    let mut tracker = MemberTracker::default();
-    let mut kept = MessageCollector::default();
-    let mut attempts = AttemptTracker::default();
-    let mut unexplained = Vec::new();
-    let mut candidates = Vec::new();
-    // Member index 0 for now; the caller renumbers once the inventory order is known.
-    let member_index = 0;
-    // One literal pass over the whole member; records pick up the hits inside them.
-    let literal_hits = rules.literal_hits(text.as_bytes());
-    // The same for the literals that mark the client's server discovery (sign-in attempts).
-    let discovery = crate::attempts::discovery_hits(text);
-    let mut next_discovery = 0;
-    let mut next_hit = 0;
-    let mut in_record: Vec<usize> = Vec::new();
-    let base = text.as_ptr() as usize;
-    let window = *rules.time_window();
-    while let Some(item) = reader.next() {
-        if deadline.passed() {
-            return over_budget(
-                path,
-                Format::UccApiLog,
-                bytes.len() as u64,
-                budget,
-                reader.stats.records,
-            );
-        }
-        if !window.contains(item.record().time) {
-            continue;
-        }
-        match &item {
-            UccApiItem::Record(record) => {
-                let start = record.raw.as_ptr() as usize - base;
-                let end = start + record.raw.len();
-                while next_hit < literal_hits.len() && literal_hits[next_hit].0 < start {
-                    next_hit += 1;
+    let mut input = bytes;
+    analyze_uccapi_stream(
+        rules,
+        path,
+        &mut input,
+        bytes.len() as u64,
+        budget,
+        UCCAPI_BLOCK,
+    )
+    .unwrap_or_else(|e| read_failed(path, Format::UccApiLog, bytes.len() as u64, &e))
+}
+
+/// The outcome of a streamed member whose bytes could not be read to the end (the bundle
+/// reader replaces it with its own account of the error, naming the offset).
+fn read_failed(path: &str, format: Format, size: u64, e: &std::io::Error) -> MemberOutcome {
+    entry_only(
+        path,
+        size,
+        format,
+        Status::Failed,
+        format!("read error: {e}"),
+    )
+}
+
+/// A UccApi log read from `input` in blocks of `block` bytes: each block is decoded
+/// ([`detect::TextStream`]), cut after its last complete record (the record still running at
+/// the block's end is carried over to the next block, so records, SIP messages and line numbers
+/// are exactly those of the whole text), and its records are parsed and matched. What is kept
+/// between blocks is the evidence and the bounded per-member state (rule hits, transactions,
+/// attempts, the message browser's window), so memory does not grow with the member: it is
+/// `block` plus the longest record. `size` is the member's declared size, for the inventory
+/// entry of a member that goes over its time budget.
+pub fn analyze_uccapi_stream(
+    rules: &RuleSet,
+    path: &str,
+    input: &mut dyn std::io::Read,
+    size: u64,
+    budget: Option<Duration>,
+    block: usize,
+) -> std::io::Result<MemberOutcome> {
+    uccapi_stream(rules, path, input, size, budget, block, true)
+}
+
+/// [`analyze_uccapi_stream`], collecting the message browser's messages or not.
+fn uccapi_stream(
+    rules: &RuleSet,
+    path: &str,
+    input: &mut dyn std::io::Read,
+    size: u64,
+    budget: Option<Duration>,
+    block: usize,
+    keep_messages: bool,
+) -> std::io::Result<MemberOutcome> {
+    let mut scan = UccApiScan::new(rules, path, budget);
+    scan.keep_messages = keep_messages;
+    let mut decoder = detect::TextStream::new();
+    let mut raw = vec![0u8; block.max(1)];
+    // The decoded block and the record carried over (UTF-16 decodes to at most 1.5 bytes of
+    // UTF-8 per input byte; the buffer grows only for a record longer than that).
+    let mut text = String::with_capacity(block.saturating_mul(2).min(64 << 20));
+    // Lines of `text` before `floor` hold no record start (other than at 0): not searched again.
+    let mut floor = 0;
+    // True once a record prefix was seen: from then on `text` starts with a record.
+    let mut started = false;
+    // Bytes of `text` already searched for line ends.
+    let mut seen = 0;
+    let mut read = 0u64;
+    loop {
+        let n = bundle::read_up_to(input, &mut raw)?;
+        read += n as u64;
+        let last = n < raw.len();
+        decoder.push(&raw[..n], last, &mut text);
+        let cut = if last {
+            text.len()
+        } else {
+            match crate::parse::uccapi::last_record_start(&text, floor, seen) {
+                Some(c) => {
+                    started = true;
+                    c
                 }
-                in_record.clear();
-                while next_hit < literal_hits.len() && literal_hits[next_hit].0 < end {
-                    in_record.push(literal_hits[next_hit].1);
-                    next_hit += 1;
+                // No record yet: the complete lines so far are lines before the first record.
+                None if !started => {
+                    let from = seen.max(floor);
+                    memchr::memrchr(b'\n', &text.as_bytes()[from..]).map_or(0, |i| from + i + 1)
                 }
-                while next_discovery < discovery.len() && discovery[next_discovery] < start {
-                    next_discovery += 1;
-                }
-                let discovered =
-                    next_discovery < discovery.len() && discovery[next_discovery] < end;
-                attempts.observe_record(member_index, path, record, discovered);
-                let obs = Observation::Record(record, crate::events::Source::UccApi);
-                rules.evaluate_record(&obs, &in_record, &mut candidates, |rule| {
-                    collector.hit(rule, record.time, || {
-                        let text = if record.level.is_empty() {
-                            record.text.to_string()
-                        } else {
-                            format!("{} {}", record.level, record.text)
-                        };
-                        Evidence::new(member_index, path, record.line, record.time, &text)
-                    })
-                });
+                None => 0,
             }
-            UccApiItem::Sip {
-                record,
-                direction,
-                message,
-            } => {
-                let diagnostics = message.diagnostics();
-                let obs = Observation::Sip {
+        };
+        if cut > 0 {
+            if let Err(records) = scan.block(&text, cut) {
+                return Ok(over_budget(path, Format::UccApiLog, size, budget, records));
+            }
+            text.drain(..cut);
+            floor = 0;
+        } else {
+            // The record at the start runs on: the lines seen so far are not searched again.
+            let from = seen.max(floor);
+            floor =
+                memchr::memrchr(b'\n', &text.as_bytes()[from..]).map_or(floor, |i| from + i + 1);
+        }
+        seen = text.len();
+        if last {
+            break;
+        }
+    }
+    Ok(scan.finish(read, decoder.encoding()))
+}
+
+/// What one UccApi member's analysis keeps from one block of its text to the next.
+struct UccApiScan<'r> {
+    rules: &'r RuleSet,
+    path: &'r str,
+    deadline: Deadline,
+    collector: HitCollector,
+    tracker: MemberTracker,
+    kept: MessageCollector<'static>,
+    attempts: AttemptTracker,
+    unexplained: Vec<Evidence>,
+    candidates: Vec<usize>,
+    in_record: Vec<usize>,
+    carry: ReaderCarry,
+    keep_messages: bool,
+}
+
+impl<'r> UccApiScan<'r> {
+    fn new(rules: &'r RuleSet, path: &'r str, budget: Option<Duration>) -> Self {
+        UccApiScan {
+            rules,
+            path,
+            deadline: Deadline::new(budget),
+            collector: HitCollector::default(),
+            tracker: MemberTracker::default(),
+            kept: MessageCollector::default(),
+            attempts: AttemptTracker::default(),
+            unexplained: Vec::new(),
+            candidates: Vec::new(),
+            in_record: Vec::new(),
+            carry: ReaderCarry::default(),
+            keep_messages: true,
+        }
+    }
+
+    /// Read and match the records of `text[..cut]` (`cut` is where a record starts, or the
+    /// end of the member). The literal searches run over all of `text`, so that a literal
+    /// crossing `cut` is found as in the whole text; hits past `cut` are left for the next
+    /// block, which starts there. `Err(records read)` when the time budget ran out.
+    fn block(&mut self, text: &str, cut: usize) -> Result<(), u64> {
+        let rules = self.rules;
+        let path = self.path;
+        let mut reader = UccApiReader::resume(&text[..cut], self.carry);
+        let mut kept: MessageCollector<'_> = std::mem::take(&mut self.kept);
+        // Member index 0 for now; the caller renumbers once the inventory order is known.
+        let member_index = 0;
+        // One literal pass over the block; records pick up the hits inside them.
+        let literal_hits = rules.literal_hits(text.as_bytes());
+        // The same for the literals that mark the client's server discovery (sign-in attempts).
+        let discovery = crate::attempts::discovery_hits(text);
+        let mut next_discovery = 0;
+        let mut next_hit = 0;
+        let base = text.as_ptr() as usize;
+        let window = *rules.time_window();
+        let collector = &mut self.collector;
+        let candidates = &mut self.candidates;
+        let in_record = &mut self.in_record;
+        let unexplained = &mut self.unexplained;
+        while let Some(item) = reader.next() {
+            if self.deadline.passed() {
+                return Err(reader.stats.records);
+            }
+            if !window.contains(item.record().time) {
+                continue;
+            }
+            match &item {
+                UccApiItem::Record(record) => {
+                    let start = record.raw.as_ptr() as usize - base;
+                    let end = start + record.raw.len();
+                    while next_hit < literal_hits.len() && literal_hits[next_hit].0 < start {
+                        next_hit += 1;
+                    }
+                    in_record.clear();
+                    while next_hit < literal_hits.len() && literal_hits[next_hit].0 < end {
+                        in_record.push(literal_hits[next_hit].1);
+                        next_hit += 1;
+                    }
+                    while next_discovery < discovery.len() && discovery[next_discovery] < start {
+                        next_discovery += 1;
+                    }
+                    let discovered =
+                        next_discovery < discovery.len() && discovery[next_discovery] < end;
+                    self.attempts
+                        .observe_record(member_index, path, record, discovered);
+                    let obs = Observation::Record(record, crate::events::Source::UccApi);
+                    rules.evaluate_record(&obs, in_record, candidates, |rule| {
+                        collector.hit(rule, record.time, || {
+                            let text = if record.level.is_empty() {
+                                record.text.to_string()
+                            } else {
+                                format!("{} {}", record.level, record.text)
+                            };
+                            Evidence::new(member_index, path, record.line, record.time, &text)
+                        })
+                    });
+                }
+                UccApiItem::Sip {
                     record,
-                    direction: *direction,
+                    direction,
                     message,
-                    diagnostics: &diagnostics,
-                };
-                let mut any = false;
-                rules.evaluate(&obs, &mut candidates, |rule| {
-                    any = true;
-                    collector.hit(rule, record.time, || {
-                        Evidence::new(
+                } => {
+                    let diagnostics = message.diagnostics();
+                    let obs = Observation::Sip {
+                        record,
+                        direction: *direction,
+                        message,
+                        diagnostics: &diagnostics,
+                    };
+                    let mut any = false;
+                    rules.evaluate(&obs, candidates, |rule| {
+                        any = true;
+                        collector.hit(rule, record.time, || {
+                            Evidence::new(
+                                member_index,
+                                path,
+                                record.line,
+                                record.time,
+                                &describe_sip(*direction, message, &diagnostics),
+                            )
+                        })
+                    });
+                    self.tracker.observe(
+                        member_index,
+                        path,
+                        record,
+                        *direction,
+                        message,
+                        &diagnostics,
+                    );
+                    if self.keep_messages {
+                        kept.observe(path, record, *direction, message, &diagnostics);
+                    }
+                    self.attempts.observe_sip(
+                        member_index,
+                        path,
+                        record,
+                        *direction,
+                        message,
+                        &diagnostics,
+                    );
+                    if !any
+                        && unexplained.len() < UNEXPLAINED_PER_MEMBER
+                        && message
+                            .status()
+                            .is_some_and(|s| s >= 400 && s != 401 && s != 407)
+                        && *direction != Direction::Sent
+                    {
+                        unexplained.push(Evidence::new(
                             member_index,
                             path,
                             record.line,
                             record.time,
                             &describe_sip(*direction, message, &diagnostics),
-                        )
-                    })
-                });
-                tracker.observe(
-                    member_index,
-                    path,
-                    record,
-                    *direction,
-                    message,
-                    &diagnostics,
-                );
-                kept.observe(path, record, *direction, message, &diagnostics);
-                attempts.observe_sip(
-                    member_index,
-                    path,
-                    record,
-                    *direction,
-                    message,
-                    &diagnostics,
-                );
-                if !any
-                    && unexplained.len() < UNEXPLAINED_PER_MEMBER
-                    && message
-                        .status()
-                        .is_some_and(|s| s >= 400 && s != 401 && s != 407)
-                    && *direction != Direction::Sent
-                {
-                    unexplained.push(Evidence::new(
-                        member_index,
-                        path,
-                        record.line,
-                        record.time,
-                        &describe_sip(*direction, message, &diagnostics),
-                    ));
+                        ));
+                    }
                 }
             }
         }
+        self.carry = reader.carry();
+        self.kept = kept.end_block();
+        Ok(())
     }
-    let stats = reader.stats;
-    let mut notes = Vec::new();
-    if stats.records == 0 {
-        notes.push("no UccApi record lines found".to_string());
-    }
-    if stats.unparsed_lines > 0 {
-        notes.push(format!(
-            "{} lines before the first record",
-            stats.unparsed_lines
-        ));
-    }
-    if stats.frames_without_sip > 0 {
-        notes.push(format!(
-            "{} packet frames without a SIP start line",
-            stats.frames_without_sip
-        ));
-    }
-    MemberOutcome {
-        entry: Some(InventoryEntry {
-            path: path.to_string(),
-            format: Format::UccApiLog.as_str(),
-            status: Status::Parsed,
-            reason: (!notes.is_empty()).then(|| notes.join("; ")),
-            size: bytes.len() as u64,
-            encoding: Some(decoded.encoding.as_str()),
-            counts: Counts {
-                lines: stats.lines,
-                records: stats.records,
-                sip_messages: stats.sip_messages,
-                unparsed_lines: stats.unparsed_lines,
-                errors: 0,
-            },
-        }),
-        hits: collector.hits,
-        registrations: tracker.registrations,
-        clock: tracker.clock,
-        unexplained,
-        identity: tracker.identity,
-        clues: Vec::new(),
-        messages: kept.finish(path),
-        attempts: attempts.finish(),
+
+    /// The member's outcome once its last block is read (`size`: bytes read).
+    fn finish(self, size: u64, encoding: detect::Encoding) -> MemberOutcome {
+        let path = self.path;
+        let stats = self.carry.stats;
+        let mut notes = Vec::new();
+        if stats.records == 0 {
+            notes.push("no UccApi record lines found".to_string());
+        }
+        if stats.unparsed_lines > 0 {
+            notes.push(format!(
+                "{} lines before the first record",
+                stats.unparsed_lines
+            ));
+        }
+        if stats.frames_without_sip > 0 {
+            notes.push(format!(
+                "{} packet frames without a SIP start line",
+                stats.frames_without_sip
+            ));
+        }
+        // The outcome waits for the other members: no spare capacity kept with it.
+        let mut registrations = self.tracker.registrations;
+        registrations.shrink_to_fit();
+        let mut clock = self.tracker.clock;
+        clock.shrink_to_fit();
+        let mut messages = self.kept.finish(path);
+        messages.messages.shrink_to_fit();
+        let mut attempts = self.attempts.finish();
+        attempts.shrink_to_fit();
+        MemberOutcome {
+            entry: Some(InventoryEntry {
+                path: path.to_string(),
+                format: Format::UccApiLog.as_str(),
+                status: Status::Parsed,
+                reason: (!notes.is_empty()).then(|| notes.join("; ")),
+                size,
+                encoding: Some(encoding.as_str()),
+                counts: Counts {
+                    lines: stats.lines,
+                    records: stats.records,
+                    sip_messages: stats.sip_messages,
+                    unparsed_lines: stats.unparsed_lines,
+                    errors: 0,
+                },
+            }),
+            hits: self.collector.hits,
+            registrations,
+            clock,
+            unexplained: self.unexplained,
+            identity: self.tracker.identity,
+            clues: Vec::new(),
+            messages,
+            attempts,
+        }
     }
 }
 
@@ -964,6 +1179,10 @@ pub struct Options {
     pub member_time_budget: Option<Duration>,
     /// Causes below this confidence are not reported.
     pub min_confidence: f64,
+    /// Do not collect the SIP messages of the HTML report's message browser
+    /// ([`Analysis::messages`] stays empty): for an output that does not show them, which
+    /// saves their copying and masking, and their memory until the end of the run.
+    pub skip_messages: bool,
 }
 
 /// One member held in memory, read by its format's reader and matched against the rules
@@ -973,6 +1192,7 @@ pub fn member_outcome(rules: &RuleSet, path: &str, format: Format, bytes: &[u8])
         rules,
         progress: None,
         time_budget: None,
+        keep_messages: true,
     }
     .content(path, format, bytes)
 }
@@ -989,6 +1209,7 @@ pub fn analyze(
         rules,
         progress,
         time_budget: options.member_time_budget,
+        keep_messages: !options.skip_messages,
     };
     let outcomes = bundle::read_inputs(inputs, &options.limits, &analyzer);
     if let Some(p) = &analyzer.progress {
@@ -1011,6 +1232,7 @@ pub fn analyze_bytes(
         rules,
         progress: None,
         time_budget: options.member_time_budget,
+        keep_messages: !options.skip_messages,
     };
     let outcomes = bundle::read_bytes(name, bytes, &options.limits, &analyzer);
     conclude(&[PathBuf::from(name)], rules, catalog, options, outcomes)
@@ -1062,10 +1284,16 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
         o.unexplained.iter_mut().for_each(|e| e.member_index = i);
         o.clues.iter_mut().for_each(|c| c.evidence.member_index = i);
     }
+    // Moved out for the bundle-wide facts and put back afterwards (the timeline reads them
+    // from the outcomes): a large bundle's transactions are never held twice.
     let registrations: Vec<(usize, Registration)> = outcomes
-        .iter()
+        .iter_mut()
         .enumerate()
-        .flat_map(|(i, o)| o.registrations.iter().map(move |r| (i, r.clone())))
+        .flat_map(|(i, o)| {
+            std::mem::take(&mut o.registrations)
+                .into_iter()
+                .map(move |r| (i, r))
+        })
         .collect();
     // The sign-in attempts of every client log on one time axis, and the story they tell.
     for (i, o) in outcomes.iter_mut().enumerate() {
@@ -1083,8 +1311,8 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
     let episodes = Episodes::of(&all_attempts);
     // The clock as it is now: measured on the current part of the story when it has samples.
     let clock: Vec<ClockSample> = outcomes
-        .iter()
-        .flat_map(|o| o.clock.iter().cloned())
+        .iter_mut()
+        .flat_map(|o| std::mem::take(&mut o.clock))
         .collect();
     let current_clock: Vec<ClockSample> = match episodes.current_from {
         Some(from) => clock.iter().filter(|c| c.local >= from).cloned().collect(),
@@ -1096,6 +1324,10 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
         current_clock
     };
     let mut derived = correlate::derive_facts(&registrations, &clock);
+    drop(clock);
+    for (i, r) in registrations {
+        outcomes[i].registrations.push(r);
+    }
     let clues: Vec<ClueAt> = outcomes
         .iter()
         .flat_map(|o| o.clues.iter().cloned())
@@ -1234,6 +1466,32 @@ mod tests {
     use std::io::Write;
 
     use super::*;
+
+    /// A member read in blocks, small or large, gives what the whole text gives: records
+    /// straddling block ends, line numbers, the message browser's window (its last messages
+    /// span several blocks), evidence and counts.
+    #[test]
+    fn uccapi_blocks_read_as_the_whole_text() {
+        let rules = RuleSet::load(&[]).unwrap().0;
+        let log = crate::synth::uccapi_log(3 << 20);
+        let run = |block: usize| {
+            let out = analyze_uccapi_stream(
+                &rules,
+                "Lync-UccApi-0.UccApilog",
+                &mut &log[..],
+                log.len() as u64,
+                None,
+                block,
+            )
+            .unwrap();
+            format!("{out:?}")
+        };
+        let whole = run(log.len() + 1);
+        assert!(whole.contains("sip_messages"));
+        for block in [4096, 65_536, 1 << 20] {
+            assert!(run(block) == whole, "block of {block} bytes");
+        }
+    }
 
     /// A Lync event 3 as Event Viewer saves it as XML (message from
     /// `lync_client_app_events_get-eventlog_json.txt`, for `sip.` rather than the real
@@ -1743,6 +2001,7 @@ mod tests {
             rules: &rules,
             progress: None,
             time_budget: None,
+            keep_messages: true,
         };
         let Some(json) =
             excerpt("windows_system_events_timesvc_schannel_kerberos_get-eventlog_json.txt")
@@ -1857,6 +2116,7 @@ mod tests {
             rules: &rules,
             progress: None,
             time_budget: None,
+            keep_messages: true,
         };
         let out = analyzer.content("logs/System.evtx", Format::Evtx, &bytes);
         let entry = out.entry.unwrap();

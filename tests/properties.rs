@@ -244,6 +244,32 @@ proptest! {
     }
 
     #[test]
+    fn a_log_read_in_blocks_reads_as_whole(text in almost_uccapi(), how in any::<u8>(), cut in 0usize..3, block in 1usize..300) {
+        let bytes = encoded(text, how, cut);
+        let whole = pipeline::analyze_uccapi_stream(rules(), "Lync-UccApi-0.UccApilog", &mut &bytes[..], bytes.len() as u64, None, bytes.len() + 1).unwrap();
+        let blocks = pipeline::analyze_uccapi_stream(rules(), "Lync-UccApi-0.UccApilog", &mut &bytes[..], bytes.len() as u64, None, block).unwrap();
+        prop_assert_eq!(format!("{whole:?}"), format!("{blocks:?}"));
+    }
+
+    #[test]
+    fn decoding_in_blocks_gives_the_whole_text(bytes in prop::collection::vec(any::<u8>(), 0..1500), text in ".{0,300}", how in any::<u8>(), block in 1usize..700) {
+        for bytes in [bytes, encoded(text, how, 0)] {
+            let whole = detect::decode(&bytes);
+            let mut stream = detect::TextStream::new();
+            let mut out = String::new();
+            let mut chunks = bytes.chunks(block).peekable();
+            if chunks.peek().is_none() {
+                stream.push(&[], true, &mut out);
+            }
+            while let Some(c) = chunks.next() {
+                stream.push(c, chunks.peek().is_none(), &mut out);
+            }
+            prop_assert_eq!(whole.text.as_ref(), out.as_str());
+            prop_assert_eq!(whole.encoding, stream.encoding());
+        }
+    }
+
+    #[test]
     fn almost_valid_sip_never_panics(text in almost_uccapi()) {
         let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
         if let Some(m) = SipMessage::parse(first, rest) {

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
         rules: common::rules(),
         progress: None,
         time_budget: None,
+        keep_messages: true,
     };
     let out = bundle::read_bytes("bundle.zip", data.to_vec(), &limits, &sink);
     // Only an archive with no local header at all may list nothing (an empty zip); anything

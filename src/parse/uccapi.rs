@@ -7,7 +7,9 @@
 //! decoded text and never fails: a line that is not a record prefix is a continuation of the
 //! record before it, and lines before the first record are counted as unparsed. The
 //! fixed-width timestamp is read by position and the `<thread> <LEVEL> ::` part with nom, after
-//! a cheap byte check, so a continuation line costs one `memchr` and a few comparisons.
+//! a cheap byte check, so a continuation line costs one `memchr` and a few comparisons. A long log
+//! is read in blocks: [`last_record_start`] says where a block may be cut, and
+//! [`UccApiReader::resume`] reads the next block as if the text were whole.
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use nom::{
@@ -116,16 +118,42 @@ struct Prefix<'a> {
     text_at: usize,
 }
 
+/// What a reader carries from one block of a member's text to the next: the line count, a
+/// framing record waiting for its SIP message, and the counts (see [`UccApiReader::resume`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReaderCarry {
+    line: u32,
+    pending: Option<Direction>,
+    pub stats: UccApiStats,
+}
+
 impl<'a> UccApiReader<'a> {
     pub fn new(text: &'a str) -> Self {
+        Self::resume(text, ReaderCarry::default())
+    }
+
+    /// A reader of the next block of a member's text, where the previous block's reader
+    /// stopped ([`UccApiReader::carry`]). Blocks must be cut where a record starts
+    /// ([`last_record_start`]) or where no record has begun yet: records, line numbers and
+    /// counts then come out as from the whole text.
+    pub fn resume(text: &'a str, carry: ReaderCarry) -> Self {
         Self {
             text,
             pos: 0,
-            line: 0,
-            pending: None,
+            line: carry.line,
+            pending: carry.pending,
             next: None,
             date_cache: None,
-            stats: UccApiStats::default(),
+            stats: carry.stats,
+        }
+    }
+
+    /// What the next block's reader needs, once this one has returned `None`.
+    pub fn carry(&self) -> ReaderCarry {
+        ReaderCarry {
+            line: self.line,
+            pending: self.pending,
+            stats: self.stats,
         }
     }
 
@@ -305,6 +333,34 @@ impl<'a> Iterator for UccApiReader<'a> {
             self.stats.frames_without_sip += 1;
         }
         Some(UccApiItem::Record(record))
+    }
+}
+
+/// Where a block of a log's text may be cut so that every record before the cut reads as in
+/// the whole text: the start of the last complete line (ended by `\n`) that is a record prefix,
+/// searched backwards from the end down to `floor` (a line start: lines before it are not
+/// looked at again). Line ends are looked for only from `seen` on (bytes before it were
+/// searched already and hold none after `floor`'s line), so a long record or line read block
+/// after block is scanned a bounded number of times. `None` when no complete line from `floor`
+/// on is a record prefix.
+pub fn last_record_start(text: &str, floor: usize, seen: usize) -> Option<usize> {
+    let b = text.as_bytes();
+    let floor = floor.min(b.len());
+    let from = seen.clamp(floor, b.len());
+    let mut end = from + memchr::memrchr(b'\n', &b[from..])?;
+    loop {
+        let start = memchr::memrchr(b'\n', &b[floor..end]).map_or(floor, |i| floor + i + 1);
+        let mut e = end;
+        if e > start && b[e - 1] == b'\r' {
+            e -= 1;
+        }
+        if parse_prefix(&text[start..e]).is_some() {
+            return Some(start);
+        }
+        if start == floor {
+            return None;
+        }
+        end = start - 1;
     }
 }
 

@@ -424,10 +424,11 @@ impl RuleSet {
                 .collect();
             set.pattern_rules = widened;
             set.prefilter = Some(
+                // Lowercased literals, searched case-sensitively in lowercased text (see
+                // `each_literal`): the same matches as an ASCII-case-insensitive automaton.
                 AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
                     .match_kind(MatchKind::LeftmostLongest)
-                    .build(&patterns)
+                    .build(patterns.iter().map(|p| p.to_ascii_lowercase()))
                     .map_err(|e| {
                         ConfigError::plain(format!("cannot build the literal prefilter: {e}"))
                     })?,
@@ -479,9 +480,36 @@ impl RuleSet {
     /// Every occurrence of every literal: a leftmost-longest search restarted one byte after
     /// each match start (so overlapping occurrences are found), with the patterns a match
     /// contains standing in for themselves. A leftmost search keeps the automaton's SIMD
-    /// prefilter (ASCII-case-insensitive included): several times faster than an overlapping
-    /// search on log text, where every timestamp digit starts a candidate.
-    fn each_literal(&self, ac: &AhoCorasick, text: &[u8], mut f: impl FnMut(usize, &[usize])) {
+    /// prefilter: several times faster than an overlapping search on log text, where every
+    /// timestamp digit starts a candidate. The automaton holds the literals lowercased and
+    /// searches an ASCII-lowercased copy of `text` (same offsets) case-sensitively: an
+    /// ASCII-case-insensitive automaton of this many literals has no SIMD prefilter and ran at
+    /// 400-500 MB/s on log text, against 3-7 GB/s for this search plus the copy.
+    fn each_literal(&self, ac: &AhoCorasick, text: &[u8], f: impl FnMut(usize, &[usize])) {
+        thread_local! {
+            static LOWER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        LOWER.with(|buffer| match buffer.try_borrow_mut() {
+            Ok(mut lower) => {
+                lower.clear();
+                lower.extend_from_slice(text);
+                lower.make_ascii_lowercase();
+                self.each_literal_lowercase(ac, &lower, f);
+                if lower.capacity() > 16 << 20 {
+                    *lower = Vec::new();
+                }
+            }
+            Err(_) => self.each_literal_lowercase(ac, &text.to_ascii_lowercase(), f),
+        })
+    }
+
+    /// [`RuleSet::each_literal`] on text already ASCII-lowercased.
+    fn each_literal_lowercase(
+        &self,
+        ac: &AhoCorasick,
+        text: &[u8],
+        mut f: impl FnMut(usize, &[usize]),
+    ) {
         let mut pos = 0;
         while pos < text.len() {
             let Some(m) = ac.find(aho_corasick::Input::new(text).span(pos..text.len())) else {
