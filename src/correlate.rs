@@ -229,7 +229,19 @@ pub struct Derived {
 /// Call-ID, `sign-in-addresses`, and the `clock-offset` when responses carried `Date:` headers.
 /// Which of them mean what is the rules' business.
 pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSample]) -> Derived {
-    let mut out = Derived::default();
+    let mut facts = Vec::new();
+    let clock = derive_facts_each(registrations, clock, &mut |f| facts.push(f));
+    Derived { facts, clock }
+}
+
+/// [`derive_facts`], handing each fact to `sink` as it is made instead of collecting them;
+/// returns the clock estimate.
+pub fn derive_facts_each(
+    registrations: &[(usize, Registration)],
+    clock: &[ClockSample],
+    sink: &mut dyn FnMut(Fact),
+) -> Option<ClockEstimate> {
+    let mut estimate_out = None;
     for (_, reg) in registrations {
         let Some(last) = &reg.last_response else {
             continue;
@@ -253,7 +265,7 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             reg.challenges,
             last.text
         );
-        out.facts.push(
+        sink(
             Fact::new("register-transaction", f64::from(reg.challenges), evidence)
                 .with("call_id", reg.call_id.as_str())
                 .with("challenges", reg.challenges)
@@ -296,7 +308,7 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
                 others.join(", ")
             )
         };
-        out.facts.push(
+        sink(
             Fact::new("sign-in-addresses", addresses.len() as f64, evidence)
                 .with(
                     "addresses",
@@ -327,15 +339,15 @@ pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSampl
             Some(sample.local),
             &text,
         );
-        out.facts.push(
+        sink(
             Fact::new("clock-offset", skew.abs(), evidence)
                 .with("skew_seconds", skew)
                 .with("zone", estimate.zone())
                 .with("samples", estimate.samples),
         );
-        out.clock = Some(estimate);
+        estimate_out = Some(estimate);
     }
-    out
+    estimate_out
 }
 
 /// The domain of a SIP URI (`sip:kim@contoso.com` → `contoso.com`), lowercase.

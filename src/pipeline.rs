@@ -1323,45 +1323,30 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
     } else {
         current_clock
     };
-    let mut derived = correlate::derive_facts(&registrations, &clock);
-    drop(clock);
-    for (i, r) in registrations {
-        outcomes[i].registrations.push(r);
-    }
-    let clues: Vec<ClueAt> = outcomes
-        .iter()
-        .flat_map(|o| o.clues.iter().cloned())
-        .collect();
-    derived
-        .facts
-        .extend(correlate::derive_clue_facts(&clues, derived.clock.as_ref()));
-    derived
-        .facts
-        .extend(attempts::attempt_facts(&all_attempts, &episodes));
-    // Every fact carries only the fields `events::FACTS` documents, of the kinds it gives
-    // (rules/README.md is generated from that list).
-    debug_assert!(
-        derived.facts.iter().all(|f| {
-            crate::events::fact_doc(f.name).is_some_and(|d| {
-                f.fields
-                    .iter()
-                    .all(|(n, v)| d.field(n).is_some_and(|fd| fd.kind == v.kind()))
-            })
-        }),
-        "a fact field is not documented in events::FACTS"
-    );
     let context = crate::model::FactContext {
         domain: outcomes
             .iter()
             .find_map(|o| o.identity.sip_uri.as_deref())
             .and_then(correlate::sip_domain),
     };
-    // Fact rules.
+    // Fact rules, run on each fact as it is derived: a large bundle's thousands of transaction
+    // facts are never held at once.
     let mut fact_hits: Vec<RuleHits> = Vec::new();
     let mut candidates = Vec::new();
-    for fact in &derived.facts {
+    let mut on_fact = |fact: crate::model::Fact| {
+        // Every fact carries only the fields `events::FACTS` documents, of the kinds it gives
+        // (rules/README.md is generated from that list).
+        debug_assert!(
+            crate::events::fact_doc(fact.name).is_some_and(|d| {
+                fact.fields
+                    .iter()
+                    .all(|(n, v)| d.field(n).is_some_and(|fd| fd.kind == v.kind()))
+            }),
+            "fact {} has a field events::FACTS does not document",
+            fact.name
+        );
         rules.evaluate(
-            &Observation::Fact(fact, &context),
+            &Observation::Fact(&fact, &context),
             &mut candidates,
             |rule| {
                 let evidence = || {
@@ -1384,7 +1369,20 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
                 }
             },
         );
+    };
+    let clock_estimate = correlate::derive_facts_each(&registrations, &clock, &mut on_fact);
+    drop(clock);
+    for (i, r) in registrations {
+        outcomes[i].registrations.push(r);
     }
+    let clues: Vec<ClueAt> = outcomes
+        .iter()
+        .flat_map(|o| o.clues.iter().cloned())
+        .collect();
+    correlate::derive_clue_facts(&clues, clock_estimate.as_ref())
+        .into_iter()
+        .chain(attempts::attempt_facts(&all_attempts, &episodes))
+        .for_each(&mut on_fact);
     // Counts over a group: a rule that needs several facts matches only with enough of them.
     fact_hits.retain(|h| match &rules.get(h.rule).matcher {
         crate::rules::Matcher::Fact(m) => h.count >= m.at_least as u64,
@@ -1396,7 +1394,7 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
     let mut correlated = Correlated {
         outcomes,
         fact_hits,
-        clock: derived.clock,
+        clock: clock_estimate,
         attempts: all_attempts,
         episodes,
     };
