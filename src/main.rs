@@ -787,7 +787,11 @@ fn batch_command(
     }
     let total: u64 = bundles.iter().map(|b| b.bytes).sum();
     let progress = run.progress(&format!("{{bar:30}} {{msg}} {{bytes}}/{{total_bytes}} ({{bytes_per_sec}}, ETA {{eta}}) of {} bundles", bundles.len()), Some(total));
-    let options = run.options();
+    // The message browser's messages are shown only in the HTML reports.
+    let options = Options {
+        skip_messages: html_dir.is_none(),
+        ..run.options()
+    };
     let lang = run.lang.resolve();
     let window = rayon::current_num_threads().max(1) * 2;
     let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
