@@ -5,8 +5,10 @@
 //! ended in 2xx, plus one [`ClockSample`] per received response with a `Date:` header (local
 //! log time against server GMT). [`derive_facts`] then works across the whole bundle: it
 //! estimates the client's time-zone offset as the real-world UTC offset nearest to the median
-//! difference, measures the remaining skew, and turns failed or succeeded registrations into
-//! [`Fact`]s that rules match like any other observation.
+//! difference, measures the remaining skew, and turns every REGISTER transaction, the sign-in
+//! addresses and the offset into generic [`Fact`]s; [`derive_clue_facts`] does the same for
+//! what command output and registry exports showed. No threshold or expected value lives
+//! here: which facts mean which cause is said by the `[rule.fact]` rules.
 
 use std::collections::HashMap;
 
@@ -144,12 +146,7 @@ impl MemberTracker {
                 local: record.time,
                 time: None,
                 direction,
-                label: match message.start {
-                    crate::parse::sip::StartLine::Request { method, .. } => method.to_string(),
-                    crate::parse::sip::StartLine::Response { status, reason } => {
-                        format!("{status} {reason}")
-                    }
-                },
+                label: message.start.label(),
                 status: message.status(),
                 diagnostics: (!diags.is_empty())
                     .then(|| crate::redact::abridge(&diags.join("; "), 160)),
@@ -218,25 +215,11 @@ pub fn certprov_sts_uri(www_authenticate: &str) -> Option<&str> {
         .then_some(uri)
 }
 
-/// Everything bundle-wide the correlator concludes.
-#[derive(Debug, Clone, Default)]
-pub struct Derived {
-    pub facts: Vec<Fact>,
-    pub clock: Option<ClockEstimate>,
-}
-
 /// Turn the per-member trackers' results into facts: one `register-transaction` per REGISTER
 /// Call-ID, `sign-in-addresses`, and the `clock-offset` when responses carried `Date:` headers.
-/// Which of them mean what is the rules' business.
-pub fn derive_facts(registrations: &[(usize, Registration)], clock: &[ClockSample]) -> Derived {
-    let mut facts = Vec::new();
-    let clock = derive_facts_each(registrations, clock, &mut |f| facts.push(f));
-    Derived { facts, clock }
-}
-
-/// [`derive_facts`], handing each fact to `sink` as it is made instead of collecting them;
-/// returns the clock estimate.
-pub fn derive_facts_each(
+/// Which of them mean what is the rules' business. Each fact goes to `sink` as it is made, so
+/// a large bundle's facts are never held at once; returns the clock estimate.
+pub fn derive_facts(
     registrations: &[(usize, Registration)],
     clock: &[ClockSample],
     sink: &mut dyn FnMut(Fact),
@@ -560,6 +543,18 @@ mod tests {
     use super::*;
     use chrono::{NaiveDateTime, TimeZone, Utc};
 
+    /// The facts and the clock estimate, collected.
+    struct Derived {
+        facts: Vec<Fact>,
+        clock: Option<ClockEstimate>,
+    }
+
+    fn derive(registrations: &[(usize, Registration)], clock: &[ClockSample]) -> Derived {
+        let mut facts = Vec::new();
+        let clock = derive_facts(registrations, clock, &mut |f| facts.push(f));
+        Derived { facts, clock }
+    }
+
     fn sample(local: &str, server: &str) -> ClockSample {
         ClockSample {
             member_index: 0,
@@ -596,7 +591,7 @@ mod tests {
             sample("2026-11-03 09:15:03", "2026-11-03 08:15:02"),
             sample("2026-11-03 09:59:03", "2026-11-03 08:16:02"),
         ];
-        let d = derive_facts(&[], &s);
+        let d = derive(&[], &s);
         assert_eq!(d.clock.unwrap().skew_seconds, 1.0);
         assert_eq!(d.facts.len(), 1);
         assert_eq!(d.facts[0].name, "clock-offset");
@@ -628,7 +623,7 @@ mod tests {
             call_id: "def".into(),
             ..failed.clone()
         };
-        let d = derive_facts(&[(0, failed.clone()), (0, ok.clone())], &[]);
+        let d = derive(&[(0, failed.clone()), (0, ok.clone())], &[]);
         let names: Vec<_> = d.facts.iter().map(|f| f.name).collect();
         // One fact per transaction, whatever its outcome; rules decide what "failed" means.
         assert_eq!(names, vec!["register-transaction", "register-transaction"]);
@@ -657,7 +652,7 @@ mod tests {
         new_addr.from_uri = Some("kim@new.example".into());
         new_addr.first_time =
             NaiveDateTime::parse_from_str("2026-11-03 08:00:00", "%Y-%m-%d %H:%M:%S").ok();
-        let d = derive_facts(&[(0, old_addr), (0, new_addr)], &[]);
+        let d = derive(&[(0, old_addr), (0, new_addr)], &[]);
         let changed = d
             .facts
             .iter()
@@ -668,7 +663,7 @@ mod tests {
             changed.evidence.text,
             "sign-in as kim@new.example after sign-ins as kim@old.example"
         );
-        let d = derive_facts(&[(0, ok), (1, failed)], &[]);
+        let d = derive(&[(0, ok), (1, failed)], &[]);
         assert!(d.facts.iter().all(|f| f.name == "register-transaction"));
     }
 

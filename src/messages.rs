@@ -14,7 +14,7 @@ use std::collections::VecDeque;
 
 use chrono::NaiveDateTime;
 
-use crate::parse::sip::{Direction, MsDiagnostic, SipMessage, StartLine};
+use crate::parse::sip::{Direction, MsDiagnostic, SipMessage};
 use crate::parse::uccapi::UccApiRecord;
 
 /// Most messages one bundle keeps.
@@ -192,10 +192,7 @@ fn keep(
         local: record.time,
         time: None,
         direction,
-        label: match message.start {
-            StartLine::Request { method, .. } => method.to_string(),
-            StartLine::Response { status, reason } => format!("{status} {reason}"),
-        },
+        label: message.start.label(),
         method: message.method().unwrap_or("").to_string(),
         status: message.status(),
         call_id: message.call_id().unwrap_or("").trim().to_string(),

@@ -1370,7 +1370,7 @@ pub fn correlate_members(rules: &RuleSet, mut outcomes: Vec<MemberOutcome>) -> C
             },
         );
     };
-    let clock_estimate = correlate::derive_facts_each(&registrations, &clock, &mut on_fact);
+    let clock_estimate = correlate::derive_facts(&registrations, &clock, &mut on_fact);
     drop(clock);
     for (i, r) in registrations {
         outcomes[i].registrations.push(r);

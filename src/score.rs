@@ -249,7 +249,7 @@ pub fn rank(
             .then(a.1.cmp(&b.1))
             .then(a.2.id.cmp(&b.2.id))
     });
-    let look_alike_groups = tie_look_alikes(&mut causes, catalog);
+    let look_alike_groups = tie_declared(&mut causes, catalog);
     let causes: Vec<CauseFinding> = causes
         .into_iter()
         .enumerate()
@@ -268,7 +268,7 @@ pub fn rank(
 /// Group ranked causes for which exactly the same rules matched — which happens only through
 /// rules that name several causes, a tie the rule files declare; fills each member's
 /// `tied_with`. Groups come in rank order.
-fn tie_look_alikes(causes: &mut [Ranked], catalog: &Catalog) -> Vec<LookAlikeGroup> {
+fn tie_declared(causes: &mut [Ranked], catalog: &Catalog) -> Vec<LookAlikeGroup> {
     let mut group_of: Vec<Option<usize>> = vec![None; causes.len()];
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for i in 0..causes.len() {

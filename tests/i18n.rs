@@ -2,6 +2,9 @@
 //! completeness, localized article links checked against the seeds, golden reports per
 //! language, the 80-column text report by display width, and the Japanese page in Chromium.
 
+#[path = "common/browser.rs"]
+mod browser;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -659,18 +662,6 @@ fn text_report_holds_80_columns_by_display_width_in_every_language() {
 // The Japanese page in a real browser
 // ------------------------------------------------------------------------------------------
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
 const FLAGS: [&str; 8] = [
     "--headless",
     "--no-sandbox",
@@ -722,12 +713,7 @@ fn screenshot(browser: &Path, dir: &Path, name: &str, html: &str, size: (u32, u3
 /// must give different pictures (missing glyphs all draw the same box, or nothing).
 #[test]
 fn japanese_html_renders_in_chromium_without_tofu() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("SFBTRIAGE_REQUIRE_BROWSER").is_none(),
-            "chromium is required here but was not found"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(browser) = browser::required_chromium() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,8 @@
 //! Reports and batch: the HTML page in a real browser, batch outputs, redaction, time window.
 
+#[path = "common/browser.rs"]
+mod browser;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -343,29 +346,12 @@ fn time_window_limits_the_evidence() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
 /// Render the HTML report of a failing sample in headless Chromium, take a screenshot, and
 /// check that the page shows the top cause: in the rendered DOM, and as the red verdict
 /// banner in the picture.
 #[test]
 fn html_report_renders_in_a_real_browser() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("SFBTRIAGE_REQUIRE_BROWSER").is_none(),
-            "chromium is required here but was not found"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(browser) = browser::required_chromium() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,8 @@
 //! `sfbtriage serve`: the HTTP API's access control, limits and outputs, over real sockets.
 
+#[path = "common/browser.rs"]
+mod browser;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
@@ -703,29 +706,12 @@ mod cdp {
     }
 }
 
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| {
-            std::env::var_os("PATH").and_then(|paths| {
-                std::env::split_paths(&paths)
-                    .map(|d| d.join(name))
-                    .find(|p| p.is_file())
-            })
-        })
-}
-
 /// The served page in headless Chromium: upload a sample through the file input, read the
 /// verdict; a hostile upload shows an error and the next upload still works; a screenshot
 /// shows the red verdict banner.
 #[test]
 fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("SFBTRIAGE_REQUIRE_BROWSER").is_none(),
-            "chromium is required here but was not found"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(browser) = browser::required_chromium() else {
         return;
     };
     let s = serve(&[]);
@@ -897,12 +883,7 @@ fn the_page_in_a_real_browser_uploads_a_bundle_and_shows_the_verdict() {
 /// ms-diagnostics highlighted; the filter reaches every message.
 #[test]
 fn the_reports_message_browser_opens_the_message_of_a_ladder_arrow() {
-    let Some(browser) = chromium() else {
-        assert!(
-            std::env::var_os("SFBTRIAGE_REQUIRE_BROWSER").is_none(),
-            "chromium is required here but was not found"
-        );
-        eprintln!("skipped: no chromium on PATH");
+    let Some(browser) = browser::required_chromium() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

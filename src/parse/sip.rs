@@ -27,6 +27,17 @@ pub enum StartLine<'a> {
     Response { status: u16, reason: &'a str },
 }
 
+impl StartLine<'_> {
+    /// What a ladder or a message list shows for it: the method of a request, the status and
+    /// reason of a response.
+    pub fn label(&self) -> String {
+        match self {
+            StartLine::Request { method, .. } => method.to_string(),
+            StartLine::Response { status, reason } => format!("{status} {reason}"),
+        }
+    }
+}
+
 /// One header line; `name` is as written, compare with [`Header::is`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Header<'a> {

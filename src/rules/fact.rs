@@ -105,12 +105,6 @@ impl Pattern {
         Pattern(segments)
     }
 
-    fn uses_domain(&self) -> bool {
-        self.0
-            .iter()
-            .any(|s| matches!(s, Segment::Domain | Segment::DomainOrParent))
-    }
-
     fn matches(&self, text: &str, ctx: &FactContext) -> bool {
         let lower = text.to_lowercase();
         match_segments(&self.0, &lower, ctx)
@@ -242,17 +236,6 @@ impl FactMatcher {
             requires_domain: spec.requires_domain,
             at_least: spec.at_least.unwrap_or(1),
         })
-    }
-
-    /// True when a condition of this rule mentions the user's domain.
-    pub fn uses_domain(&self) -> bool {
-        let uses = |cs: &[FieldCondition]| {
-            cs.iter().any(|c| match &c.test {
-                Test::Patterns(ps) => ps.iter().any(Pattern::uses_domain),
-                _ => false,
-            })
-        };
-        uses(&self.all) || self.not.as_deref().is_some_and(uses) || self.any.iter().any(|t| uses(t))
     }
 }
 

@@ -45,27 +45,20 @@ impl Literal {
     /// The strings the ASCII-case-insensitive prefilter should look for: finding one of them
     /// is necessary for the literal to be present.
     pub fn prefilter_keys(&self) -> Vec<String> {
-        if self.text.is_ascii() {
+        if self.text.is_ascii() || self.case_sensitive {
             return vec![self.text.to_ascii_lowercase()];
         }
+        // The longest run of characters whose case cannot differ (the first of equals).
         let caseless = |c: char| c.is_ascii() || !has_case(c);
-        let mut best = "";
-        let mut start = None;
-        for (i, c) in self.text.char_indices().chain([(self.text.len(), 'A')]) {
-            let end_of_text = i == self.text.len();
-            if !end_of_text && caseless(c) {
-                start.get_or_insert(i);
-            } else if let Some(s) = start.take()
-                && self.text[s..i].trim().len() > best.trim().len()
-            {
-                best = &self.text[s..i];
-            }
-        }
-        let best = best.trim();
-        if self.case_sensitive || best.chars().count() >= 3 || best.len() == self.text.len() {
-            if best.is_empty() || self.case_sensitive {
-                return vec![self.text.clone()];
-            }
+        let best = self
+            .text
+            .split(|c| !caseless(c))
+            .map(str::trim)
+            .fold(
+                "",
+                |best, run| if run.len() > best.len() { run } else { best },
+            );
+        if best.chars().count() >= 3 || (!best.is_empty() && best.len() == self.text.len()) {
             return vec![best.to_ascii_lowercase()];
         }
         let mut keys = vec![self.folded.clone(), self.text.to_uppercase()];
@@ -110,6 +103,16 @@ mod tests {
         let exact = Literal::new("Désactivée", true);
         assert!(exact.found_in("est Désactivée"));
         assert!(!exact.found_in("est désactivée"));
+    }
+
+    #[test]
+    fn contains_ascii_ci_works() {
+        assert!(contains_ascii_ci(
+            "Final Handshake FAILED",
+            "handshake failed"
+        ));
+        assert!(!contains_ascii_ci("abc", "abcd"));
+        assert!(contains_ascii_ci("abc", ""));
     }
 
     #[test]
